@@ -1,0 +1,21 @@
+#pragma once
+/// The subcommands of the `moesim` executable. Each returns the process exit code:
+/// 0 success, 2 usage or configuration error, 1 runtime failure.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace moesim {
+
+struct RunOptions {
+  std::string scenario;
+  std::string out_dir;           ///< "" means out/<scenario name>
+  std::optional<uint64_t> seed;  ///< overrides the scenario's seed
+  bool quiet = false;            ///< no summary on stdout
+};
+
+int run_command(const RunOptions& options);
+int list_command(const std::string& family);
+
+}  // namespace moesim

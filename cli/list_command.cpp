@@ -1,0 +1,47 @@
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "models/strategy_catalog.h"
+#include "sim/config_error.h"
+
+namespace moesim {
+namespace {
+
+template <class Factory>
+void print_family(const StrategyFamily<Factory>& family) {
+  std::cout << fmt::format("{}: {}\n", family.name(), family.description());
+  for (const auto& e : family.entries()) {
+    std::cout << fmt::format("  {:<14} {}\n", e.name, e.description);
+    for (const StrategyParam& p : e.params) {
+      std::cout << fmt::format("  {:<14}   {} (default {}): {}\n", "", p.name, p.default_value,
+                               p.description);
+    }
+  }
+}
+
+}  // namespace
+
+int list_command(const std::string& family) {
+  const StrategyCatalog c = builtin_strategies();
+  bool any = false;
+  auto maybe = [&](const auto& f) {
+    if (family.empty() || family == f.name()) {
+      if (any) std::cout << '\n';
+      print_family(f);
+      any = true;
+    }
+  };
+  maybe(c.placement);
+  maybe(c.routing);
+  maybe(c.cost_model);
+  maybe(c.network);
+  if (!any) {
+    throw ConfigError(fmt::format(
+        "list: unknown family '{}' (known: placement, routing, cost_model, network)", family));
+  }
+  return 0;
+}
+
+}  // namespace moesim

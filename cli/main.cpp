@@ -1,0 +1,58 @@
+/// The `moesim` executable: parses the command line and maps failures to exit codes
+/// (0 success, 2 usage or configuration error, 1 runtime failure).
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "sim/config_error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"moesim: discrete-event simulator of Mixture-of-Experts systems"};
+  app.require_subcommand(1);
+
+  moesim::RunOptions run;
+  uint64_t seed = 0;
+  auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write its outputs");
+  run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
+  run_cmd->add_option("--out", run.out_dir, "output directory (default out/<scenario name>)");
+  auto* seed_opt = run_cmd->add_option("--seed", seed, "override the scenario's seed");
+  run_cmd->add_flag("--quiet", run.quiet, "do not print the summary");
+
+  std::string family;
+  auto* list_cmd = app.add_subcommand("list", "list strategy families and their strategies");
+  list_cmd->add_option("family", family, "only this family");
+
+  auto* version_cmd = app.add_subcommand("version", "print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+
+  try {
+    if (*run_cmd) {
+      if (*seed_opt) run.seed = seed;
+      return moesim::run_command(run);
+    }
+    if (*list_cmd) return moesim::list_command(family);
+    if (*version_cmd) {
+      std::cout << "moesim " << MOESIM_VERSION << '\n';
+      return 0;
+    }
+  } catch (const moesim::ConfigError& e) {
+    std::cerr << "moesim: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "moesim: runtime failure: " << e.what() << '\n';
+    return 1;
+  }
+  return 2;
+}

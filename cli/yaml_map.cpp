@@ -1,0 +1,193 @@
+#include "cli/yaml_map.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "sim/config_error.h"
+#include "sim/units.h"
+
+namespace moesim {
+namespace {
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+YAML::Node load_yaml_file(const std::string& path) {
+  try {
+    return YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(fmt::format("{}: cannot open file", path));
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(fmt::format("{}:{}: YAML syntax error: {}", path, e.mark.line + 1, e.msg));
+  }
+}
+
+YamlMap::YamlMap(const YAML::Node& node, std::string file, std::string path)
+    : file_(std::move(file)), path_(std::move(path)), line_(node.Mark().line + 1) {
+  if (!node.IsMap()) {
+    throw ConfigError(fmt::format("{}:{}: {}: expected a mapping of keys to values", file_, line_,
+                                  path_.empty() ? "(document)" : path_));
+  }
+  size_t order = 0;
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    const int line = kv.first.Mark().line + 1;
+    if (!entries_.emplace(key, Entry{kv.second, line, order++}).second) {
+      throw ConfigError(fmt::format("{}:{}: {}: duplicate key", file_, line, key_path(key)));
+    }
+  }
+}
+
+std::string YamlMap::key_path(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+void YamlMap::fail(const std::string& key, const std::string& message) const {
+  const auto it = entries_.find(key);
+  const int line = it != entries_.end() ? it->second.line : line_;
+  throw ConfigError(fmt::format("{}:{}: {}: {}", file_, line, key_path(key), message));
+}
+
+void YamlMap::fail_here(const std::string& message) const {
+  throw ConfigError(
+      fmt::format("{}:{}: {}: {}", file_, line_, path_.empty() ? "(document)" : path_, message));
+}
+
+bool YamlMap::has(const std::string& key) {
+  if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
+  return entries_.count(key) > 0;
+}
+
+const YamlMap::Entry& YamlMap::take(const std::string& key) {
+  if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
+  const auto it = entries_.find(key);
+  if (it == entries_.end()) fail_here(fmt::format("missing required key '{}'", key));
+  it->second.used = true;
+  return it->second;
+}
+
+std::string YamlMap::scalar(const std::string& key) {
+  const Entry& e = take(key);
+  if (!e.value.IsScalar()) fail(key, "expected a single value, not a list or mapping");
+  return e.value.Scalar();
+}
+
+std::string YamlMap::get_string(const std::string& key) {
+  return scalar(key);
+}
+
+std::optional<std::string> YamlMap::get_optional_string(const std::string& key) {
+  if (!has(key)) return std::nullopt;
+  return scalar(key);
+}
+
+uint64_t YamlMap::get_uint(const std::string& key, uint64_t min, uint64_t max) {
+  const std::string s = scalar(key);
+  uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) {
+    fail(key, fmt::format("expected a whole number, got \"{}\"", s));
+  }
+  if (v < min || v > max) fail(key, fmt::format("must be between {} and {}, got {}", min, max, v));
+  return v;
+}
+
+double YamlMap::get_double(const std::string& key, double min, double max) {
+  const std::string s = scalar(key);
+  double v = 0.0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) {
+    fail(key, fmt::format("expected a number, got \"{}\"", s));
+  }
+  if (v < min || v > max) fail(key, fmt::format("must be between {} and {}, got {}", min, max, v));
+  return v;
+}
+
+Time YamlMap::get_time(const std::string& key) {
+  const std::string s = scalar(key);
+  try {
+    return parse_time(s);
+  } catch (const UnitError& e) {
+    fail(key, e.what());
+  }
+}
+
+double YamlMap::get_bytes(const std::string& key) {
+  const std::string s = scalar(key);
+  try {
+    return parse_bytes(s);
+  } catch (const UnitError& e) {
+    fail(key, e.what());
+  }
+}
+
+double YamlMap::get_bandwidth(const std::string& key) {
+  const std::string s = scalar(key);
+  try {
+    return parse_bandwidth(s);
+  } catch (const UnitError& e) {
+    fail(key, e.what());
+  }
+}
+
+double YamlMap::get_flop_rate(const std::string& key) {
+  const std::string s = scalar(key);
+  try {
+    return parse_flop_rate(s);
+  } catch (const UnitError& e) {
+    fail(key, e.what());
+  }
+}
+
+YamlMap YamlMap::get_map(const std::string& key) {
+  const Entry& e = take(key);
+  if (!e.value.IsMap()) fail(key, "expected a mapping of keys to values");
+  return YamlMap(e.value, file_, key_path(key));
+}
+
+void YamlMap::finish() const {
+  const Entry* first = nullptr;
+  std::string first_key;
+  for (const auto& [key, e] : entries_) {
+    if (!e.used && (first == nullptr || e.order < first->order)) {
+      first = &e;
+      first_key = key;
+    }
+  }
+  if (first == nullptr) return;
+  std::string best;
+  size_t best_distance = std::numeric_limits<size_t>::max();
+  for (const std::string& k : known_) {
+    const size_t d = edit_distance(first_key, k);
+    if (d < best_distance) {
+      best_distance = d;
+      best = k;
+    }
+  }
+  std::string message = "unknown key";
+  if (!best.empty() && best_distance <= std::max<size_t>(2, first_key.size() / 3)) {
+    message += fmt::format(" (did you mean '{}'?)", best);
+  } else if (!known_.empty()) {
+    message += fmt::format(" (expected one of: {})", fmt::join(known_, ", "));
+  }
+  fail(first_key, message);
+}
+
+}  // namespace moesim

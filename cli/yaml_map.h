@@ -1,0 +1,70 @@
+#pragma once
+/// Reads one YAML mapping with key checking: every key must be consumed by a getter before
+/// finish(), or finish() reports it as unknown (with the closest known key as a suggestion).
+/// All errors are ConfigError with the message "file:line: key.path: what was expected".
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/time.h"
+
+namespace moesim {
+
+/// Parses a YAML file; a syntax error becomes a ConfigError naming file and line.
+YAML::Node load_yaml_file(const std::string& path);
+
+class YamlMap {
+ public:
+  /// `node` must be a mapping (else ConfigError at `path`). `path` is "" for the document root.
+  YamlMap(const YAML::Node& node, std::string file, std::string path);
+
+  /// Whether the key is present. Also declares it as a known key for finish()'s suggestions.
+  bool has(const std::string& key);
+
+  std::string get_string(const std::string& key);
+  std::optional<std::string> get_optional_string(const std::string& key);
+  /// An integer in [min, max].
+  uint64_t get_uint(const std::string& key, uint64_t min, uint64_t max);
+  /// A number in [min, max].
+  double get_double(const std::string& key, double min, double max);
+  Time get_time(const std::string& key);
+  double get_bytes(const std::string& key);
+  double get_bandwidth(const std::string& key);
+  double get_flop_rate(const std::string& key);
+  /// A nested mapping.
+  YamlMap get_map(const std::string& key);
+
+  /// Errors on the first key (in file order) that no getter asked for, suggesting the closest
+  /// known key.
+  void finish() const;
+
+  /// "file:line: path.key: message" at the key's line.
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  [[noreturn]] void fail_here(const std::string& message) const;
+
+  const std::string& file() const { return file_; }
+  std::string key_path(const std::string& key) const;
+
+ private:
+  struct Entry {
+    YAML::Node value;
+    int line;  // 1-based line of the key
+    size_t order;
+    bool used = false;
+  };
+  const Entry& take(const std::string& key);
+  std::string scalar(const std::string& key);
+
+  std::string file_;
+  std::string path_;
+  int line_;
+  std::map<std::string, Entry> entries_;
+  std::vector<std::string> known_;  // every key a getter or has() asked for
+};
+
+}  // namespace moesim

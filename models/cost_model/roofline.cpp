@@ -1,0 +1,24 @@
+#include "models/cost_model/roofline.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace moesim {
+
+RooflineCostModel::RooflineCostModel(RooflineConfig config) : config_(config) {
+  auto in_range = [](double e) { return e > 0.0 && e <= 1.0; };
+  if (!in_range(config.compute_efficiency) || !in_range(config.memory_efficiency)) {
+    throw std::invalid_argument("roofline efficiencies must lie in (0, 1]");
+  }
+  if (config.kernel_overhead < Time::zero()) {
+    throw std::invalid_argument("roofline kernel_overhead must not be negative");
+  }
+}
+
+Time RooflineCostModel::op_time(const OpCost& work, const GpuSpec& gpu) const {
+  const double compute_s = work.flops / (gpu.peak_flops * config_.compute_efficiency);
+  const double memory_s = work.bytes / (gpu.memory_bandwidth * config_.memory_efficiency);
+  return Time::from_seconds_ceil(std::max(compute_s, memory_s)) + config_.kernel_overhead;
+}
+
+}  // namespace moesim

@@ -1,0 +1,53 @@
+#include "models/layer_simulation.h"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace moesim {
+namespace {
+
+template <class Factory>
+const StrategyEntry<Factory>& require(const StrategyFamily<Factory>& family,
+                                      const std::string& name) {
+  if (const auto* entry = family.find(name)) return *entry;
+  throw std::invalid_argument(fmt::format("unknown {} strategy '{}' (known: {})", family.name(),
+                                          name, fmt::join(family.names(), ", ")));
+}
+
+}  // namespace
+
+LayerSimulation::LayerSimulation(const ScenarioConfig& config, const StrategyCatalog& catalog)
+    : config_(config), sim_(config.seed) {
+  topology_ = build_single_switch(config_.fabric);
+  network_ = require(catalog.network, config_.network).make(sim_);
+  topology_.install(*network_);
+
+  const uint32_t ranks = config_.fabric.gpus;
+  gpus_.reserve(ranks);
+  for (uint32_t r = 0; r < ranks; ++r) {
+    gpus_.emplace_back(sim_, r, fmt::format("gpu{}", r), std::vector<std::string>{"compute"},
+                       &task_spans);
+  }
+  cost_ = require(catalog.cost_model, config_.cost_model).make(config_.roofline);
+  placement_ =
+      require(catalog.placement, config_.placement).make()->place(config_.model.num_experts, ranks);
+
+  const RoutingShape shape{config_.model.num_experts, config_.model.top_k};
+  auto generator = require(catalog.routing, config_.routing).make(shape, sim_.rng());
+  generator->generate(0, config_.tokens, routing_);
+
+  forward_ = std::make_unique<MoeLayerForward>(
+      LayerForwardSetup{&sim_, network_.get(), &topology_, &gpus_, cost_.get(), &config_.gpu,
+                        &config_.model, &placement_, &routing_});
+}
+
+void LayerSimulation::run() {
+  forward_->start();
+  sim_.run();
+  if (!forward_->finished()) {
+    throw std::runtime_error("the layer forward stopped before finishing (event queue drained)");
+  }
+}
+
+}  // namespace moesim

@@ -1,0 +1,100 @@
+#pragma once
+/// One forward pass of an expert-parallel MoE layer over a set of GPUs.
+///
+/// Tokens start on their home rank (contiguous blocks of the batch). Stages run in bulk-
+/// synchronous order, each beginning when the previous one has finished on every rank, as
+/// with NCCL-style collectives:
+///   router    each rank scores its own tokens (one GEMM);
+///   dispatch  all-to-all: each token goes once to every other rank holding one of its experts;
+///   experts   each rank runs its local experts over the tokens routed to them;
+///   combine   all-to-all back: each rank returns one partial sum per token to its home;
+///   reduce    each home rank sums the weighted expert outputs of its tokens.
+/// Communication is flows on the network model; compute is tasks on each GPU's compute stream,
+/// timed by the cost model.
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "models/cost_model/cost_model.h"
+#include "models/moe_layer_shape.h"
+#include "models/placement/placement.h"
+#include "sim/compute_stream.h"
+#include "sim/network_model.h"
+#include "sim/signal.h"
+#include "sim/simulator.h"
+#include "topologies/topology.h"
+#include "traces/token_routing.h"
+
+namespace moesim {
+
+enum class LayerStage : uint8_t { kRouter, kDispatch, kExperts, kCombine, kReduce };
+inline constexpr LayerStage kLayerStages[] = {LayerStage::kRouter, LayerStage::kDispatch,
+                                              LayerStage::kExperts, LayerStage::kCombine,
+                                              LayerStage::kReduce};
+std::string_view to_string(LayerStage stage);
+
+/// Flow kinds in FlowTag::kind.
+enum FlowKind : uint32_t { kDispatchFlow = 0, kCombineFlow = 1 };
+
+struct StageSpan {
+  LayerStage stage;
+  Time start;
+  Time end;
+};
+
+struct LayerForwardResult {
+  std::vector<StageSpan> stages;  ///< in execution order
+  Time start;
+  Time end;
+  /// bytes[src][dst] sent in dispatch (combine sends the transpose).
+  std::vector<std::vector<double>> dispatch_bytes;
+  std::vector<uint64_t> tokens_per_expert;       ///< selections per expert
+  std::vector<uint64_t> home_tokens_per_rank;    ///< tokens whose home is the rank
+  std::vector<uint64_t> expert_tokens_per_rank;  ///< selections served by the rank's experts
+};
+
+/// Everything one forward needs; all referenced objects must outlive the forward.
+struct LayerForwardSetup {
+  Simulator* sim;
+  NetworkModel* network;
+  const Topology* topology;
+  std::vector<ComputeDevice>* gpus;  ///< rank r is gpus[r], topology vertex topology->gpus()[r]
+  const CostModel* cost;
+  const GpuSpec* gpu;
+  const MoeLayerShape* shape;
+  const ExpertPlacement* placement;
+  const TokenRouting* routing;
+};
+
+class MoeLayerForward {
+ public:
+  /// Computes the traffic matrix and loads; throws std::invalid_argument if the routing,
+  /// placement and rank counts disagree.
+  explicit MoeLayerForward(LayerForwardSetup setup);
+
+  /// Begins the forward at the simulator's current time.
+  void start();
+  bool finished() const { return finished_; }
+  const LayerForwardResult& result() const { return result_; }
+
+  Signal<StageSpan> stage_finished;
+
+ private:
+  void begin(size_t stage_index);
+  void part_done();
+  void issue_router();
+  void issue_flows(FlowKind kind);
+  void issue_experts();
+  void issue_reduce();
+
+  LayerForwardSetup s_;
+  LayerForwardResult result_;
+  std::vector<uint64_t> selections_per_home_;  // expert outputs each home rank reduces
+  size_t stage_index_ = 0;
+  Time stage_start_;
+  uint64_t pending_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace moesim

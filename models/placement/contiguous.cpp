@@ -1,0 +1,19 @@
+#include "models/placement/contiguous.h"
+
+#include <stdexcept>
+
+namespace moesim {
+
+ExpertPlacement ContiguousPlacement::place(uint32_t experts, uint32_t ranks) const {
+  if (experts == 0 || ranks == 0) throw std::invalid_argument("placement needs experts and ranks");
+  ExpertPlacement p;
+  p.ranks = ranks;
+  p.ranks_of_expert.resize(experts);
+  // Expert e goes to rank floor(e * ranks / experts): blocks of equal size +-1.
+  for (uint32_t e = 0; e < experts; ++e) {
+    p.ranks_of_expert[e] = {static_cast<uint32_t>(uint64_t{e} * ranks / experts)};
+  }
+  return p;
+}
+
+}  // namespace moesim

@@ -1,0 +1,77 @@
+#include "sim/rng.h"
+
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+namespace moesim {
+
+uint64_t fnv1a64(std::string_view text) {
+  uint64_t h = 0xcbf29ce484222325ULL;  // FNV offset basis
+  for (const char c : text) {
+    h ^= static_cast<uint8_t>(c);
+    h *= 0x100000001b3ULL;  // FNV prime
+  }
+  return h;
+}
+
+uint64_t splitmix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+double RngStream::uniform01() {
+  return static_cast<double>(engine_() >> 11) * 0x1.0p-53;
+}
+
+uint64_t RngStream::uniform_int(uint64_t n) {
+  if (n == 0) throw std::invalid_argument("uniform_int needs n > 0");
+  // Values below `threshold` would make some residues more likely; draw again.
+  const uint64_t threshold = (0 - n) % n;
+  while (true) {
+    const uint64_t x = engine_();
+    if (x >= threshold) return x % n;
+  }
+}
+
+double RngStream::normal(double mean, double stddev) {
+  const double u1 = 1.0 - uniform01();  // (0, 1], so log is finite
+  const double u2 = uniform01();
+  const double r = std::sqrt(-2.0 * std::log(u1));
+  return mean + stddev * r * std::cos(2.0 * std::numbers::pi * u2);
+}
+
+double RngStream::exponential(double rate) {
+  if (!(rate > 0.0)) throw std::invalid_argument("exponential needs rate > 0");
+  return -std::log(1.0 - uniform01()) / rate;
+}
+
+void RngStream::sample_distinct(uint32_t n, uint32_t k, std::vector<uint32_t>& scratch,
+                                std::vector<uint32_t>& out) {
+  if (k > n) throw std::invalid_argument("sample_distinct needs k <= n");
+  if (scratch.size() != n) {
+    scratch.resize(n);
+    for (uint32_t i = 0; i < n; ++i) scratch[i] = i;
+  }
+  // The scratch permutation is left as it is between calls: any permutation is a valid start.
+  out.clear();
+  for (uint32_t i = 0; i < k; ++i) {
+    const uint32_t j = i + static_cast<uint32_t>(uniform_int(n - i));
+    std::swap(scratch[i], scratch[j]);
+    out.push_back(scratch[i]);
+  }
+}
+
+uint64_t RngStreams::seed_for(std::string_view name) const {
+  return splitmix64(master_seed_ ^ splitmix64(fnv1a64(name)));
+}
+
+RngStream& RngStreams::stream(const std::string& name) {
+  auto it = streams_.find(name);
+  if (it == streams_.end()) it = streams_.emplace(name, RngStream(seed_for(name))).first;
+  return it->second;
+}
+
+}  // namespace moesim

@@ -1,0 +1,69 @@
+#pragma once
+/// Named random-number streams with hand-written distributions.
+///
+/// Each stream is a std::mt19937_64 seeded from hash(master seed, stream name), so adding a new
+/// stream never shifts the draws of another, and the same seed gives the same draws on every
+/// standard library (the distributions below are ours, not <random>'s, whose algorithms differ
+/// between implementations).
+
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace moesim {
+
+/// 64-bit FNV-1a of a string; stable across platforms.
+uint64_t fnv1a64(std::string_view text);
+
+/// SplitMix64 finaliser: spreads a 64-bit value over all bits.
+uint64_t splitmix64(uint64_t x);
+
+class RngStream {
+ public:
+  explicit RngStream(uint64_t seed) : engine_(seed) {}
+
+  uint64_t next_u64() { return engine_(); }
+
+  /// Uniform double in [0, 1) from the top 53 bits.
+  double uniform01();
+
+  /// Uniform integer in [0, n), unbiased (rejection of the short last interval). n > 0.
+  uint64_t uniform_int(uint64_t n);
+
+  /// Normal deviate by the Box-Muller transform (one fresh pair of draws per call).
+  double normal(double mean, double stddev);
+
+  /// Exponential deviate with the given rate (mean 1/rate). rate > 0.
+  double exponential(double rate);
+
+  /// Writes k distinct values from [0, n) into `out`, in draw order (partial Fisher-Yates).
+  /// `scratch` is reused between calls to avoid allocation. k <= n.
+  void sample_distinct(uint32_t n, uint32_t k, std::vector<uint32_t>& scratch,
+                       std::vector<uint32_t>& out);
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+/// The set of named streams of one simulation.
+class RngStreams {
+ public:
+  explicit RngStreams(uint64_t master_seed) : master_seed_(master_seed) {}
+
+  uint64_t master_seed() const { return master_seed_; }
+
+  /// The stream with this name, created on first use with seed hash(master, name).
+  RngStream& stream(const std::string& name);
+
+  /// The seed a stream of this name gets; exposed for logs and tests.
+  uint64_t seed_for(std::string_view name) const;
+
+ private:
+  uint64_t master_seed_;
+  std::map<std::string, RngStream, std::less<>> streams_;
+};
+
+}  // namespace moesim

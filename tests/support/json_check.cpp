@@ -1,0 +1,1 @@
+#include "support/json_check.h"

@@ -1,0 +1,1 @@
+#include "support/scenario_files.h"
