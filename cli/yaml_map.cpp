@@ -27,6 +27,11 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
+/// Close enough to be a misspelling: at most 2 edits, or a third of the longer name.
+bool is_close(const std::string& a, const std::string& b) {
+  return edit_distance(a, b) <= std::max<size_t>(2, std::max(a.size(), b.size()) / 3);
+}
+
 }  // namespace
 
 YAML::Node load_yaml_file(const std::string& path) {
@@ -78,7 +83,15 @@ bool YamlMap::has(const std::string& key) {
 const YamlMap::Entry& YamlMap::take(const std::string& key) {
   if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
   const auto it = entries_.find(key);
-  if (it == entries_.end()) fail_here(fmt::format("missing required key '{}'", key));
+  if (it == entries_.end()) {
+    // A required key that is absent is most often misspelt: point at the misspelling.
+    for (const auto& [other, e] : entries_) {
+      if (!e.used && is_close(other, key)) {
+        fail(other, fmt::format("unknown key (did you mean '{}'?)", key));
+      }
+    }
+    fail_here(fmt::format("missing required key '{}'", key));
+  }
   it->second.used = true;
   return it->second;
 }
@@ -182,7 +195,7 @@ void YamlMap::finish() const {
     }
   }
   std::string message = "unknown key";
-  if (!best.empty() && best_distance <= std::max<size_t>(2, first_key.size() / 3)) {
+  if (!best.empty() && is_close(first_key, best)) {
     message += fmt::format(" (did you mean '{}'?)", best);
   } else if (!known_.empty()) {
     message += fmt::format(" (expected one of: {})", fmt::join(known_, ", "));

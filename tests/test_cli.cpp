@@ -1,1 +1,168 @@
+// The `moesim` executable as a user meets it: exit codes (0 ok, 2 usage or configuration,
+// 1 runtime failure), one-line errors, and the files of a run.
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
 #include <catch2/catch.hpp>
+
+#include "support/json_check.h"
+#include "support/scenario_files.h"
+
+using Catch::Matchers::Contains;
+using moesim::test::JsonValue;
+using moesim::test::line_of;
+using moesim::test::read_text;
+using moesim::test::replace_once;
+using moesim::test::run_cli;
+using moesim::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string quickstart_path = moesim::test::source_path("scenarios/quickstart.yaml").string();
+
+size_t line_count(const std::string& s) {
+  return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("version, help and list exit 0", "[cli]") {
+  const auto version = run_cli({"version"});
+  CHECK(version.exit_code == 0);
+  CHECK_THAT(version.out, Contains("moesim " MOESIM_VERSION));
+
+  const auto help = run_cli({"--help"});
+  CHECK(help.exit_code == 0);
+  CHECK_THAT(help.out, Contains("run") && Contains("list") && Contains("version"));
+
+  const auto list = run_cli({"list"});
+  CHECK(list.exit_code == 0);
+  // Every family with its strategies and one-line descriptions.
+  for (const char* word : {"placement:", "routing:", "cost_model:", "network:", "contiguous",
+                           "round_robin", "uniform", "roofline", "max_min"}) {
+    CHECK_THAT(list.out, Contains(word));
+  }
+  const auto one = run_cli({"list", "network"});
+  CHECK(one.exit_code == 0);
+  CHECK_THAT(one.out, Contains("max_min"));
+  CHECK(one.out.find("placement:") == std::string::npos);
+}
+
+TEST_CASE("usage errors exit 2", "[cli]") {
+  // No subcommand, an unknown subcommand, an unknown option, a missing argument.
+  CHECK(run_cli({}).exit_code == 2);
+  CHECK(run_cli({"fly"}).exit_code == 2);
+  CHECK(run_cli({"run", quickstart_path, "--turbo"}).exit_code == 2);
+  CHECK(run_cli({"run"}).exit_code == 2);
+  const auto family = run_cli({"list", "teleporter"});
+  CHECK(family.exit_code == 2);
+  CHECK_THAT(family.err, Contains("teleporter"));
+}
+
+TEST_CASE("configuration errors exit 2 with one line naming file, line and key", "[cli]") {
+  TempDir dir("cli-config");
+  const std::string text = read_text(quickstart_path);
+  struct Case {
+    const char* what;
+    std::string scenario;
+    std::string expected;
+  };
+  const auto at = [&](const char* key) { return ":" + std::to_string(line_of(text, key)) + ": "; };
+  const Case cases[] = {
+      {"misspelt key", replace_once(text, "  top_k:", "  topk:"),
+       at("top_k:") + "model.topk: unknown key"},
+      {"negative bandwidth", replace_once(text, "\"450 GB/s\"", "\"-450 GB/s\""),
+       at("link_bandwidth:") + "hardware.topology.link_bandwidth: expected a bandwidth"},
+      {"unparsable unit", replace_once(text, "\"3.35 TB/s\"", "\"3.35 TB/fortnight\""),
+       at("memory_bandwidth:") + "hardware.gpu.memory_bandwidth: expected a bandwidth"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    const auto file = dir / "bad.yaml";
+    moesim::test::write_text(file, c.scenario);
+    const auto r = run_cli({"run", file.string(), "--out", (dir / "out").string()});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains(file.string() + c.expected));
+    CHECK(line_count(r.err) == 1);
+    // A failed run writes no result directory.
+    CHECK_FALSE(fs::exists(dir / "out"));
+  }
+  const auto missing = run_cli({"run", (dir / "absent.yaml").string()});
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Contains("absent.yaml: cannot open file"));
+}
+
+TEST_CASE("an output directory that cannot be created is a runtime failure, exit 1", "[cli]") {
+  TempDir dir("cli-runtime");
+  // A regular file where the output's parent directory should be.
+  moesim::test::write_text(dir / "blocker", "not a directory\n");
+  const auto r = run_cli({"run", quickstart_path, "--out", (dir / "blocker" / "q").string()});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("runtime failure"));
+  CHECK(line_count(r.err) == 1);
+}
+
+TEST_CASE("quickstart run prints the breakdown and writes its four files", "[cli]") {
+  TempDir dir("cli-run");
+  const auto out = dir / "q";
+  const auto r = run_cli({"run", quickstart_path, "--out", out.string()});
+  REQUIRE(r.exit_code == 0);
+  for (const char* stage : {"router", "dispatch", "experts", "combine", "reduce", "total"}) {
+    CHECK_THAT(r.out, Contains(stage));
+  }
+  for (const char* file : {"summary.txt", "metrics.json", "trace.json", "resolved.yaml"}) {
+    CHECK(fs::is_regular_file(out / file));
+  }
+  // The summary file is what was printed, without the closing "wrote ..." line.
+  CHECK_THAT(r.out, Contains(read_text(out / "summary.txt")));
+  // No staging directory is left beside the result.
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++entries;
+  CHECK(entries == 1);
+
+  const JsonValue metrics = moesim::test::parse_json(read_text(out / "metrics.json"));
+  CHECK(metrics.at("scenario").text == "quickstart");
+  CHECK(metrics.at("stages").items.size() == 5);
+  CHECK(metrics.at("total_us").number > 0.0);
+}
+
+TEST_CASE("quickstart trace.json is valid Chrome trace event JSON", "[cli]") {
+  TempDir dir("cli-trace");
+  REQUIRE(run_cli({"run", quickstart_path, "--out", (dir / "q").string(), "--quiet"}).exit_code ==
+          0);
+  const JsonValue trace = moesim::test::parse_json(read_text(dir / "q" / "trace.json"));
+  // Object form: {"traceEvents": [...]} with every event carrying ph, pid and tid.
+  const JsonValue& events = trace.at("traceEvents");
+  REQUIRE(events.is(JsonValue::Kind::kArray));
+  size_t complete = 0, async_begin = 0, async_end = 0;
+  std::set<std::string> lanes;
+  for (const JsonValue& e : events.items) {
+    REQUIRE(e.is(JsonValue::Kind::kObject));
+    const std::string ph = e.at("ph").text;
+    CHECK(e.at("pid").is(JsonValue::Kind::kNumber));
+    CHECK(e.at("tid").is(JsonValue::Kind::kNumber));
+    CHECK(e.at("name").is(JsonValue::Kind::kString));
+    if (ph == "M") {
+      lanes.insert(e.at("args").at("name").text);
+    } else if (ph == "X") {
+      ++complete;
+      CHECK(e.at("dur").number >= 0.0);
+      CHECK(e.at("ts").number >= 0.0);
+    } else if (ph == "b" || ph == "e") {
+      (ph == "b" ? async_begin : async_end) += 1;
+      CHECK(e.has("id"));
+      CHECK(e.at("ts").number >= 0.0);
+    } else {
+      FAIL("unexpected event phase " << ph);
+    }
+  }
+  // One lane per GPU and one track per link class (async events named by class).
+  for (int g = 0; g < 8; ++g) CHECK(lanes.count("gpu" + std::to_string(g) + "/compute") == 1);
+  CHECK(async_begin == async_end);
+  CHECK(async_begin > 0);
+  // 8 routers + 8 experts + 8 reduces on the GPU lanes, plus 5 stage spans.
+  CHECK(complete == 8 + 8 + 8 + 5);
+}

@@ -1,1 +1,191 @@
+// Scenario loading: values and units land in ScenarioConfig, and every kind of bad input is a
+// ConfigError of one line "file:line: key.path: what was expected".
+
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "cli/run_report.h"
+#include "cli/scenario_loader.h"
+#include "sim/config_error.h"
+#include "support/scenario_files.h"
+
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using moesim::ConfigError;
+using moesim::ScenarioConfig;
+using moesim::test::line_of;
+using moesim::test::replace_once;
+using moesim::test::TempDir;
+
+namespace {
+
+const std::string& quickstart() {
+  static const std::string text =
+      moesim::test::read_text(moesim::test::source_path("scenarios/quickstart.yaml"));
+  return text;
+}
+
+/// Loads `text` from a file and returns the ConfigError message, failing if it loads.
+std::string load_error(const std::string& text) {
+  TempDir dir("loader");
+  const auto file = dir / "scenario.yaml";
+  moesim::test::write_text(file, text);
+  try {
+    moesim::load_scenario(file.string(), moesim::builtin_strategies());
+  } catch (const ConfigError& e) {
+    const std::string message = e.what();
+    // The message names the file it came from and is one line.
+    CHECK_THAT(message, StartsWith(file.string() + ":"));
+    CHECK(message.find('\n') == std::string::npos);
+    return message.substr(file.string().size());  // ":line: key: ..."
+  }
+  FAIL("the scenario loaded, but a ConfigError was expected");
+  return {};
+}
+
+ScenarioConfig load_text(const std::string& text) {
+  TempDir dir("loader");
+  moesim::test::write_text(dir / "scenario.yaml", text);
+  return moesim::load_scenario((dir / "scenario.yaml").string(), moesim::builtin_strategies());
+}
+
+}  // namespace
+
+TEST_CASE("quickstart loads with its units converted", "[scenario_loader]") {
+  const ScenarioConfig c = load_text(quickstart());
+  CHECK(c.name == "quickstart");
+  CHECK(c.seed == 1);
+  // Mixtral-8x7B layer: hidden 4096, FFN 14336, 8 experts, top-2, bf16.
+  CHECK(c.model.hidden_size == 4096);
+  CHECK(c.model.expert_ffn_size == 14336);
+  CHECK(c.model.num_experts == 8);
+  CHECK(c.model.top_k == 2);
+  CHECK(c.model.dtype == moesim::Dtype::kBf16);
+  // "989 TFLOP/s" = 989e12 FLOP/s; "3.35 TB/s" = 3.35e12 B/s (decimal prefixes).
+  CHECK(c.gpu.peak_flops == Approx(989e12));
+  CHECK(c.gpu.memory_bandwidth == Approx(3.35e12));
+  // "450 GB/s" = 450e9 B/s; "1 us" = 1e6 ps exactly.
+  CHECK(c.fabric.link_bandwidth == Approx(450e9));
+  CHECK(c.fabric.hop_latency == moesim::Time::us(1));
+  CHECK(c.fabric.gpus == 8);
+  CHECK(c.tokens == 4096);
+  CHECK(c.routing == "uniform");
+  CHECK(c.placement == "contiguous");
+}
+
+TEST_CASE("a misspelt key names file, line, key path and the likely intended key",
+          "[scenario_loader]") {
+  const std::string text = replace_once(quickstart(), "  hidden_size:", "  hiden_size:");
+  const int line = line_of(text, "hiden_size");
+  CHECK_THAT(load_error(text), StartsWith(fmt::format(":{}: model.hiden_size: unknown key", line)));
+  CHECK_THAT(load_error(text), Contains("did you mean 'hidden_size'?"));
+}
+
+TEST_CASE("a misspelt optional key is reported, not silently ignored", "[scenario_loader]") {
+  const std::string text = replace_once(quickstart(), "seed: 1 ", "sed: 1 ");
+  CHECK_THAT(load_error(text),
+             StartsWith(fmt::format(":{}: sed: unknown key (did you mean 'seed'?)",
+                                    line_of(text, "sed: 1"))));
+}
+
+TEST_CASE("an unknown top-level section is rejected", "[scenario_loader]") {
+  const std::string text = quickstart() + "\nextras:\n  foo: 1\n";
+  CHECK_THAT(load_error(text), Contains(fmt::format(":{}: extras: unknown key", line_of(text, "extras:"))));
+}
+
+TEST_CASE("a negative bandwidth is rejected at its key", "[scenario_loader]") {
+  const std::string text = replace_once(quickstart(), "\"450 GB/s\"", "\"-450 GB/s\"");
+  const std::string message = load_error(text);
+  CHECK_THAT(message, StartsWith(fmt::format(":{}: hardware.topology.link_bandwidth:",
+                                             line_of(text, "link_bandwidth"))));
+  CHECK_THAT(message, Contains("negative"));
+  CHECK_THAT(message, Contains("\"-450 GB/s\""));
+}
+
+TEST_CASE("an unparsable unit is rejected with an example of what was expected",
+          "[scenario_loader]") {
+  const std::string text = replace_once(quickstart(), "\"1 us\"", "\"1 microfortnight\"");
+  const std::string message = load_error(text);
+  CHECK_THAT(message,
+             StartsWith(fmt::format(":{}: hardware.topology.hop_latency:", line_of(text, "hop_latency"))));
+  CHECK_THAT(message, Contains("unknown unit"));
+
+  const std::string no_unit = replace_once(quickstart(), "\"989 TFLOP/s\"", "989");
+  CHECK_THAT(load_error(no_unit), Contains("hardware.gpu.peak_flops: expected a compute rate"));
+}
+
+TEST_CASE("missing, mistyped and out-of-range values are rejected", "[scenario_loader]") {
+  SECTION("missing required key names the section and the key") {
+    const std::string text = replace_once(quickstart(), "  top_k: 2\n", "");
+    CHECK_THAT(load_error(text), Contains("model: missing required key 'top_k'"));
+  }
+  SECTION("top_k above the number of experts") {
+    const std::string text = replace_once(quickstart(), "top_k: 2", "top_k: 9");
+    CHECK_THAT(load_error(text), Contains("model.top_k: must be between 1 and 8, got 9"));
+  }
+  SECTION("a list where a number belongs") {
+    const std::string text = replace_once(quickstart(), "tokens: 4096", "tokens: [1, 2]");
+    CHECK_THAT(load_error(text), Contains("workload.tokens: expected a single value"));
+  }
+  SECTION("a fraction where a whole number belongs") {
+    const std::string text = replace_once(quickstart(), "gpus: 8", "gpus: 8.5");
+    CHECK_THAT(load_error(text), Contains("hardware.topology.gpus: expected a whole number"));
+  }
+  SECTION("zero GPUs") {
+    const std::string text = replace_once(quickstart(), "gpus: 8", "gpus: 0");
+    CHECK_THAT(load_error(text), Contains("hardware.topology.gpus: must be between 1"));
+  }
+  SECTION("an efficiency above one") {
+    const std::string text =
+        replace_once(quickstart(), "compute_efficiency: 1.0", "compute_efficiency: 1.5");
+    CHECK_THAT(load_error(text), Contains("strategies.cost_model.compute_efficiency: must be between"));
+  }
+  SECTION("an unknown dtype") {
+    const std::string text = replace_once(quickstart(), "dtype: bf16", "dtype: int3");
+    CHECK_THAT(load_error(text), Contains("model.dtype: expected bf16, fp16, fp32 or fp8"));
+  }
+}
+
+TEST_CASE("unknown strategy and builder names list the known ones", "[scenario_loader]") {
+  const std::string placement =
+      replace_once(quickstart(), "placement: contiguous", "placement: scattered");
+  CHECK_THAT(load_error(placement),
+             Contains("strategies.placement: unknown placement strategy \"scattered\" (known: "
+                      "contiguous, round_robin)"));
+  const std::string builder =
+      replace_once(quickstart(), "builder: single_switch", "builder: torus");
+  CHECK_THAT(load_error(builder), Contains("hardware.topology.builder: unknown topology builder"));
+}
+
+TEST_CASE("YAML syntax errors, duplicate keys and missing files are ConfigErrors",
+          "[scenario_loader]") {
+  const std::string broken = replace_once(quickstart(), "tokens: 4096", "tokens: [4096");
+  CHECK_THAT(load_error(broken), Contains("YAML syntax error"));
+
+  const std::string duplicate = replace_once(quickstart(), "seed: 1 ", "seed: 1\nseed: 2 ");
+  CHECK_THAT(load_error(duplicate),
+             StartsWith(fmt::format(":{}: seed: duplicate key", line_of(duplicate, "seed: 2"))));
+
+  CHECK_THROWS_AS(moesim::load_scenario("/nonexistent/scenario.yaml", moesim::builtin_strategies()),
+                  ConfigError);
+  CHECK_THAT(load_error("- just\n- a list\n"), Contains("expected a mapping"));
+}
+
+TEST_CASE("the resolved configuration reloads to the same scenario", "[scenario_loader]") {
+  const ScenarioConfig original = load_text(quickstart());
+  const ScenarioConfig again = load_text(moesim::format_resolved_config(original));
+  // Every value survives the round trip; quantities are written in base units.
+  CHECK(again.name == original.name);
+  CHECK(again.seed == original.seed);
+  CHECK(again.model.hidden_size == original.model.hidden_size);
+  CHECK(again.model.expert_ffn_size == original.model.expert_ffn_size);
+  CHECK(again.model.top_k == original.model.top_k);
+  CHECK(again.gpu.peak_flops == original.gpu.peak_flops);
+  CHECK(again.gpu.memory_bandwidth == original.gpu.memory_bandwidth);
+  CHECK(again.gpu.memory_capacity == original.gpu.memory_capacity);
+  CHECK(again.fabric.link_bandwidth == original.fabric.link_bandwidth);
+  CHECK(again.fabric.hop_latency == original.fabric.hop_latency);
+  CHECK(again.tokens == original.tokens);
+  CHECK(again.roofline.kernel_overhead == original.roofline.kernel_overhead);
+  CHECK(again.roofline.compute_efficiency == original.roofline.compute_efficiency);
+}
