@@ -284,3 +284,28 @@ TEST_CASE("flows starting or finishing at one instant share one re-rate", "[max_
   // each: 1 + 2 + 2 = 5.
   CHECK(bench.sim.events_processed() == 5);
 }
+
+TEST_CASE("a path that crosses a link twice leaves the link's other flows intact",
+          "[max_min_network]") {
+  // Regression: detach() mis-tracked positions when a flow listed on a link twice was moved in
+  // that link's flow list, dropping a neighbour from the link. One 90 GB/s link; the looping
+  // flow counts twice on it, so it takes two shares and uses 2 x its rate.
+  NetworkBench bench;
+  const LinkId shared = bench.link("shared", 90 * kGBps, Time::zero());
+  Time first_done = kNotFinished;
+  Time loop_done = kNotFinished;
+  Time last_done = kNotFinished;
+  bench.flow({shared}, 0.3 * kMB, first_done);
+  bench.flow({shared, shared}, 1.05 * kMB, loop_done);
+  bench.sim.schedule_at(Time::us(20), Phase::kDefault,
+                        [&] { bench.flow({shared}, 1.2 * kMB, last_done); });
+  bench.sim.run();
+  // Three shares of 30 GB/s: the first flow's 0.3 MB take 10 us.
+  CHECK(first_done == Time::us(10));
+  // The loop has 0.3 MB by 10 us, 45 GB/s (two shares of 90) to 20 us: 0.75 MB; then 30 GB/s
+  // beside the last flow for its remaining 0.3 MB = 10 us: ends at 30 us.
+  CHECK(loop_done == Time::us(30));
+  // The last flow has 0.3 MB by 30 us, then the whole 90 GB/s for 0.9 MB = 10 us: 40 us.
+  CHECK(last_done == Time::us(40));
+  CHECK(bench.net.active_flows() == 0);
+}
