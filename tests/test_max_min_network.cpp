@@ -9,6 +9,14 @@
 #include "sim/max_min_network.h"
 #include "sim/simulator.h"
 
+namespace Catch {
+// Prints Time in failure messages as exact microseconds ("12.000001 us").
+template <>
+struct StringMaker<moesim::Time> {
+  static std::string convert(moesim::Time t) { return t.exact_microseconds() + " us"; }
+};
+}  // namespace Catch
+
 namespace {
 
 using moesim::FlowRecord;

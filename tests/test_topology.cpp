@@ -3,12 +3,21 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sim/max_min_network.h"
 #include "sim/simulator.h"
 #include "topologies/single_switch.h"
 #include "topologies/topology.h"
+
+namespace Catch {
+// Prints Time in failure messages as exact microseconds ("12.000001 us").
+template <>
+struct StringMaker<moesim::Time> {
+  static std::string convert(moesim::Time t) { return t.exact_microseconds() + " us"; }
+};
+}  // namespace Catch
 
 namespace {
 
