@@ -102,15 +102,15 @@ void MaxMinNetwork::detach(uint32_t slot) {
     const LinkId lid = f.path[i];
     Link& l = links_[lid];
     const uint32_t pos = f.pos_in_link[i];
-    const uint32_t moved = l.flows.back();
+    const auto last = static_cast<uint32_t>(l.flows.size() - 1);
+    const uint32_t moved = l.flows[last];
     l.flows[pos] = moved;
     l.flows.pop_back();
-    if (moved != slot) {
-      // Tell the moved flow where it now sits on this link.
-      Flow& m = flows_[moved];
-      for (size_t j = 0; j < m.path.size(); ++j) {
-        if (m.path[j] == lid) m.pos_in_link[j] = pos;
-      }
+    // Tell the moved entry where it now sits. A path may cross this link more than once (the
+    // moved flow may even be this one), so update only the entry that was at `last`.
+    Flow& m = flows_[moved];
+    for (size_t j = 0; j < m.path.size(); ++j) {
+      if (m.path[j] == lid && m.pos_in_link[j] == last) m.pos_in_link[j] = pos;
     }
     l.carried += f.bytes;
     dirty_links_.push_back(lid);
