@@ -8,7 +8,6 @@
 // computations per second of CPU time (MaxMinNetwork::flows_rerated() / time).
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -70,35 +69,18 @@ struct Fixture {
 // One short probe flow joins the 1,000 background flows and later finishes: two re-rates per
 // iteration (start, finish), each over all ~1,001 flows. Time/iteration = 2 re-rates plus
 // the event handling around them; items_per_second = re-rates per second.
-//
-// MaxMinNetwork keeps one completion entry per flow per re-rate and drops stale ones only
-// when they reach the top of its queue, which for 10^4 s flows is never during a run; so the
-// fixture is rebuilt (untimed) every kRebuildEvery iterations to bound that growth (to
-// ~1 M entries). Growing that queue (reallocation, page faults) stays inside the timing.
 void BM_RerateOnStartFinish(benchmark::State& state) {
-  constexpr int64_t kRebuildEvery = 512;
   constexpr double kProbeBytes = 1e6;  // ~1 MB: finishes after some tens of simulated us
-  auto fx = std::make_unique<Fixture>(kFlows);
-  const auto probe_path = fx->path(3, 17);
-  uint64_t rerated = 0;
-  uint64_t base = fx->net.flows_rerated();
-  int64_t since_rebuild = 0;
+  Fixture fx(kFlows);
+  const auto probe_path = fx.path(3, 17);
+  const uint64_t base = fx.net.flows_rerated();
+  Simulator& sim = fx.sim;
   for (auto _ : state) {
-    if (since_rebuild == kRebuildEvery) {
-      state.PauseTiming();
-      rerated += fx->net.flows_rerated() - base;
-      fx = std::make_unique<Fixture>(kFlows);
-      base = fx->net.flows_rerated();
-      since_rebuild = 0;
-      state.ResumeTiming();
-    }
-    ++since_rebuild;
-    Simulator& sim = fx->sim;
-    fx->net.start_flow(probe_path, kProbeBytes, FlowTag{3, 17, 1}, [&sim] { sim.stop(); });
+    fx.net.start_flow(probe_path, kProbeBytes, FlowTag{3, 17, 1}, [&sim] { sim.stop(); });
     sim.run();                 // re-rate (start), then the probe's completion stops the run
     sim.run_until(sim.now());  // the re-rate requested by the finish, at the same instant
   }
-  rerated += fx->net.flows_rerated() - base;
+  const uint64_t rerated = fx.net.flows_rerated() - base;
   state.SetItemsProcessed(2 * state.iterations());
   state.counters["flows_rerated_per_s"] =
       benchmark::Counter(static_cast<double>(rerated), benchmark::Counter::kIsRate);

@@ -58,13 +58,10 @@ uint64_t MaxMinNetwork::start_flow(const std::vector<LinkId>& path, double bytes
   f.last_update = sim_->now();
   f.state = State::kLatency;
   ++live_flows_;
-  const uint64_t id = f.id;  // activate() may finish the flow and reuse its slot
-  if (latency == Time::zero()) {
-    activate(slot);
-  } else {
-    sim_->schedule_in(latency, Phase::kDefault, [this, slot] { activate(slot); });
-  }
-  return id;
+  // Activation is always an event, even after zero latency, so that completion callbacks
+  // never run inside start_flow.
+  sim_->schedule_in(latency, Phase::kDefault, [this, slot] { activate(slot); });
+  return f.id;
 }
 
 double MaxMinNetwork::rate_of(uint64_t flow_id) const {
@@ -124,7 +121,7 @@ void MaxMinNetwork::finish(uint32_t slot) {
     request_rerate();
   }
   f.state = State::kFree;
-  ++f.version;  // invalidates queued completion entries
+  due_.erase(slot);
   --live_flows_;
   if (flow_finished.connected()) {
     flow_finished.emit(FlowRecord{f.id, f.tag, f.bytes, f.created, sim_->now(), &f.path});
@@ -194,9 +191,8 @@ void MaxMinNetwork::rerate() {
     Flow& f = flows_[slot];
     f.rate = rates_[i];
     if (!(f.rate > 0.0)) throw std::logic_error("max-min solver gave a flow no bandwidth");
-    ++f.version;
     const Time finish_at = now + Time::from_seconds_ceil(f.remaining / f.rate);
-    due_.push(Due{finish_at.picoseconds(), f.version, slot});
+    due_.set(slot, finish_at.picoseconds());
   }
   flows_rerated_ += component_flows_.size();
   arm_wakeup();
@@ -206,24 +202,13 @@ void MaxMinNetwork::complete_due() {
   wakeup_ = EventId{};
   wakeup_time_ = Time::max();
   const int64_t now = sim_->now().picoseconds();
-  while (!due_.empty() && due_.top().time <= now) {
-    const Due d = due_.top();
-    due_.pop();
-    const Flow& f = flows_[d.flow];
-    if (f.state != State::kActive || f.version != d.version) continue;  // stale entry
-    finish(d.flow);
-  }
+  // finish() erases the flow from due_; callbacks may start flows but never finish one here.
+  while (!due_.empty() && due_.top_deadline() <= now) finish(due_.top_item());
   arm_wakeup();
 }
 
 void MaxMinNetwork::arm_wakeup() {
-  while (!due_.empty()) {
-    const Due& d = due_.top();
-    const Flow& f = flows_[d.flow];
-    if (f.state == State::kActive && f.version == d.version) break;
-    due_.pop();
-  }
-  const Time next = due_.empty() ? Time::max() : Time::ps(due_.top().time);
+  const Time next = due_.empty() ? Time::max() : Time::ps(due_.top_deadline());
   if (next == wakeup_time_) return;
   sim_->cancel(wakeup_);
   wakeup_ = EventId{};

@@ -7,12 +7,16 @@
 /// Phase::kNetworkUpdate, and it re-rates only the connected component of flows reachable
 /// from the changed links through shared links, which is exactly the set whose fair rates can
 /// change. Between re-rates each flow drains at a constant rate, so its finish time is exact.
+/// Each active flow has one entry in a deadline heap, moved in place at every re-rate, so the
+/// bookkeeping stays proportional to the active flows. `on_done` and `flow_finished` always
+/// run from an event, never inside start_flow, and may start new flows.
 
 #include <cstdint>
 #include <functional>
-#include <queue>
+#include <deque>
 #include <vector>
 
+#include "sim/deadline_heap.h"
 #include "sim/max_min_solver.h"
 #include "sim/network_model.h"
 #include "sim/simulator.h"
@@ -34,6 +38,8 @@ class MaxMinNetwork final : public NetworkModel {
 
   /// Current rate of a flow by id (bytes/s), 0 if it is still in its latency phase or done.
   double rate_of(uint64_t flow_id) const;
+  /// Active flows with a finish time pending (one deadline each), for tests of bookkeeping.
+  size_t pending_deadlines() const { return due_.size(); }
   /// Flow rate computations done so far (one per flow per re-rate), for benchmarks.
   uint64_t flows_rerated() const { return flows_rerated_; }
 
@@ -52,7 +58,6 @@ class MaxMinNetwork final : public NetworkModel {
     std::function<void()> on_done;
     FlowTag tag;
     uint64_t id = 0;
-    uint64_t version = 0;
     uint64_t mark = 0;
     double bytes = 0.0;
     double remaining = 0.0;
@@ -61,16 +66,6 @@ class MaxMinNetwork final : public NetworkModel {
     Time last_update;
     State state = State::kFree;
   };
-  struct Due {
-    int64_t time;
-    uint64_t version;
-    uint32_t flow;
-    bool operator>(const Due& o) const {
-      return time > o.time ||
-             (time == o.time && (flow > o.flow || (flow == o.flow && version > o.version)));
-    }
-  };
-
   void activate(uint32_t slot);
   void attach(uint32_t slot);
   void detach(uint32_t slot);
@@ -82,10 +77,10 @@ class MaxMinNetwork final : public NetworkModel {
 
   Simulator* sim_;
   std::vector<Link> links_;
-  std::vector<Flow> flows_;
+  std::deque<Flow> flows_;  // a deque: references stay valid while callbacks start flows
   std::vector<uint32_t> free_flows_;
   std::vector<LinkId> dirty_links_;
-  std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
+  DeadlineHeap due_;  // finish time of every active flow, by slot
   EventId wakeup_;
   Time wakeup_time_ = Time::max();
   bool rerate_pending_ = false;

@@ -14,8 +14,8 @@ Time Time::from_seconds_ceil(double seconds) {
     throw std::domain_error(fmt::format("duration must be a non-negative number, got {}", seconds));
   }
   // Decimal inputs such as 1e-9 s are not exact in binary and land a few ulps above the whole
-  // picosecond they denote (1e-9 * 1e12 = 1000.0000000000001); within 4 ulps of a whole number
-  // counts as that number, anything further above rounds up.
+  // picosecond they denote (1e-9 * 1e12 = 1000.0000000000001); within a relative 4 epsilons
+  // of a whole number counts as that number, anything further above rounds up.
   const double exact = seconds * 1e12;
   const double nearest = std::round(exact);
   const double tolerance = 4.0 * std::numeric_limits<double>::epsilon() * std::max(1.0, exact);

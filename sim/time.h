@@ -26,8 +26,9 @@ class Time {
   static constexpr Time max() { return Time(std::numeric_limits<int64_t>::max()); }
 
   /// The one conversion from floating point: seconds -> Time, rounded up to the next whole
-  /// picosecond, so any positive duration lasts at least 1 ps. A value within 4 ulps of a whole
-  /// picosecond is taken as that picosecond, so "1 ns" is 1000 ps and not 1001. Throws std::domain_error for a
+  /// picosecond, so any positive duration lasts at least 1 ps. A value within a relative 4
+  /// machine epsilons of a whole picosecond is taken as that picosecond, so "1 ns" is 1000 ps
+  /// and not 1001. Throws std::domain_error for a
   /// negative, NaN or out-of-range value.
   static Time from_seconds_ceil(double seconds);
 

@@ -30,9 +30,10 @@ NumberAndUnit split(std::string_view text, std::string_view what, std::string_vi
   const std::string_view s = trim(text);
   double value = 0.0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec == std::errc::result_out_of_range) fail(text, what, example, "number out of range");
   if (ec != std::errc() || end == s.data()) fail(text, what, example, "no number");
   if (!std::isfinite(value)) fail(text, what, example, "not a finite number");
-  if (value < 0.0) fail(text, what, example, "negative");
+  if (value < 0.0 || std::signbit(value)) fail(text, what, example, "negative");
   const std::string_view unit = trim(s.substr(static_cast<size_t>(end - s.data())));
   if (unit.empty()) fail(text, what, example, "missing unit");
   return {value, unit};

@@ -92,7 +92,7 @@ TEST_CASE("stream returns the same object for the same name", "[rng]") {
   CHECK(&streams.stream("routing") == &first);
 }
 
-TEST_CASE("uniform01 lies in [0, 1)", "[rng]") {
+TEST_CASE("uniform01 lies between 0 inclusive and 1 exclusive", "[rng]") {
   RngStream rng(11);
   double low = 1.0;
   double high = 0.0;
@@ -157,7 +157,7 @@ TEST_CASE("uniform_int rejects the short last interval instead of folding it", "
   CHECK(in_first_third == Approx(2000).margin(200));
 }
 
-TEST_CASE("sample_distinct gives k distinct values in [0, n)", "[rng]") {
+TEST_CASE("sample_distinct gives k distinct values below n", "[rng]") {
   RngStream rng(99);
   std::vector<uint32_t> scratch;
   std::vector<uint32_t> picked;

@@ -6,18 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "support/time_printer.h"
 #include "sim/max_min_network.h"
 #include "sim/simulator.h"
 #include "topologies/single_switch.h"
 #include "topologies/topology.h"
-
-namespace Catch {
-// Prints Time in failure messages as exact microseconds ("12.000001 us").
-template <>
-struct StringMaker<moesim::Time> {
-  static std::string convert(moesim::Time t) { return t.exact_microseconds() + " us"; }
-};
-}  // namespace Catch
 
 namespace {
 
@@ -164,6 +157,9 @@ TEST_CASE("duplicate nodes, duplicate links and bad link figures are rejected", 
   CHECK_THROWS_AS(topo.add_link(c, c, "x", 1 * kGBps, Time::zero()), std::invalid_argument);
   // Only the two good links were kept.
   CHECK(topo.links().size() == 2);
+  // Link names are "from->to": a node name with "->" or an empty one would make them ambiguous.
+  CHECK_THROWS_AS(topo.add_node("a->b", NodeKind::kGpu), std::invalid_argument);
+  CHECK_THROWS_AS(topo.add_node("", NodeKind::kSwitch), std::invalid_argument);
 }
 
 TEST_CASE("install registers every link with LinkId equal to its index", "[topology]") {

@@ -171,6 +171,11 @@ TEST_CASE("unit parsers reject negative values", "[units]") {
   // -1 TFLOP/s is negative
   CHECK_THAT(unit_error_message([] { moesim::parse_flop_rate("-1 TFLOP/s"); }),
              Contains(quoted("-1 TFLOP/s")) && Contains("negative"));
+  // a negative zero is still written as a negative quantity
+  CHECK_THAT(unit_error_message([] { moesim::parse_bytes("-0 B"); }), Contains("negative"));
+  // 1e309 overflows a double: out of range, not "no number"
+  CHECK_THAT(unit_error_message([] { moesim::parse_bytes("1e309 B"); }),
+             Contains("number out of range"));
 }
 
 TEST_CASE("bandwidth and compute rate must be positive", "[units]") {

@@ -25,6 +25,11 @@ const char* to_string(NodeKind kind) {
 }
 
 uint32_t Topology::add_node(const std::string& name, NodeKind kind) {
+  // Link names are "from->to", so a node name must be non-empty and free of "->".
+  if (name.empty() || name.find("->") != std::string::npos) {
+    throw std::invalid_argument(
+        fmt::format("topology node name '{}' must be non-empty and must not contain '->'", name));
+  }
   if (!node_by_name_.emplace(name, static_cast<uint32_t>(nodes_.size())).second) {
     throw std::invalid_argument(fmt::format("duplicate topology node name '{}'", name));
   }

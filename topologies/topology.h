@@ -30,7 +30,8 @@ struct TopologyLink {
 
 class Topology {
  public:
-  /// Adds a vertex. Throws std::invalid_argument on a duplicate name.
+  /// Adds a vertex. Throws std::invalid_argument on a duplicate or empty name, or one that
+  /// contains "->" (link names are "from->to").
   uint32_t add_node(const std::string& name, NodeKind kind);
 
   /// Adds a directed link named "from->to". Throws std::invalid_argument for unknown vertices,
