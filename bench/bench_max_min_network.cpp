@@ -53,10 +53,10 @@ struct Fixture {
 
   explicit Fixture(size_t background) {
     for (uint32_t g = 0; g < kGpus; ++g) {
-      up.push_back(net.add_link({"gpu" + std::to_string(g) + "->sw", "up", kLinkBandwidth,
-                                 Time::zero()}));
-      down.push_back(net.add_link({"sw->gpu" + std::to_string(g), "down", kLinkBandwidth,
-                                   Time::zero()}));
+      up.push_back(
+          net.add_link({"gpu" + std::to_string(g) + "->sw", "up", kLinkBandwidth, Time::zero()}));
+      down.push_back(
+          net.add_link({"sw->gpu" + std::to_string(g), "down", kLinkBandwidth, Time::zero()}));
     }
     for (const auto& [s, d] : make_pairs(background)) {
       net.start_flow({up[s], down[d]}, kBackgroundBytes, FlowTag{s, d, 0}, nullptr);

@@ -27,8 +27,8 @@ void BM_QuickstartRun(benchmark::State& state) {
     events += sim.simulator().events_processed();
     benchmark::DoNotOptimize(sim.forward().result().end);
   }
-  state.counters["sim_events"] = benchmark::Counter(static_cast<double>(events),
-                                                    benchmark::Counter::kAvgIterations);
+  state.counters["sim_events"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kAvgIterations);
   state.counters["sim_events_per_s"] =
       benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
@@ -46,8 +46,8 @@ void BM_QuickstartLoadAndRun(benchmark::State& state) {
     events += sim.simulator().events_processed();
     benchmark::DoNotOptimize(sim.forward().result().end);
   }
-  state.counters["sim_events"] = benchmark::Counter(static_cast<double>(events),
-                                                    benchmark::Counter::kAvgIterations);
+  state.counters["sim_events"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kAvgIterations);
   state.counters["sim_events_per_s"] =
       benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }

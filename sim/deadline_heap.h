@@ -21,7 +21,9 @@ class DeadlineHeap {
   void set(uint32_t item, int64_t deadline);
   /// Removes `item` if present.
   void erase(uint32_t item);
-  bool contains(uint32_t item) const { return item < position_.size() && position_[item] != kAbsent; }
+  bool contains(uint32_t item) const {
+    return item < position_.size() && position_[item] != kAbsent;
+  }
 
   bool empty() const { return heap_.empty(); }
   size_t size() const { return heap_.size(); }

@@ -12,8 +12,8 @@
 /// run from an event, never inside start_flow, and may start new flows.
 
 #include <cstdint>
-#include <functional>
 #include <deque>
+#include <functional>
 #include <vector>
 
 #include "sim/deadline_heap.h"

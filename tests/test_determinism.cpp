@@ -45,9 +45,9 @@ TEST_CASE("a different seed changes the routing and the results", "[determinism]
   TempDir dir("seed");
   REQUIRE(run_cli({"run", quickstart_path, "--out", (dir / "s1").string(), "--quiet"}).exit_code ==
           0);
-  REQUIRE(run_cli({"run", quickstart_path, "--out", (dir / "s2").string(), "--quiet", "--seed",
-                   "2"})
-              .exit_code == 0);
+  REQUIRE(
+      run_cli({"run", quickstart_path, "--out", (dir / "s2").string(), "--quiet", "--seed", "2"})
+          .exit_code == 0);
   const std::string m1 = read_text(dir / "s1" / "metrics.json");
   const std::string m2 = read_text(dir / "s2" / "metrics.json");
   CHECK(m1 != m2);

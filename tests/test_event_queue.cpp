@@ -75,10 +75,10 @@ TEST_CASE("EventQueue orders tied events by phase, then by scheduling order", "[
   drain(queue);
   // 4 us first; then at 5 us arrival < completion < default < network-update < observe,
   // and within a phase the push order
-  CHECK(order == std::vector<std::string>{"earlier-observe", "arrival-1", "arrival-2",
-                                          "arrival-3", "completion-1", "completion-2",
-                                          "default-1", "default-2", "default-3", "network-1",
-                                          "network-2", "observe-1", "observe-2"});
+  CHECK(order == std::vector<std::string>{"earlier-observe", "arrival-1", "arrival-2", "arrival-3",
+                                          "completion-1", "completion-2", "default-1", "default-2",
+                                          "default-3", "network-1", "network-2", "observe-1",
+                                          "observe-2"});
 }
 
 TEST_CASE("EventQueue keeps FIFO order among many tied events", "[event_queue]") {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "support/time_printer.h"
 #include "sim/max_min_network.h"
 #include "sim/simulator.h"
+#include "support/time_printer.h"
 
 namespace {
 
@@ -34,7 +34,8 @@ struct NetworkBench {
   }
   // Starts a flow now whose finish time lands in `finished_at`.
   uint64_t flow(const std::vector<LinkId>& path, double bytes, Time& finished_at) {
-    return net.start_flow(path, bytes, FlowTag{}, [this, &finished_at] { finished_at = sim.now(); });
+    return net.start_flow(path, bytes, FlowTag{},
+                          [this, &finished_at] { finished_at = sim.now(); });
   }
 };
 
@@ -42,8 +43,7 @@ const Time kNotFinished = Time::max();
 
 }  // namespace
 
-TEST_CASE("a lone flow waits the path latency, then drains at the link rate",
-          "[max_min_network]") {
+TEST_CASE("a lone flow waits the path latency, then drains at the link rate", "[max_min_network]") {
   NetworkBench bench;
   const LinkId up = bench.link("up", 100 * kGBps, Time::us(1));
   const LinkId down = bench.link("down", 100 * kGBps, Time::us(1));
@@ -108,8 +108,7 @@ TEST_CASE("a flow starting mid-way re-rates its neighbour, and again when it lea
   CHECK(b_done == Time::us(41));
 }
 
-TEST_CASE("finish times round up to a whole picosecond at each re-rate",
-          "[max_min_network]") {
+TEST_CASE("finish times round up to a whole picosecond at each re-rate", "[max_min_network]") {
   NetworkBench bench;
   const LinkId shared = bench.link("shared", 3 * kGBps, Time::zero());
   Time a_done = kNotFinished;

@@ -186,7 +186,8 @@ TEST_CASE("a random problem gets a feasible max-min allocation", "[max_min_solve
       for (uint32_t g = 0; g < kFlows; ++g) {
         const auto first = problem.flow_links.begin() + problem.flow_offsets[g];
         const auto last = problem.flow_links.begin() + problem.flow_offsets[g + 1];
-        if (std::find(first, last, l) != last) fastest_on_link = std::max(fastest_on_link, rates[g]);
+        if (std::find(first, last, l) != last)
+          fastest_on_link = std::max(fastest_on_link, rates[g]);
       }
       if (saturated && rates[f] >= fastest_on_link * (1.0 - kRelTol)) has_bottleneck = true;
     }

@@ -19,9 +19,10 @@ using moesim::MaxMinNetwork;
 using moesim::Simulator;
 using moesim::Time;
 
-TEST_CASE("a zero-byte flow on a zero-latency path completes from an event, not inside "
-          "start_flow",
-          "[max_min_network]") {
+TEST_CASE(
+    "a zero-byte flow on a zero-latency path completes from an event, not inside "
+    "start_flow",
+    "[max_min_network]") {
   Simulator sim;
   MaxMinNetwork net(sim);
   const LinkId l = net.add_link(LinkConfig{"l", "test", 1e9, Time::zero()});

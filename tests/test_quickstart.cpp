@@ -75,7 +75,8 @@ TEST_CASE("balanced dispatch takes exactly bytes / bandwidth + two hops", "[quic
   // Every up- and down-link carries 7 MiB shared by 7 equal flows at 450 GB/s, after
   // GPU -> switch -> GPU latency of 2 x 1 us: 2 us + 7 * 2^20 B / 450e9 B/s = 18.311 us.
   const double expected_s = 2e-6 + 7.0 * 1048576.0 / 450e9;
-  CHECK(stage_time(sim, LayerStage::kDispatch).seconds() == Approx(expected_s).epsilon(0).margin(kRounding));
+  CHECK(stage_time(sim, LayerStage::kDispatch).seconds() ==
+        Approx(expected_s).epsilon(0).margin(kRounding));
   // Combine sends the transpose: the same time.
   CHECK(stage_time(sim, LayerStage::kCombine) == stage_time(sim, LayerStage::kDispatch));
 }
@@ -112,7 +113,8 @@ TEST_CASE("expert stage equals the roofline of the most loaded GPU", "[quickstar
   const double expected_s = expert_roofline_s(static_cast<double>(max_tokens));
   // Compute-bound at ~1000 tokens: 6*T*H*F / 989e12 is about 380 us.
   CHECK(expected_s > 3e-4);
-  CHECK(stage_time(sim, LayerStage::kExperts).seconds() == Approx(expected_s).epsilon(0).margin(kRounding));
+  CHECK(stage_time(sim, LayerStage::kExperts).seconds() ==
+        Approx(expected_s).epsilon(0).margin(kRounding));
   // Each GPU's busy time is its expert's roofline plus its router and reduce work.
   for (uint32_t rank = 0; rank < 8; ++rank) {
     CHECK(sim.gpus()[rank].stream(0).busy().seconds() >=
@@ -129,7 +131,8 @@ TEST_CASE("a small batch makes the experts memory-bound", "[quickstart]") {
   // 16 tokens: 3 * 4096 * 14336 * 2 B of weights (352 MB) at 3.35 TB/s, about 105 us, far
   // above the 16-token compute time of about 6 us.
   const double weights_s = (3.0 * 4096 * 14336 * 2 + 2.0 * 16 * 4096 * 2) / 3.35e12;
-  CHECK(stage_time(sim, LayerStage::kExperts).seconds() == Approx(weights_s).epsilon(0).margin(kRounding));
+  CHECK(stage_time(sim, LayerStage::kExperts).seconds() ==
+        Approx(weights_s).epsilon(0).margin(kRounding));
 }
 
 TEST_CASE("stages run back to back and the total is their sum", "[quickstart]") {
@@ -147,7 +150,8 @@ TEST_CASE("stages run back to back and the total is their sum", "[quickstart]") 
   // Router: 2*T*H*E FLOPs for 512 tokens per GPU, memory-bound on reading 512 token vectors
   // and the 4096 x 8 router weights: (8*4096*2 + 512*4096*2 + 512*8*4) B / 3.35 TB/s.
   const double router_s = (8.0 * 4096 * 2 + 512.0 * 4096 * 2 + 512.0 * 8 * 4) / 3.35e12;
-  CHECK(stage_time(sim, LayerStage::kRouter).seconds() == Approx(router_s).epsilon(0).margin(kRounding));
+  CHECK(stage_time(sim, LayerStage::kRouter).seconds() ==
+        Approx(router_s).epsilon(0).margin(kRounding));
 }
 
 TEST_CASE("every dispatched byte crosses one up-link and one down-link", "[quickstart]") {

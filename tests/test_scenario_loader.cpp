@@ -1,8 +1,8 @@
 // Scenario loading: values and units land in ScenarioConfig, and every kind of bad input is a
 // ConfigError of one line "file:line: key.path: what was expected".
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "cli/run_report.h"
 #include "cli/scenario_loader.h"
@@ -90,7 +90,8 @@ TEST_CASE("a misspelt optional key is reported, not silently ignored", "[scenari
 
 TEST_CASE("an unknown top-level section is rejected", "[scenario_loader]") {
   const std::string text = quickstart() + "\nextras:\n  foo: 1\n";
-  CHECK_THAT(load_error(text), Contains(fmt::format(":{}: extras: unknown key", line_of(text, "extras:"))));
+  CHECK_THAT(load_error(text),
+             Contains(fmt::format(":{}: extras: unknown key", line_of(text, "extras:"))));
 }
 
 TEST_CASE("a negative bandwidth is rejected at its key", "[scenario_loader]") {
@@ -106,8 +107,8 @@ TEST_CASE("an unparsable unit is rejected with an example of what was expected",
           "[scenario_loader]") {
   const std::string text = replace_once(quickstart(), "\"1 us\"", "\"1 microfortnight\"");
   const std::string message = load_error(text);
-  CHECK_THAT(message,
-             StartsWith(fmt::format(":{}: hardware.topology.hop_latency:", line_of(text, "hop_latency"))));
+  CHECK_THAT(message, StartsWith(fmt::format(":{}: hardware.topology.hop_latency:",
+                                             line_of(text, "hop_latency"))));
   CHECK_THAT(message, Contains("unknown unit"));
 
   const std::string no_unit = replace_once(quickstart(), "\"989 TFLOP/s\"", "989");
@@ -138,7 +139,8 @@ TEST_CASE("missing, mistyped and out-of-range values are rejected", "[scenario_l
   SECTION("an efficiency above one") {
     const std::string text =
         replace_once(quickstart(), "compute_efficiency: 1.0", "compute_efficiency: 1.5");
-    CHECK_THAT(load_error(text), Contains("strategies.cost_model.compute_efficiency: must be between"));
+    CHECK_THAT(load_error(text),
+               Contains("strategies.cost_model.compute_efficiency: must be between"));
   }
   SECTION("an unknown dtype") {
     const std::string text = replace_once(quickstart(), "dtype: bf16", "dtype: int3");

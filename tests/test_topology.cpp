@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "support/time_printer.h"
 #include "sim/max_min_network.h"
 #include "sim/simulator.h"
+#include "support/time_printer.h"
 #include "topologies/single_switch.h"
 #include "topologies/topology.h"
 

@@ -25,7 +25,9 @@ std::string unit_error_message(Parse parse) {
 }
 
 /// Quotes `text` as the error messages do, so that a check can find the input in them.
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string quoted(std::string_view text) {
+  return "\"" + std::string(text) + "\"";
+}
 
 }  // namespace
 

@@ -31,9 +31,8 @@ void write_text(const fs::path& path, const std::string& text) {
 
 TempDir::TempDir(const std::string& tag) {
   static std::atomic<int> counter{0};
-  path_ = fs::temp_directory_path() /
-          ("moesim-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-           tag);
+  path_ = fs::temp_directory_path() / ("moesim-test-" + std::to_string(::getpid()) + "-" +
+                                       std::to_string(counter++) + "-" + tag);
   fs::remove_all(path_);
   fs::create_directories(path_);
 }
