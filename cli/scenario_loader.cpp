@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/yaml_map.h"
+#include "sim/config/yaml_map.h"
 #include "sim/config_error.h"
 
 namespace moesim {

@@ -1,4 +1,4 @@
-#include "cli/yaml_map.h"
+#include "sim/config/yaml_map.h"
 
 #include <algorithm>
 #include <charconv>
