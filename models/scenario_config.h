@@ -7,7 +7,7 @@
 
 #include "models/cost_model/roofline.h"
 #include "models/moe_layer_shape.h"
-#include "topologies/gpu_spec.h"
+#include "topologies/hardware_specs.h"
 #include "topologies/single_switch.h"
 
 namespace moesim {

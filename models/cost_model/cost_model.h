@@ -3,7 +3,7 @@
 
 #include "models/operator_costs.h"
 #include "sim/time.h"
-#include "topologies/gpu_spec.h"
+#include "topologies/hardware_specs.h"
 
 namespace moesim {
 
