@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/hardware_listing.h"
 #include "models/strategy_catalog.h"
 #include "sim/config_error.h"
+#include "topologies/catalogue_loader.h"
 
 namespace moesim {
 namespace {
@@ -24,6 +26,10 @@ void print_family(const StrategyFamily<Factory>& family) {
 }  // namespace
 
 int list_command(const std::string& family) {
+  if (family == "hardware") {
+    std::cout << format_hardware_listing(load_hardware_catalogue(default_catalogue_dir()));
+    return 0;
+  }
   const StrategyCatalog c = builtin_strategies();
   bool any = false;
   auto maybe = [&](const auto& f) {
@@ -39,7 +45,8 @@ int list_command(const std::string& family) {
   maybe(c.network);
   if (!any) {
     throw ConfigError(fmt::format(
-        "list: unknown family '{}' (known: placement, routing, cost_model, network)", family));
+        "list: unknown family '{}' (known: placement, routing, cost_model, network, hardware)",
+        family));
   }
   return 0;
 }

@@ -45,6 +45,10 @@ TEST_CASE("version, help and list exit 0", "[cli]") {
                            "round_robin", "uniform", "roofline", "max_min"}) {
     CHECK_THAT(list.out, Contains(word));
   }
+  const auto hardware = run_cli({"list", "hardware"});
+  CHECK(hardware.exit_code == 0);
+  CHECK_THAT(hardware.out, Contains("H100-SXM") && Contains("nvlink4") && Contains("EPYC-7453"));
+
   const auto one = run_cli({"list", "network"});
   CHECK(one.exit_code == 0);
   CHECK_THAT(one.out, Contains("max_min"));

@@ -175,6 +175,20 @@ YamlMap YamlMap::get_map(const std::string& key) {
   return YamlMap(e.value, file_, key_path(key));
 }
 
+std::vector<std::string> YamlMap::keys() const {
+  std::vector<std::pair<size_t, std::string>> ordered;
+  for (const auto& [key, e] : entries_) ordered.emplace_back(e.order, key);
+  std::sort(ordered.begin(), ordered.end());
+  std::vector<std::string> out;
+  for (auto& [order, key] : ordered) out.push_back(std::move(key));
+  return out;
+}
+
+int YamlMap::line_of(const std::string& key) const {
+  const auto it = entries_.find(key);
+  return it != entries_.end() ? it->second.line : line_;
+}
+
 void YamlMap::finish() const {
   const Entry* first = nullptr;
   std::string first_key;

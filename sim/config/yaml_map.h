@@ -39,6 +39,13 @@ class YamlMap {
   /// A nested mapping.
   YamlMap get_map(const std::string& key);
 
+  /// Every key of the mapping in file order, for mappings whose keys are names (catalogues).
+  /// Does not mark them as used.
+  std::vector<std::string> keys() const;
+
+  /// Line of `key` in the file, or of the mapping itself when the key is absent.
+  int line_of(const std::string& key) const;
+
   /// Errors on the first key (in file order) that no getter asked for, suggesting the closest
   /// known key.
   void finish() const;
