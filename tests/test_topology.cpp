@@ -12,7 +12,7 @@
 #include "sim/max_min_network.h"
 #include "sim/simulator.h"
 #include "support/time_printer.h"
-#include "topologies/single_switch.h"
+#include "topologies/builders/single_switch.h"
 #include "topologies/topology.h"
 
 namespace {
