@@ -7,8 +7,8 @@
 
 #include "models/cost_model/roofline.h"
 #include "models/moe_layer_shape.h"
+#include "topologies/builders/single_switch.h"
 #include "topologies/hardware_specs.h"
-#include "topologies/single_switch.h"
 
 namespace moesim {
 

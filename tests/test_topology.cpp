@@ -1,15 +1,18 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "sim/max_min_network.h"
 #include "sim/simulator.h"
 #include "support/time_printer.h"
-#include "topologies/single_switch.h"
+#include "topologies/builders/single_switch.h"
 #include "topologies/topology.h"
 
 namespace {
@@ -184,4 +187,85 @@ TEST_CASE("install registers every link with LinkId equal to its index", "[topol
                  [&] { finished = sim.now(); });
   sim.run();
   CHECK(finished == Time::us(21));
+}
+
+TEST_CASE("equal-cost paths are all kept, ordered by link index", "[topology]") {
+  Topology topo;
+  const uint32_t src = topo.add_node("src", NodeKind::kGpu);
+  const uint32_t a = topo.add_node("a", NodeKind::kSwitch);
+  const uint32_t b = topo.add_node("b", NodeKind::kSwitch);
+  const uint32_t dst = topo.add_node("dst", NodeKind::kGpu);
+  // Two 2-hop ways of 2 us each, links added out of path order.
+  const uint32_t src_b = topo.add_link(src, b, "x", 10 * kGBps, Time::us(1));
+  const uint32_t a_dst = topo.add_link(a, dst, "x", 10 * kGBps, Time::us(1));
+  const uint32_t src_a = topo.add_link(src, a, "x", 10 * kGBps, Time::us(1));
+  const uint32_t b_dst = topo.add_link(b, dst, "x", 10 * kGBps, Time::us(1));
+  // A 3 us way is not equal-cost.
+  topo.add_link(src, dst, "slow", 10 * kGBps, Time::us(3));
+  const std::vector<std::vector<uint32_t>> expected{{src_b, b_dst}, {src_a, a_dst}};
+  // Sorted lexicographically by link index: {0, 3} before {2, 1}.
+  CHECK(topo.equal_cost_paths(src, dst) == expected);
+  CHECK(topo.path(src, dst) == expected[0]);
+  // The hash picks hash % 2.
+  CHECK(topo.path(src, dst, 0) == expected[0]);
+  CHECK(topo.path(src, dst, 1) == expected[1]);
+  CHECK(topo.path(src, dst, 7) == expected[1]);
+  // To oneself: one empty path, whatever the hash.
+  CHECK(topo.equal_cost_paths(src, src) == std::vector<std::vector<uint32_t>>{{}});
+  CHECK(topo.path(src, src, 5).empty());
+  CHECK_THROWS_WITH(topo.equal_cost_paths(dst, src),
+                    Catch::Contains("'dst'") && Catch::Contains("'src'"));
+}
+
+TEST_CASE("equal-cost paths stop at the first 64", "[topology]") {
+  // 7 diamonds in a row: 2^7 = 128 equal-cost paths. At each stage the upper way's link is
+  // added first, so the first 64 in link order are those that take the upper way at stage 0.
+  Topology topo;
+  uint32_t at = topo.add_node("v0", NodeKind::kGpu);
+  uint32_t first_upper_link = 0;
+  for (int stage = 0; stage < 7; ++stage) {
+    const uint32_t up = topo.add_node(fmt::format("up{}", stage), NodeKind::kSwitch);
+    const uint32_t down = topo.add_node(fmt::format("down{}", stage), NodeKind::kSwitch);
+    const uint32_t next = topo.add_node(fmt::format("v{}", stage + 1), NodeKind::kSwitch);
+    const uint32_t l = topo.add_link(at, up, "x", kGBps, Time::ns(10));
+    if (stage == 0) first_upper_link = l;
+    topo.add_link(at, down, "x", kGBps, Time::ns(10));
+    topo.add_link(up, next, "x", kGBps, Time::ns(10));
+    topo.add_link(down, next, "x", kGBps, Time::ns(10));
+    at = next;
+  }
+  const auto& paths = topo.equal_cost_paths(0, at);
+  REQUIRE(paths.size() == Topology::kMaxEqualCostPaths);
+  CHECK(std::is_sorted(paths.begin(), paths.end()));
+  CHECK(std::adjacent_find(paths.begin(), paths.end()) == paths.end());
+  for (const auto& p : paths) {
+    CHECK(p.size() == 14);
+    CHECK(p.front() == first_upper_link);
+  }
+}
+
+TEST_CASE("no path crosses a non-transit vertex", "[topology]") {
+  Topology topo;
+  const uint32_t src = topo.add_node("src", NodeKind::kGpu);
+  const uint32_t cpu = topo.add_node("cpu", NodeKind::kCpu, false);
+  const uint32_t sw = topo.add_node("sw", NodeKind::kSwitch);
+  const uint32_t dst = topo.add_node("dst", NodeKind::kGpu);
+  topo.add_duplex_link(src, cpu, "c2c", "c2c", kGBps, Time::ns(1));
+  topo.add_duplex_link(cpu, dst, "c2c", "c2c", kGBps, Time::ns(1));
+  // The only way is through the CPU, which does not forward: no path.
+  CHECK_THROWS_WITH(topo.path(src, dst), Catch::Contains("no path"));
+  CHECK_THROWS_WITH(topo.require_gpus_connected(),
+                    Catch::Contains("'src'") && Catch::Contains("'dst'"));
+  const uint32_t up = topo.add_link(src, sw, "x", kGBps, Time::us(1));
+  const uint32_t down = topo.add_link(sw, dst, "x", kGBps, Time::us(1));
+  // The 2 us switch way is taken although the CPU way would take 2 ns.
+  CHECK(topo.path(src, dst) == std::vector<uint32_t>{up, down});
+  // dst -> src still only has the CPU way.
+  CHECK_THROWS_WITH(topo.require_gpus_connected(), Catch::Contains("from 'dst' to 'src'"));
+  // A non-transit vertex may start and end paths.
+  CHECK(topo.path(cpu, dst).size() == 1);
+  CHECK(topo.path(src, cpu).size() == 1);
+  topo.add_link(dst, sw, "x", kGBps, Time::us(1));
+  topo.add_link(sw, src, "x", kGBps, Time::us(1));
+  CHECK_NOTHROW(topo.require_gpus_connected());
 }

@@ -1,5 +1,6 @@
 #include "topologies/topology.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -24,7 +25,7 @@ const char* to_string(NodeKind kind) {
   return "unknown";
 }
 
-uint32_t Topology::add_node(const std::string& name, NodeKind kind) {
+uint32_t Topology::add_node(const std::string& name, NodeKind kind, bool transit) {
   // Link names are "from->to", so a node name must be non-empty and free of "->".
   if (name.empty() || name.find("->") != std::string::npos) {
     throw std::invalid_argument(
@@ -33,10 +34,9 @@ uint32_t Topology::add_node(const std::string& name, NodeKind kind) {
   if (!node_by_name_.emplace(name, static_cast<uint32_t>(nodes_.size())).second) {
     throw std::invalid_argument(fmt::format("duplicate topology node name '{}'", name));
   }
-  nodes_.push_back(TopologyNode{name, kind});
+  nodes_.push_back(TopologyNode{name, kind, transit});
   if (kind == NodeKind::kGpu) gpus_.push_back(static_cast<uint32_t>(nodes_.size() - 1));
-  paths_.clear();
-  paths_ready_.clear();
+  invalidate_paths();
   return static_cast<uint32_t>(nodes_.size() - 1);
 }
 
@@ -58,8 +58,7 @@ uint32_t Topology::add_link(uint32_t from, uint32_t to, const std::string& link_
     }
   }
   links_.push_back(TopologyLink{from, to, LinkConfig{name, link_class, bandwidth, latency}});
-  paths_.clear();
-  paths_ready_.clear();
+  invalidate_paths();
   return static_cast<uint32_t>(links_.size() - 1);
 }
 
@@ -69,39 +68,76 @@ void Topology::add_duplex_link(uint32_t a, uint32_t b, const std::string& class_
   add_link(b, a, class_ba, bandwidth, latency);
 }
 
+void Topology::invalidate_paths() {
+  paths_.clear();
+  paths_ready_.clear();
+}
+
+namespace {
+
+// Latency in ps scaled up, plus one per hop, so equal latencies prefer fewer hops. Every weight
+// is >= 1, so distances grow strictly along a path.
+int64_t link_weight(const TopologyLink& link) {
+  constexpr int64_t kHopWeight = 1;
+  constexpr int64_t kLatencyScale = 1024;
+  return link.config.latency.picoseconds() * kLatencyScale + kHopWeight;
+}
+
+}  // namespace
+
 void Topology::compute_paths_from(uint32_t src) const {
   using Graph =
       boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property,
                             boost::property<boost::edge_weight_t, int64_t>>;
-  Graph g(nodes_.size());
-  // Weight: latency in ps scaled up, plus one per hop, so equal latencies prefer fewer hops.
-  constexpr int64_t kHopWeight = 1;
-  constexpr int64_t kLatencyScale = 1024;
-  std::map<std::pair<uint32_t, uint32_t>, uint32_t> link_of;
+  const size_t n = nodes_.size();
+  // Links leaving a non-transit vertex are usable only when that vertex is the source.
+  auto usable = [&](const TopologyLink& l) { return l.from == src || nodes_[l.from].transit; };
+  Graph g(n);
+  for (const TopologyLink& l : links_) {
+    if (usable(l)) boost::add_edge(l.from, l.to, link_weight(l), g);
+  }
+  constexpr int64_t kUnreached = std::numeric_limits<int64_t>::max();
+  std::vector<int64_t> dist(n, kUnreached);
+  boost::dijkstra_shortest_paths(
+      g, src, boost::distance_map(dist.data()).distance_inf(kUnreached).distance_zero(0));
+
+  // The shortest-path DAG: link u->v is on some shortest path iff dist[u] + w == dist[v].
+  std::vector<std::vector<uint32_t>> tight_in(n);
   for (uint32_t i = 0; i < links_.size(); ++i) {
     const TopologyLink& l = links_[i];
-    boost::add_edge(l.from, l.to, l.config.latency.picoseconds() * kLatencyScale + kHopWeight, g);
-    link_of[{l.from, l.to}] = i;
+    if (usable(l) && dist[l.from] != kUnreached && dist[l.from] + link_weight(l) == dist[l.to]) {
+      tight_in[l.to].push_back(i);
+    }
   }
-  std::vector<Graph::vertex_descriptor> pred(nodes_.size());
-  std::vector<int64_t> dist(nodes_.size());
-  boost::dijkstra_shortest_paths(g, src,
-                                 boost::predecessor_map(pred.data()).distance_map(dist.data()));
+  // In order of distance every DAG predecessor is finished before its successors.
+  std::vector<uint32_t> order;
+  for (uint32_t v = 0; v < n; ++v) {
+    if (dist[v] != kUnreached && v != src) order.push_back(v);
+  }
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return dist[a] < dist[b]; });
 
   auto& row = paths_[src];
-  row.assign(nodes_.size(), {});
-  for (uint32_t dst = 0; dst < nodes_.size(); ++dst) {
-    if (dst == src || pred[dst] == dst) continue;  // unreachable vertices are their own pred
-    std::vector<uint32_t> reversed;
-    for (uint32_t v = dst; v != src; v = static_cast<uint32_t>(pred[v])) {
-      reversed.push_back(link_of.at({static_cast<uint32_t>(pred[v]), v}));
+  row.assign(n, {});
+  row[src].push_back({});
+  for (uint32_t v : order) {
+    auto& out = row[v];
+    for (uint32_t link : tight_in[v]) {
+      for (const auto& prefix : row[links_[link].from]) {
+        out.push_back(prefix);
+        out.back().push_back(link);
+      }
     }
-    row[dst].assign(reversed.rbegin(), reversed.rend());
+    // Keeping only the first paths of each vertex is exact: two different paths to one vertex
+    // differ before either ends (neither is a prefix of the other, as weights are positive),
+    // so extending both by the same link keeps their order.
+    std::sort(out.begin(), out.end());
+    if (out.size() > kMaxEqualCostPaths) out.resize(kMaxEqualCostPaths);
   }
   paths_ready_[src] = 1;
 }
 
-const std::vector<uint32_t>& Topology::path(uint32_t src, uint32_t dst) const {
+const std::vector<std::vector<uint32_t>>& Topology::equal_cost_paths(uint32_t src,
+                                                                     uint32_t dst) const {
   if (src >= nodes_.size() || dst >= nodes_.size()) {
     throw std::invalid_argument(fmt::format("path between invalid vertices {} and {}", src, dst));
   }
@@ -110,12 +146,52 @@ const std::vector<uint32_t>& Topology::path(uint32_t src, uint32_t dst) const {
     paths_ready_.assign(nodes_.size(), 0);
   }
   if (!paths_ready_[src]) compute_paths_from(src);
-  const auto& p = paths_[src][dst];
-  if (p.empty() && src != dst) {
+  const auto& paths = paths_[src][dst];
+  if (paths.empty()) {
     throw std::invalid_argument(
         fmt::format("no path from '{}' to '{}'", nodes_[src].name, nodes_[dst].name));
   }
-  return p;
+  return paths;
+}
+
+const std::vector<uint32_t>& Topology::path(uint32_t src, uint32_t dst) const {
+  return equal_cost_paths(src, dst).front();
+}
+
+const std::vector<uint32_t>& Topology::path(uint32_t src, uint32_t dst, uint64_t flow_hash) const {
+  const auto& paths = equal_cost_paths(src, dst);
+  return paths[flow_hash % paths.size()];
+}
+
+void Topology::require_gpus_connected() const {
+  std::vector<std::vector<uint32_t>> out(nodes_.size());
+  for (const TopologyLink& l : links_) out[l.from].push_back(l.to);
+  std::vector<uint8_t> seen;
+  std::vector<uint32_t> stack;
+  for (uint32_t a : gpus_) {
+    // Depth-first search from a; like paths, it may leave but not cross a non-transit vertex.
+    seen.assign(nodes_.size(), 0);
+    seen[a] = 1;
+    stack.assign(1, a);
+    while (!stack.empty()) {
+      const uint32_t u = stack.back();
+      stack.pop_back();
+      if (u != a && !nodes_[u].transit) continue;
+      for (uint32_t v : out[u]) {
+        if (!seen[v]) {
+          seen[v] = 1;
+          stack.push_back(v);
+        }
+      }
+    }
+    for (uint32_t b : gpus_) {
+      if (!seen[b]) {
+        throw std::invalid_argument(
+            fmt::format("GPUs '{}' and '{}' are not connected: no path from '{}' to '{}'",
+                        nodes_[a].name, nodes_[b].name, nodes_[a].name, nodes_[b].name));
+      }
+    }
+  }
 }
 
 void Topology::install(NetworkModel& network) const {

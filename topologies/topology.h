@@ -1,8 +1,11 @@
 #pragma once
 /// The hardware topology as a directed graph (Boost.Graph): vertices are devices and switches,
-/// edges are links with a bandwidth and a latency. Paths are latency-shortest, fewest hops on
-/// ties, computed by Dijkstra once per source and cached.
+/// edges are links with a bandwidth and a latency. Paths minimise the weight
+/// `latency in ps x 1024 + 1 per link`, i.e. latency first and fewest hops on ties. All paths of
+/// minimal weight (equal-cost multi-path, ECMP) are computed per source (Dijkstra, then an
+/// enumeration over the shortest-path DAG) and cached until the graph changes.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -20,6 +23,9 @@ const char* to_string(NodeKind kind);
 struct TopologyNode {
   std::string name;
   NodeKind kind;
+  /// Whether paths may pass through this vertex. A non-transit vertex is only ever the first or
+  /// last vertex of a path (e.g. a CPU that does not forward GPU-to-GPU traffic).
+  bool transit = true;
 };
 
 struct TopologyLink {
@@ -30,9 +36,13 @@ struct TopologyLink {
 
 class Topology {
  public:
-  /// Adds a vertex. Throws std::invalid_argument on a duplicate or empty name, or one that
-  /// contains "->" (link names are "from->to").
-  uint32_t add_node(const std::string& name, NodeKind kind);
+  /// Most equal-cost paths kept per (src, dst) pair; the lexicographically first ones are kept.
+  static constexpr size_t kMaxEqualCostPaths = 64;
+
+  /// Adds a vertex; `transit` false means no path crosses it (see TopologyNode::transit).
+  /// Throws std::invalid_argument on a duplicate or empty name, or one that contains "->"
+  /// (link names are "from->to").
+  uint32_t add_node(const std::string& name, NodeKind kind, bool transit = true);
 
   /// Adds a directed link named "from->to". Throws std::invalid_argument for unknown vertices,
   /// a non-positive bandwidth, a negative latency, or a second link between the same pair.
@@ -43,9 +53,24 @@ class Topology {
   void add_duplex_link(uint32_t a, uint32_t b, const std::string& class_ab,
                        const std::string& class_ba, double bandwidth, Time latency);
 
-  /// The links (indices into links()) from `src` to `dst`. Throws std::invalid_argument if no
-  /// path exists, naming both ends. src == dst gives an empty path.
+  /// The links (indices into links()) from `src` to `dst`: the first of equal_cost_paths(), so
+  /// deterministic. Throws std::invalid_argument if no path exists, naming both ends.
+  /// src == dst gives an empty path. References stay valid until the graph changes.
   const std::vector<uint32_t>& path(uint32_t src, uint32_t dst) const;
+
+  /// The ECMP choice for one flow: equal_cost_paths(src, dst)[flow_hash % count]. Throws like
+  /// path().
+  const std::vector<uint32_t>& path(uint32_t src, uint32_t dst, uint64_t flow_hash) const;
+
+  /// Every path of minimal weight from `src` to `dst`, at most kMaxEqualCostPaths, sorted
+  /// lexicographically by link index (so the order only depends on the graph). Never empty:
+  /// src == dst gives one empty path. Throws std::invalid_argument if no path exists, naming
+  /// both ends.
+  const std::vector<std::vector<uint32_t>>& equal_cost_paths(uint32_t src, uint32_t dst) const;
+
+  /// Throws std::invalid_argument naming the first ordered pair of GPUs (in gpus() order) with
+  /// no path from the first to the second.
+  void require_gpus_connected() const;
 
   /// Registers every link with the network in index order, so LinkId == link index.
   void install(NetworkModel& network) const;
@@ -57,13 +82,15 @@ class Topology {
 
  private:
   void compute_paths_from(uint32_t src) const;
+  void invalidate_paths();
 
   std::vector<TopologyNode> nodes_;
   std::vector<TopologyLink> links_;
   std::vector<uint32_t> gpus_;
   std::map<std::string, uint32_t> node_by_name_;
-  // paths_[src][dst]; filled lazily per source.
-  mutable std::vector<std::vector<std::vector<uint32_t>>> paths_;
+  // paths_[src][dst] = the equal-cost paths, empty when dst is unreachable; filled lazily per
+  // source.
+  mutable std::vector<std::vector<std::vector<std::vector<uint32_t>>>> paths_;
   mutable std::vector<uint8_t> paths_ready_;
 };
 

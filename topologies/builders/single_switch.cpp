@@ -1,4 +1,4 @@
-#include "topologies/single_switch.h"
+#include "topologies/builders/single_switch.h"
 
 #include <stdexcept>
 
