@@ -15,7 +15,16 @@ struct RunOptions {
   bool quiet = false;            ///< no summary on stdout
 };
 
+struct ValidateOptions {
+  std::string suite;    ///< "comm"
+  std::string out_dir;  ///< "" means out/validate-<suite>
+};
+
 int run_command(const RunOptions& options);
+/// Runs a validation suite, writes validation.csv and summary.txt, prints the summary.
+int validate_command(const ValidateOptions& options);
+/// Fits a suite's per-system constants on its fit rows and prints them as systems.yaml keys.
+int calibrate_command(const std::string& suite);
 int list_command(const std::string& family);
 
 }  // namespace moesim

@@ -24,6 +24,18 @@ int main(int argc, char** argv) {
   auto* list_cmd = app.add_subcommand("list", "list strategy families and their strategies");
   list_cmd->add_option("family", family, "only this family");
 
+  moesim::ValidateOptions validate;
+  auto* validate_cmd =
+      app.add_subcommand("validate", "compare simulated with measured runs (validation.csv)");
+  validate_cmd->add_option("--suite", validate.suite, "suite to run: comm")->required();
+  validate_cmd->add_option("--out", validate.out_dir,
+                           "output directory (default out/validate-SUITE)");
+
+  std::string calibrate_suite;
+  auto* calibrate_cmd =
+      app.add_subcommand("calibrate", "fit a suite's per-system constants on its fit rows");
+  calibrate_cmd->add_option("--suite", calibrate_suite, "suite to fit: comm")->required();
+
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
   try {
@@ -43,6 +55,8 @@ int main(int argc, char** argv) {
       return moesim::run_command(run);
     }
     if (*list_cmd) return moesim::list_command(family);
+    if (*validate_cmd) return moesim::validate_command(validate);
+    if (*calibrate_cmd) return moesim::calibrate_command(calibrate_suite);
     if (*version_cmd) {
       std::cout << "moesim " << MOESIM_VERSION << '\n';
       return 0;

@@ -43,16 +43,17 @@ const char* const kGoodLink =
 
 TEST_CASE("the shipped catalogue has the GPUs, CPUs and links the roadmap names", "[catalogue]") {
   const HardwareCatalogue& c = shipped();
-  for (const char* gpu : {"A100-SXM", "A100-PCIe", "H100-SXM", "H100-PCIe", "H800", "H200", "B200",
-                          "GB200", "L4", "L40S", "RTX-4090", "RTX-A5000", "A40", "RTX-PRO-6000",
-                          "MI300X"}) {
+  for (const char* gpu :
+       {"A100-SXM", "A100-PCIe", "H100-SXM", "H100-PCIe", "H800", "H200", "B200", "GB200", "L4",
+        "L40S", "RTX-4090", "RTX-A5000", "A40", "RTX-PRO-6000", "MI300X"}) {
     INFO(gpu);
     CHECK(c.has_gpu(gpu));
   }
-  for (const char* cpu : {"Xeon-Platinum-8380", "Xeon-Gold-6454S", "EPYC-7453"}) CHECK(c.has_cpu(cpu));
-  for (const char* link : {"pcie3_x16", "pcie4_x16", "pcie5_x16", "pcie6_x16", "nvlink3", "nvlink4",
-                           "nvlink5", "nvlink_c2c", "infiniband_hdr", "infiniband_ndr",
-                           "infiniband_xdr", "ethernet_400g"}) {
+  for (const char* cpu : {"Xeon-Platinum-8380", "Xeon-Gold-6454S", "EPYC-7453"})
+    CHECK(c.has_cpu(cpu));
+  for (const char* link :
+       {"pcie3_x16", "pcie4_x16", "pcie5_x16", "pcie6_x16", "nvlink3", "nvlink4", "nvlink5",
+        "nvlink_c2c", "infiniband_hdr", "infiniband_ndr", "infiniband_xdr", "ethernet_400g"}) {
     INFO(link);
     CHECK(c.has_link(link));
   }
@@ -81,10 +82,12 @@ TEST_CASE("catalogue figures arrive in base units", "[catalogue]") {
 TEST_CASE("bad catalogue entries are ConfigErrors with file, line and key", "[catalogue]") {
   TempDir dir("catalogue");
   const std::string gpu =
-      "G:\n  peak_flops:\n    bf16: \"1 TFLOP/s\"\n  memory: \"1 GB\"\n  memory_bandwidth: \"1 TB/s\"\n"
+      "G:\n  peak_flops:\n    bf16: \"1 TFLOP/s\"\n  memory: \"1 GB\"\n  memory_bandwidth: \"1 "
+      "TB/s\"\n"
       "  scale_up_link: none\n  host_link: pcie5_x16\n  source: x\n";
   SECTION("a GPU naming a link that does not exist") {
-    const std::string bad = moesim::test::replace_once(gpu, "host_link: pcie5_x16", "host_link: pcie9");
+    const std::string bad =
+        moesim::test::replace_once(gpu, "host_link: pcie5_x16", "host_link: pcie9");
     CHECK_THAT(load_error(dir, kGoodLink, bad),
                Contains("gpus.yaml:7: G.host_link: unknown link \"pcie9\""));
   }
@@ -101,7 +104,8 @@ TEST_CASE("bad catalogue entries are ConfigErrors with file, line and key", "[ca
     CHECK_THAT(load_error(dir, kGoodLink, bad), Contains("G.peak_flops.bf17: unknown key"));
   }
   SECTION("an unknown link kind") {
-    const std::string bad = moesim::test::replace_once(kGoodLink, "kind: pcie", "kind: carrier-pigeon");
+    const std::string bad =
+        moesim::test::replace_once(kGoodLink, "kind: pcie", "kind: carrier-pigeon");
     CHECK_THAT(load_error(dir, bad, gpu), Contains("pcie5_x16.kind: unknown link kind"));
   }
   SECTION("a missing file") {

@@ -170,3 +170,22 @@ TEST_CASE("quickstart trace.json is valid Chrome trace event JSON", "[cli]") {
   // 8 routers + 8 experts + 8 reduces on the GPU lanes, plus 5 stage spans.
   CHECK(complete == 8 + 8 + 8 + 5);
 }
+
+TEST_CASE("validate --suite comm writes validation.csv; an unknown suite exits 2", "[cli]") {
+  TempDir dir("cli-validate");
+  const auto r = run_cli({"validate", "--suite", "comm", "--out", (dir / "v").string()});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("goals met"));
+  const std::string csv = read_text(dir / "v" / "validation.csv");
+  CHECK(csv.rfind("suite,target,metric,measured,simulated,rel_error,threshold,pass\n", 0) == 0);
+  CHECK(fs::is_regular_file(dir / "v" / "summary.txt"));
+
+  const auto bad = run_cli({"validate", "--suite", "vibes"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Contains("unknown suite 'vibes'"));
+  CHECK(run_cli({"validate"}).exit_code == 2);
+
+  const auto calibrate = run_cli({"calibrate", "--suite", "comm"});
+  CHECK(calibrate.exit_code == 0);
+  CHECK_THAT(calibrate.out, Contains("h100_hgx:") && Contains("fitted_on"));
+}

@@ -24,8 +24,8 @@ void load_links(const std::filesystem::path& file, HardwareCatalogue& catalogue)
     LinkSpec link;
     link.name = name;
     link.kind = m.get_string("kind");
-    constexpr const char* kKinds[] = {"pcie", "nvlink", "c2c", "xgmi", "infiniband", "ethernet",
-                                      "cpu-interconnect"};
+    constexpr const char* kKinds[] = {"pcie",     "nvlink",          "c2c", "xgmi", "infiniband",
+                                      "ethernet", "cpu-interconnect"};
     if (std::find(std::begin(kKinds), std::end(kKinds), link.kind) == std::end(kKinds)) {
       m.fail("kind", fmt::format("unknown link kind \"{}\" (known: {})", link.kind,
                                  fmt::join(kKinds, ", ")));

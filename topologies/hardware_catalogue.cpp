@@ -11,12 +11,14 @@ template <class Spec>
 void insert(std::map<std::string, Spec>& map, Spec spec, const char* what) {
   const std::string name = spec.name;
   if (!map.emplace(name, std::move(spec)).second) {
-    throw std::invalid_argument(fmt::format("duplicate {} '{}' in the hardware catalogue", what, name));
+    throw std::invalid_argument(
+        fmt::format("duplicate {} '{}' in the hardware catalogue", what, name));
   }
 }
 
 template <class Spec>
-const Spec& find(const std::map<std::string, Spec>& map, const std::string& name, const char* what) {
+const Spec& find(const std::map<std::string, Spec>& map, const std::string& name,
+                 const char* what) {
   const auto it = map.find(name);
   if (it == map.end()) {
     throw std::invalid_argument(
@@ -27,9 +29,15 @@ const Spec& find(const std::map<std::string, Spec>& map, const std::string& name
 
 }  // namespace
 
-void HardwareCatalogue::add(LinkSpec link) { insert(links_, std::move(link), "link"); }
-void HardwareCatalogue::add(GpuSpec gpu) { insert(gpus_, std::move(gpu), "GPU"); }
-void HardwareCatalogue::add(CpuSpec cpu) { insert(cpus_, std::move(cpu), "CPU"); }
+void HardwareCatalogue::add(LinkSpec link) {
+  insert(links_, std::move(link), "link");
+}
+void HardwareCatalogue::add(GpuSpec gpu) {
+  insert(gpus_, std::move(gpu), "GPU");
+}
+void HardwareCatalogue::add(CpuSpec cpu) {
+  insert(cpus_, std::move(cpu), "CPU");
+}
 
 const LinkSpec& HardwareCatalogue::link(const std::string& name) const {
   return find(links_, name, "link");

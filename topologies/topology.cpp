@@ -194,6 +194,12 @@ void Topology::require_gpus_connected() const {
   }
 }
 
+std::optional<uint32_t> Topology::find_node(const std::string& name) const {
+  const auto it = node_by_name_.find(name);
+  if (it == node_by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
 void Topology::install(NetworkModel& network) const {
   for (const TopologyLink& l : links_) network.add_link(l.config);
 }

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,9 @@ class Topology {
 
   /// Registers every link with the network in index order, so LinkId == link index.
   void install(NetworkModel& network) const;
+
+  /// The vertex with this name, or nullopt.
+  std::optional<uint32_t> find_node(const std::string& name) const;
 
   const std::vector<TopologyNode>& nodes() const { return nodes_; }
   const std::vector<TopologyLink>& links() const { return links_; }

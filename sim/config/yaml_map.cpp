@@ -122,6 +122,13 @@ uint64_t YamlMap::get_uint(const std::string& key, uint64_t min, uint64_t max) {
   return v;
 }
 
+bool YamlMap::get_bool(const std::string& key) {
+  const std::string s = scalar(key);
+  if (s == "true") return true;
+  if (s == "false") return false;
+  fail(key, fmt::format("expected true or false, got \"{}\"", s));
+}
+
 double YamlMap::get_double(const std::string& key, double min, double max) {
   const std::string s = scalar(key);
   double v = 0.0;

@@ -30,6 +30,8 @@ class YamlMap {
   std::optional<std::string> get_optional_string(const std::string& key);
   /// An integer in [min, max].
   uint64_t get_uint(const std::string& key, uint64_t min, uint64_t max);
+  /// true or false.
+  bool get_bool(const std::string& key);
   /// A number in [min, max].
   double get_double(const std::string& key, double min, double max);
   Time get_time(const std::string& key);

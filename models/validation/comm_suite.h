@@ -1,0 +1,51 @@
+#pragma once
+/// `moesim validate --suite comm`: every measured nccl-tests row simulated on its machine.
+///
+/// Fit/check split: rows measured with nccl_dtype int8 are fit rows (the per-system constants
+/// of systems.yaml are fitted on them by fit_comm_calibration); rows measured with half are
+/// check rows, and only they are reported. Both sweeps cover the same byte sizes, so the check
+/// is on independent measurements of the same collectives.
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/validation/collective_simulation.h"
+#include "models/validation/validation_report.h"
+#include "topologies/hardware_catalogue.h"
+#include "topologies/system_config.h"
+
+namespace moesim {
+
+/// One measured table and the systems.yaml machine it was measured on.
+struct CommTable {
+  std::string file;    ///< under topologies/measured/nccl/
+  std::string system;  ///< systems.yaml key
+  bool nvlink;         ///< scale-up NVLink machine (the 15% goal applies)
+};
+const std::vector<CommTable>& comm_tables();
+
+struct CommMeasurement {
+  Collective op;
+  bool fit_row;  ///< int8 (fit) or half (check)
+  uint32_t ranks;
+  double bytes;
+  double latency_us;
+};
+
+/// Reads one nccl_perf CSV. Throws ConfigError naming file, line and column on bad rows.
+std::vector<CommMeasurement> read_nccl_table(const std::filesystem::path& file);
+
+struct CommSuiteReport {
+  std::vector<ValidationRow> rows;  ///< check rows only
+  std::string summary;              ///< printed table of median and P90 per file and collective
+  bool goals_met = false;
+};
+
+/// Simulates every check row with the calibration in `systems`.
+CommSuiteReport run_comm_suite(const std::filesystem::path& data_dir,
+                               const std::map<std::string, SystemConfig>& systems,
+                               const HardwareCatalogue& catalogue);
+
+}  // namespace moesim

@@ -1,0 +1,36 @@
+#pragma once
+/// The validation.csv format every validation suite writes, and error summaries.
+///
+/// Columns: suite,target,metric,measured,simulated,rel_error,threshold,pass where
+/// rel_error = (simulated - measured) / measured and pass = |rel_error| <= threshold.
+
+#include <string>
+#include <vector>
+
+namespace moesim {
+
+struct ValidationRow {
+  std::string suite;   ///< "comm", "kernels", ...
+  std::string target;  ///< what was measured, e.g. "h100_hgx/all_gather/n8/2097152B"
+  std::string metric;  ///< quantity and unit, e.g. "latency_us"
+  double measured = 0.0;
+  double simulated = 0.0;
+  double threshold = 0.0;  ///< the largest |rel_error| that passes
+
+  double rel_error() const { return (simulated - measured) / measured; }
+  bool pass() const;
+};
+
+/// The CSV text, header included, rows in the given order; numbers in shortest round-trip form.
+std::string format_validation_csv(const std::vector<ValidationRow>& rows);
+
+struct ErrorSummary {
+  size_t count = 0;
+  double median_abs = 0.0;  ///< median of |rel_error|
+  double p90_abs = 0.0;     ///< 90th percentile of |rel_error| (nearest rank)
+};
+
+/// Median and P90 of |rel_error| over the rows.
+ErrorSummary summarise_errors(const std::vector<const ValidationRow*>& rows);
+
+}  // namespace moesim

@@ -1,0 +1,105 @@
+#include "topologies/system_loader.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace moesim {
+namespace {
+
+constexpr const char* kBuilders[] = {"single_switch", "hgx", "pcie_host", "nvl72", "multi_node"};
+
+std::string catalogue_link(YamlMap& m, const std::string& key, const HardwareCatalogue& c) {
+  const std::string name = m.get_string(key);
+  if (!c.has_link(name)) {
+    m.fail(key, fmt::format("unknown link \"{}\" (links.yaml has: {})", name, joined_names(c.links())));
+  }
+  return name;
+}
+
+void read_comm(YamlMap m, CommCalibration& comm) {
+  if (m.has("protocols")) {
+    YamlMap protocols = m.get_map("protocols");
+    comm.protocols.clear();
+    for (const std::string& name : protocols.keys()) {
+      YamlMap p = protocols.get_map(name);
+      CommProtocol protocol;
+      protocol.name = name;
+      protocol.base_latency = p.get_time("base_latency");
+      protocol.step_latency = p.get_time("step_latency");
+      protocol.bandwidth_efficiency = p.get_double("bandwidth_efficiency", 1e-3, 1.0);
+      if (p.has("switch_reduce")) protocol.switch_reduce = p.get_bool("switch_reduce");
+      p.finish();
+      comm.protocols.push_back(protocol);
+    }
+    if (comm.protocols.empty()) protocols.fail_here("expected at least one protocol");
+    protocols.finish();
+  }
+  if (m.has("switch_reduce_efficiency")) {
+    comm.switch_reduce_efficiency = m.get_double("switch_reduce_efficiency", 1e-3, 1.0);
+  }
+  if (m.has("fitted_on")) comm.fitted_on = m.get_string("fitted_on");
+  m.finish();
+}
+
+}  // namespace
+
+void read_system_keys(YamlMap& m, SystemConfig& c, const HardwareCatalogue& catalogue) {
+  if (m.has("description")) c.description = m.get_string("description");
+  if (m.has("builder")) {
+    c.builder = m.get_string("builder");
+    if (std::find(std::begin(kBuilders), std::end(kBuilders), c.builder) == std::end(kBuilders)) {
+      m.fail("builder", fmt::format("unknown topology builder \"{}\" (known: {})", c.builder,
+                                    fmt::join(kBuilders, ", ")));
+    }
+  }
+  if (m.has("gpu")) {
+    c.gpu = m.get_string("gpu");
+    if (!catalogue.has_gpu(c.gpu)) {
+      m.fail("gpu", fmt::format("unknown GPU \"{}\" (gpus.yaml has: {})", c.gpu,
+                                joined_names(catalogue.gpus())));
+    }
+  }
+  if (m.has("gpus")) c.gpus = static_cast<uint32_t>(m.get_uint("gpus", 1, 1 << 16));
+  if (m.has("nodes")) c.nodes = static_cast<uint32_t>(m.get_uint("nodes", 1, 1 << 16));
+  if (m.has("cpu_sockets")) c.cpu_sockets = static_cast<uint32_t>(m.get_uint("cpu_sockets", 1, 16));
+  if (m.has("cpu_interconnect")) c.cpu_interconnect = catalogue_link(m, "cpu_interconnect", catalogue);
+  if (m.has("gpus_per_switch")) {
+    c.gpus_per_switch = static_cast<uint32_t>(m.get_uint("gpus_per_switch", 1, 1 << 16));
+  }
+  if (m.has("p2p")) c.p2p = m.get_bool("p2p");
+  if (m.has("nic_link")) c.nic_link = catalogue_link(m, "nic_link", catalogue);
+  if (m.has("fabric")) {
+    c.fabric = m.get_string("fabric");
+    if (c.fabric != "rail" && c.fabric != "fat_tree") {
+      m.fail("fabric", fmt::format("expected rail or fat_tree, got \"{}\"", c.fabric));
+    }
+  }
+  if (m.has("hosts_per_leaf")) {
+    c.hosts_per_leaf = static_cast<uint32_t>(m.get_uint("hosts_per_leaf", 1, 1 << 16));
+  }
+  if (m.has("oversubscription")) c.oversubscription = m.get_double("oversubscription", 1.0, 1e3);
+  if (m.has("link_bandwidth")) c.link_bandwidth = m.get_bandwidth("link_bandwidth");
+  if (m.has("hop_latency")) c.hop_latency = m.get_time("hop_latency");
+  if (m.has("switch_reduction")) c.switch_reduction = m.get_bool("switch_reduction");
+  if (m.has("comm")) read_comm(m.get_map("comm"), c.comm);
+}
+
+std::map<std::string, SystemConfig> load_systems(const std::filesystem::path& file,
+                                                 const HardwareCatalogue& catalogue) {
+  YamlMap root(load_yaml_file(file.string()), file.string(), "");
+  std::map<std::string, SystemConfig> systems;
+  for (const std::string& name : root.keys()) {
+    YamlMap m = root.get_map(name);
+    SystemConfig c;
+    c.name = name;
+    read_system_keys(m, c, catalogue);
+    if (c.gpu.empty() && c.builder != "single_switch") m.fail_here("missing required key 'gpu'");
+    m.finish();
+    systems.emplace(name, std::move(c));
+  }
+  root.finish();
+  return systems;
+}
+
+}  // namespace moesim
