@@ -43,4 +43,19 @@ std::string format_hardware_listing(const HardwareCatalogue& c) {
   return s;
 }
 
+std::string format_topology_listing(const std::map<std::string, SystemConfig>& systems) {
+  std::string s;
+  auto out = std::back_inserter(s);
+  fmt::format_to(out, "topology builders (hardware.builder) and their parameters (default)\n");
+  for (const BuilderDescription& b : topology_builders()) {
+    fmt::format_to(out, "  {:<14} {}\n", b.name, b.description);
+    for (const std::string& p : b.parameters) fmt::format_to(out, "  {:<14}   {}\n", "", p);
+  }
+  fmt::format_to(out, "\nsystems (hardware.system, topologies/catalogue/systems.yaml)\n");
+  for (const auto& [name, system] : systems) {
+    fmt::format_to(out, "  {:<20} {}\n", name, system.description);
+  }
+  return s;
+}
+
 }  // namespace moesim

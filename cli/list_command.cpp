@@ -7,6 +7,7 @@
 #include "models/strategy_catalog.h"
 #include "sim/config_error.h"
 #include "topologies/catalogue_loader.h"
+#include "topologies/system_loader.h"
 
 namespace moesim {
 namespace {
@@ -30,6 +31,12 @@ int list_command(const std::string& family) {
     std::cout << format_hardware_listing(load_hardware_catalogue(default_catalogue_dir()));
     return 0;
   }
+  if (family == "topology") {
+    const HardwareCatalogue hardware = load_hardware_catalogue(default_catalogue_dir());
+    std::cout << format_topology_listing(
+        load_systems(default_catalogue_dir() / "systems.yaml", hardware));
+    return 0;
+  }
   const StrategyCatalog c = builtin_strategies();
   bool any = false;
   auto maybe = [&](const auto& f) {
@@ -44,9 +51,10 @@ int list_command(const std::string& family) {
   maybe(c.cost_model);
   maybe(c.network);
   if (!any) {
-    throw ConfigError(fmt::format(
-        "list: unknown family '{}' (known: placement, routing, cost_model, network, hardware)",
-        family));
+    throw ConfigError(
+        fmt::format("list: unknown family '{}' (known: placement, routing, cost_model, network, "
+                    "hardware, topology)",
+                    family));
   }
   return 0;
 }

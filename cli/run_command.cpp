@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/output_directory.h"
+#include "cli/resolved_config.h"
 #include "cli/run_report.h"
 #include "cli/scenario_loader.h"
 #include "cli/trace_recorder.h"

@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include "sim/units.h"
 #include "traces/json_writer.h"
@@ -47,12 +46,11 @@ std::string format_summary(const LayerSimulation& sim) {
   fmt::format_to(out, "model     {}: hidden {}, expert FFN {}, {} experts, top-{}, {}\n",
                  c.model.name, c.model.hidden_size, c.model.expert_ffn_size, c.model.num_experts,
                  c.model.top_k, to_string(c.model.dtype));
-  fmt::format_to(out,
-                 "hardware  {} x {} ({:.4g} TFLOP/s, {}) behind one switch, {} per GPU per "
-                 "direction, {} per hop\n",
-                 c.fabric.gpus, c.gpu.name, c.gpu.peak_flops / 1e12,
-                 format_bandwidth(c.gpu.memory_bandwidth),
-                 format_bandwidth(c.fabric.link_bandwidth), c.fabric.hop_latency.to_string());
+  fmt::format_to(out, "hardware  {} x {} ({:.4g} TFLOP/s {}, {}), {} topology{}\n",
+                 sim.topology().gpus().size(), c.gpu.name, c.gpu.peak_flops / 1e12,
+                 to_string(c.model.dtype), format_bandwidth(c.gpu.memory_bandwidth),
+                 c.system.builder,
+                 c.system.name.empty() ? "" : fmt::format(" (system {})", c.system.name));
   fmt::format_to(out,
                  "workload  {} tokens; routing {}, placement {}, cost model {}, network {}\n\n",
                  c.tokens, c.routing, c.placement, c.cost_model, c.network);
@@ -120,53 +118,6 @@ std::string format_metrics_json(const LayerSimulation& sim) {
   w.key("events").value(sim.simulator().events_processed());
   w.end_object();
   return os.str();
-}
-
-std::string format_resolved_config(const ScenarioConfig& c) {
-  YAML::Emitter y;
-  y << YAML::Comment(fmt::format("resolved by moesim {}", MOESIM_VERSION));
-  y << YAML::BeginMap;
-  y << YAML::Key << "name" << YAML::Value << c.name;
-  y << YAML::Key << "seed" << YAML::Value << c.seed;
-  y << YAML::Key << "model" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "name" << YAML::Value << c.model.name;
-  y << YAML::Key << "hidden_size" << YAML::Value << c.model.hidden_size;
-  y << YAML::Key << "expert_ffn_size" << YAML::Value << c.model.expert_ffn_size;
-  y << YAML::Key << "num_experts" << YAML::Value << c.model.num_experts;
-  y << YAML::Key << "top_k" << YAML::Value << c.model.top_k;
-  y << YAML::Key << "dtype" << YAML::Value << std::string(to_string(c.model.dtype));
-  y << YAML::EndMap;
-  y << YAML::Key << "hardware" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "gpu" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "name" << YAML::Value << c.gpu.name;
-  y << YAML::Key << "peak_flops" << YAML::Value << fmt::format("{} FLOP/s", c.gpu.peak_flops);
-  y << YAML::Key << "memory_bandwidth" << YAML::Value
-    << fmt::format("{} B/s", c.gpu.memory_bandwidth);
-  y << YAML::Key << "memory" << YAML::Value << fmt::format("{} B", c.gpu.memory_capacity);
-  y << YAML::EndMap;
-  y << YAML::Key << "topology" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "builder" << YAML::Value << "single_switch";
-  y << YAML::Key << "gpus" << YAML::Value << c.fabric.gpus;
-  y << YAML::Key << "link_bandwidth" << YAML::Value
-    << fmt::format("{} B/s", c.fabric.link_bandwidth);
-  y << YAML::Key << "hop_latency" << YAML::Value
-    << fmt::format("{} ps", c.fabric.hop_latency.picoseconds());
-  y << YAML::EndMap << YAML::EndMap;
-  y << YAML::Key << "workload" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "tokens" << YAML::Value << c.tokens << YAML::EndMap;
-  y << YAML::Key << "routing" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "generator" << YAML::Value << c.routing << YAML::EndMap;
-  y << YAML::Key << "strategies" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "placement" << YAML::Value << c.placement;
-  y << YAML::Key << "network" << YAML::Value << c.network;
-  y << YAML::Key << "cost_model" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "name" << YAML::Value << c.cost_model;
-  y << YAML::Key << "compute_efficiency" << YAML::Value << c.roofline.compute_efficiency;
-  y << YAML::Key << "memory_efficiency" << YAML::Value << c.roofline.memory_efficiency;
-  y << YAML::Key << "kernel_overhead" << YAML::Value
-    << fmt::format("{} ps", c.roofline.kernel_overhead.picoseconds());
-  y << YAML::EndMap << YAML::EndMap << YAML::EndMap;
-  return std::string(y.c_str()) + "\n";
 }
 
 }  // namespace moesim

@@ -1,6 +1,6 @@
 #pragma once
-/// Formats a finished layer simulation: the human summary (summary.txt and stdout), the
-/// machine-readable metrics (metrics.json) and the resolved configuration (resolved.yaml).
+/// Formats a finished layer simulation: the human summary (summary.txt and stdout) and the
+/// machine-readable metrics (metrics.json). cli/resolved_config.h writes resolved.yaml.
 /// Nothing here reads the wall clock, so equal runs give byte-identical files.
 
 #include <string>
@@ -11,7 +11,5 @@ namespace moesim {
 
 std::string format_summary(const LayerSimulation& sim);
 std::string format_metrics_json(const LayerSimulation& sim);
-/// The scenario with every default filled in, plus the version; reloadable as a scenario.
-std::string format_resolved_config(const ScenarioConfig& cfg);
 
 }  // namespace moesim

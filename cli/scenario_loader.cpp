@@ -4,11 +4,12 @@
 
 #include "sim/config/yaml_map.h"
 #include "sim/config_error.h"
+#include "topologies/catalogue_loader.h"
+#include "topologies/system_loader.h"
 
 namespace moesim {
 namespace {
 
-constexpr uint64_t kMaxGpus = 1 << 20;
 constexpr uint64_t kMaxTokens = uint64_t{1} << 31;
 
 void load_model(YamlMap m, MoeLayerShape& model) {
@@ -24,23 +25,43 @@ void load_model(YamlMap m, MoeLayerShape& model) {
   m.finish();
 }
 
-void load_gpu(YamlMap m, GpuSpec& gpu) {
-  gpu.name = m.get_string("name");
-  gpu.peak_flops = m.get_flop_rate("peak_flops");
-  gpu.memory_bandwidth = m.get_bandwidth("memory_bandwidth");
-  if (m.has("memory")) gpu.memory_capacity = m.get_bytes("memory");
-  m.finish();
-}
-
-void load_topology(YamlMap m, SingleSwitchConfig& fabric) {
-  const std::string builder = m.get_string("builder");
-  if (builder != "single_switch") {
-    m.fail("builder",
-           fmt::format("unknown topology builder \"{}\" (known: single_switch)", builder));
+/// The `hardware:` block: a machine from the catalogue (docs/scenario.md), and GPU overrides.
+void load_hardware(YamlMap m, ScenarioConfig& cfg) {
+  const std::filesystem::path dir = default_catalogue_dir();
+  cfg.hardware = load_hardware_catalogue(dir);
+  if (m.has("system")) {
+    const std::string name = m.get_string("system");
+    const auto systems = load_systems(dir / "systems.yaml", cfg.hardware);
+    const auto it = systems.find(name);
+    if (it == systems.end()) {
+      m.fail("system", fmt::format("unknown system \"{}\" (systems.yaml has: {})", name,
+                                   joined_names(systems)));
+    }
+    cfg.system = it->second;
   }
-  fabric.gpus = static_cast<uint32_t>(m.get_uint("gpus", 1, kMaxGpus));
-  fabric.link_bandwidth = m.get_bandwidth("link_bandwidth");
-  fabric.hop_latency = m.get_time("hop_latency");
+  read_system_keys(m, cfg.system, cfg.hardware);
+  if (cfg.system.gpu.empty()) m.fail_here("missing required key 'gpu' (or 'system')");
+  cfg.gpu = cfg.hardware.gpu(cfg.system.gpu);
+  const std::string dtype(to_string(cfg.model.dtype));
+  const auto peak = cfg.gpu.peak_flops_by_dtype.find(dtype);
+  if (peak != cfg.gpu.peak_flops_by_dtype.end()) cfg.gpu.peak_flops = peak->second;
+  if (m.has("gpu_overrides")) {
+    YamlMap o = m.get_map("gpu_overrides");
+    if (o.has("peak_flops")) cfg.gpu.peak_flops = o.get_flop_rate("peak_flops");
+    if (o.has("memory_bandwidth")) cfg.gpu.memory_bandwidth = o.get_bandwidth("memory_bandwidth");
+    if (o.has("memory")) cfg.gpu.memory_capacity = o.get_bytes("memory");
+    o.finish();
+  }
+  if (cfg.gpu.peak_flops <= 0.0) {
+    m.fail("gpu", fmt::format("the catalogue has no dense {} peak for {}; set "
+                              "hardware.gpu_overrides.peak_flops",
+                              dtype, cfg.gpu.name));
+  }
+  try {
+    build_system(cfg.system, cfg.hardware);  // reports bad builder parameters here, with a line
+  } catch (const std::invalid_argument& e) {
+    m.fail_here(e.what());
+  }
   m.finish();
 }
 
@@ -84,10 +105,7 @@ ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& cat
   cfg.seed = root.has("seed") ? root.get_uint("seed", 0, UINT64_MAX) : 0;
   load_model(root.get_map("model"), cfg.model);
 
-  YamlMap hardware = root.get_map("hardware");
-  load_gpu(hardware.get_map("gpu"), cfg.gpu);
-  load_topology(hardware.get_map("topology"), cfg.fabric);
-  hardware.finish();
+  load_hardware(root.get_map("hardware"), cfg);
 
   YamlMap workload = root.get_map("workload");
   cfg.tokens = static_cast<uint32_t>(workload.get_uint("tokens", 1, kMaxTokens));

@@ -14,7 +14,9 @@ namespace moesim {
 namespace {
 
 /// The measured tables shipped with the sources (topologies/measured).
-std::filesystem::path measured_dir() { return MOESIM_MEASURED_DIR; }
+std::filesystem::path measured_dir() {
+  return MOESIM_MEASURED_DIR;
+}
 
 void require_known_suite(const std::string& suite) {
   if (suite != "comm") throw ConfigError(fmt::format("unknown suite '{}' (known: comm)", suite));
@@ -61,7 +63,8 @@ int calibrate_command(const std::string& suite) {
           p.bandwidth_efficiency, p.switch_reduce);
     }
     if (config.switch_reduction) {
-      std::cout << fmt::format("    switch_reduce_efficiency: {:.3f}\n", c.switch_reduce_efficiency);
+      std::cout << fmt::format("    switch_reduce_efficiency: {:.3f}\n",
+                               c.switch_reduce_efficiency);
     }
     std::cout << fmt::format("    fitted_on: \"int8 rows of topologies/measured/nccl/{}\"\n",
                              table.file);

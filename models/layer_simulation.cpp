@@ -19,11 +19,11 @@ const StrategyEntry<Factory>& require(const StrategyFamily<Factory>& family,
 
 LayerSimulation::LayerSimulation(const ScenarioConfig& config, const StrategyCatalog& catalog)
     : config_(config), sim_(config.seed) {
-  topology_ = build_single_switch(config_.fabric);
+  topology_ = build_system(config_.system, config_.hardware).topology;
   network_ = require(catalog.network, config_.network).make(sim_);
   topology_.install(*network_);
 
-  const uint32_t ranks = config_.fabric.gpus;
+  const auto ranks = static_cast<uint32_t>(topology_.gpus().size());
   gpus_.reserve(ranks);
   for (uint32_t r = 0; r < ranks; ++r) {
     gpus_.emplace_back(sim_, r, fmt::format("gpu{}", r), std::vector<std::string>{"compute"},

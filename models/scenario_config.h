@@ -7,8 +7,9 @@
 
 #include "models/cost_model/roofline.h"
 #include "models/moe_layer_shape.h"
-#include "topologies/builders/single_switch.h"
+#include "topologies/hardware_catalogue.h"
 #include "topologies/hardware_specs.h"
+#include "topologies/system_config.h"
 
 namespace moesim {
 
@@ -16,9 +17,13 @@ struct ScenarioConfig {
   std::string name;
   uint64_t seed = 0;
   MoeLayerShape model;
+  /// The machine: builder, catalogue parts and parameters. Its GPUs are the ranks.
+  SystemConfig system;
+  /// The catalogue the system's names refer to.
+  HardwareCatalogue hardware;
+  /// The system's GPU with scenario overrides applied; peak_flops is at model.dtype.
   GpuSpec gpu;
-  SingleSwitchConfig fabric;  ///< fabric.gpus is the number of ranks
-  uint32_t tokens = 0;        ///< tokens in the batch, spread evenly over the ranks
+  uint32_t tokens = 0;  ///< tokens in the batch, spread evenly over the ranks
   std::string routing = "uniform";
   std::string placement = "contiguous";
   std::string cost_model = "roofline";

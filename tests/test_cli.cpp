@@ -49,6 +49,13 @@ TEST_CASE("version, help and list exit 0", "[cli]") {
   CHECK(hardware.exit_code == 0);
   CHECK_THAT(hardware.out, Contains("H100-SXM") && Contains("nvlink4") && Contains("EPYC-7453"));
 
+  const auto topology = run_cli({"list", "topology"});
+  CHECK(topology.exit_code == 0);
+  for (const char* word :
+       {"hgx", "pcie_host", "nvl72", "multi_node", "oversubscription", "h100_hgx"}) {
+    CHECK_THAT(topology.out, Contains(word));
+  }
+
   const auto one = run_cli({"list", "network"});
   CHECK(one.exit_code == 0);
   CHECK_THAT(one.out, Contains("max_min"));
@@ -78,10 +85,12 @@ TEST_CASE("configuration errors exit 2 with one line naming file, line and key",
   const Case cases[] = {
       {"misspelt key", replace_once(text, "  top_k:", "  topk:"),
        at("top_k:") + "model.topk: unknown key"},
-      {"negative bandwidth", replace_once(text, "\"450 GB/s\"", "\"-450 GB/s\""),
-       at("link_bandwidth:") + "hardware.topology.link_bandwidth: expected a bandwidth"},
-      {"unparsable unit", replace_once(text, "\"3.35 TB/s\"", "\"3.35 TB/fortnight\""),
-       at("memory_bandwidth:") + "hardware.gpu.memory_bandwidth: expected a bandwidth"},
+      {"negative bandwidth",
+       replace_once(text, "  gpus: 8 ",
+                    "  gpu_overrides: {memory_bandwidth: \"-3 TB/s\"}\n  gpus: 8 "),
+       at("  gpus: 8 ") + "hardware.gpu_overrides.memory_bandwidth: expected a bandwidth"},
+      {"unparsable unit", replace_once(text, "\"0 us\"", "\"0 fortnights\""),
+       at("kernel_overhead:") + "strategies.cost_model.kernel_overhead: expected a duration"},
   };
   for (const Case& c : cases) {
     INFO(c.what);

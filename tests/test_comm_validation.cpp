@@ -45,7 +45,8 @@ const CommProtocol& protocol(const CommCalibration& c, const std::string& name) 
 }  // namespace
 
 TEST_CASE("comm validation meets its goals with the shipped constants", "[comm_validation]") {
-  const auto report = moesim::run_comm_suite(shipped().nccl, shipped().systems, shipped().catalogue);
+  const auto report =
+      moesim::run_comm_suite(shipped().nccl, shipped().systems, shipped().catalogue);
   // Goals (issue: step 2): median |rel_error| <= 15% for messages of 1 MiB and above on the
   // NVLink machines, and their small-message floor within 2x.
   CHECK(report.goals_met);
@@ -69,8 +70,8 @@ TEST_CASE("the shipped comm constants are the fit of the int8 rows", "[comm_vali
     INFO(table.system);
     const auto& config = shipped().systems.at(table.system);
     const auto system = moesim::build_system(config, shipped().catalogue);
-    const CommCalibration fitted =
-        moesim::fit_comm_calibration(config, system, moesim::read_nccl_table(shipped().nccl / table.file));
+    const CommCalibration fitted = moesim::fit_comm_calibration(
+        config, system, moesim::read_nccl_table(shipped().nccl / table.file));
     // systems.yaml keeps 2 decimals of microseconds and 3 of efficiencies.
     REQUIRE(fitted.protocols.size() == config.comm.protocols.size());
     for (const CommProtocol& p : fitted.protocols) {

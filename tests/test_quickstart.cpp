@@ -72,9 +72,9 @@ TEST_CASE("balanced dispatch takes exactly bytes / bandwidth + two hops", "[quic
   for (size_t a = 0; a < 8; ++a) {
     for (size_t b = 0; b < 8; ++b) CHECK(r.dispatch_bytes[a][b] == (a == b ? 0.0 : 1048576.0));
   }
-  // Every up- and down-link carries 7 MiB shared by 7 equal flows at 450 GB/s, after
-  // GPU -> switch -> GPU latency of 2 x 1 us: 2 us + 7 * 2^20 B / 450e9 B/s = 18.311 us.
-  const double expected_s = 2e-6 + 7.0 * 1048576.0 / 450e9;
+  // Every NVLink up- and down-link carries 7 MiB shared by 7 equal flows at 450 GB/s, after
+  // GPU -> NVSwitch -> GPU latency of 2 x 235 ns: 0.47 us + 7 * 2^20 B / 450e9 B/s = 16.78 us.
+  const double expected_s = 0.47e-6 + 7.0 * 1048576.0 / 450e9;
   CHECK(stage_time(sim, LayerStage::kDispatch).seconds() ==
         Approx(expected_s).epsilon(0).margin(kRounding));
   // Combine sends the transpose: the same time.
@@ -85,11 +85,11 @@ TEST_CASE("quickstart dispatch is bounded by its busiest link", "[quickstart]") 
   LayerSimulation sim(quickstart_config(), moesim::builtin_strategies());
   sim.run();
   const auto& r = sim.forward().result();
-  // Lower bound: the busiest link must carry its bytes at 450 GB/s after 2 us of latency.
-  const double bound_s = 2e-6 + busiest_link_bytes(r) / 450e9;
+  // Lower bound: the busiest link must carry its bytes at 450 GB/s after 0.47 us of latency.
+  const double bound_s = 0.47e-6 + busiest_link_bytes(r) / 450e9;
   const double dispatch_s = stage_time(sim, LayerStage::kDispatch).seconds();
   CHECK(dispatch_s >= bound_s * (1 - 1e-9));
-  // Max-min sharing is not makespan-optimal, but on a single switch with near-uniform traffic
+  // Max-min sharing is not makespan-optimal, but through one switch with near-uniform traffic
   // it stays within a few percent of the bound.
   CHECK(dispatch_s <= bound_s * 1.05);
   // Each token travels once to each remote rank among its experts: its 2 distinct experts live
@@ -154,7 +154,7 @@ TEST_CASE("stages run back to back and the total is their sum", "[quickstart]") 
         Approx(router_s).epsilon(0).margin(kRounding));
 }
 
-TEST_CASE("every dispatched byte crosses one up-link and one down-link", "[quickstart]") {
+TEST_CASE("every dispatched byte crosses two NVLink links and no PCIe", "[quickstart]") {
   LayerSimulation sim(quickstart_config(), moesim::builtin_strategies());
   sim.run();
   const auto& r = sim.forward().result();
@@ -162,13 +162,14 @@ TEST_CASE("every dispatched byte crosses one up-link and one down-link", "[quick
   for (const auto& row : r.dispatch_bytes) {
     dispatched = std::accumulate(row.begin(), row.end(), dispatched);
   }
-  double up = 0.0, down = 0.0;
+  // Dispatch and combine move the same bytes, each over two NVLink links (GPU to NVSwitch, and
+  // NVSwitch to GPU); nothing crosses PCIe.
+  double nvlink = 0.0, other = 0.0;
   const auto& net = sim.network();
   for (moesim::LinkId l = 0; l < net.link_count(); ++l) {
-    (net.link(l).link_class == "switch-up" ? up : down) += net.bytes_carried(l);
+    (net.link(l).link_class == "nvlink" ? nvlink : other) += net.bytes_carried(l);
   }
-  // Dispatch and combine move the same bytes, each over one up- and one down-link.
-  CHECK(up == Approx(2 * dispatched));
-  CHECK(down == Approx(2 * dispatched));
+  CHECK(nvlink == Approx(2 * 2 * dispatched));
+  CHECK(other == 0.0);
   CHECK(net.active_flows() == 0);
 }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "cli/resolved_config.h"
 #include "cli/run_report.h"
 #include "cli/scenario_loader.h"
 #include "sim/config_error.h"
@@ -61,13 +62,15 @@ TEST_CASE("quickstart loads with its units converted", "[scenario_loader]") {
   CHECK(c.model.num_experts == 8);
   CHECK(c.model.top_k == 2);
   CHECK(c.model.dtype == moesim::Dtype::kBf16);
-  // "989 TFLOP/s" = 989e12 FLOP/s; "3.35 TB/s" = 3.35e12 B/s (decimal prefixes).
+  // H100-SXM from the catalogue: 989 TFLOP/s dense bf16 (the model's dtype), 3.35 TB/s.
+  CHECK(c.gpu.name == "H100-SXM");
   CHECK(c.gpu.peak_flops == Approx(989e12));
   CHECK(c.gpu.memory_bandwidth == Approx(3.35e12));
-  // "450 GB/s" = 450e9 B/s; "1 us" = 1e6 ps exactly.
-  CHECK(c.fabric.link_bandwidth == Approx(450e9));
-  CHECK(c.fabric.hop_latency == moesim::Time::us(1));
-  CHECK(c.fabric.gpus == 8);
+  // An 8-GPU hgx node; its NVLink 4 is 450 GB/s per direction, 235 ns per link.
+  CHECK(c.system.builder == "hgx");
+  CHECK(c.system.gpus == 8);
+  CHECK(c.hardware.link("nvlink4").bandwidth == Approx(450e9));
+  CHECK(c.hardware.link("nvlink4").latency == moesim::Time::ps(235'000));
   CHECK(c.tokens == 4096);
   CHECK(c.routing == "uniform");
   CHECK(c.placement == "contiguous");
@@ -94,25 +97,68 @@ TEST_CASE("an unknown top-level section is rejected", "[scenario_loader]") {
              Contains(fmt::format(":{}: extras: unknown key", line_of(text, "extras:"))));
 }
 
+/// The quickstart with a GPU override block added under `hardware:`.
+std::string with_override(const std::string& key, const std::string& value) {
+  return replace_once(quickstart(), "  gpus: 8 ",
+                      "  gpu_overrides:\n    " + key + ": " + value + "\n  gpus: 8 ");
+}
+
 TEST_CASE("a negative bandwidth is rejected at its key", "[scenario_loader]") {
-  const std::string text = replace_once(quickstart(), "\"450 GB/s\"", "\"-450 GB/s\"");
+  const std::string text = with_override("memory_bandwidth", "\"-3 TB/s\"");
   const std::string message = load_error(text);
-  CHECK_THAT(message, StartsWith(fmt::format(":{}: hardware.topology.link_bandwidth:",
-                                             line_of(text, "link_bandwidth"))));
+  CHECK_THAT(message, StartsWith(fmt::format(":{}: hardware.gpu_overrides.memory_bandwidth:",
+                                             line_of(text, "memory_bandwidth"))));
   CHECK_THAT(message, Contains("negative"));
-  CHECK_THAT(message, Contains("\"-450 GB/s\""));
+  CHECK_THAT(message, Contains("\"-3 TB/s\""));
 }
 
 TEST_CASE("an unparsable unit is rejected with an example of what was expected",
           "[scenario_loader]") {
-  const std::string text = replace_once(quickstart(), "\"1 us\"", "\"1 microfortnight\"");
+  const std::string text = replace_once(quickstart(), "\"0 us\"", "\"1 microfortnight\"");
   const std::string message = load_error(text);
-  CHECK_THAT(message, StartsWith(fmt::format(":{}: hardware.topology.hop_latency:",
-                                             line_of(text, "hop_latency"))));
+  CHECK_THAT(message, StartsWith(fmt::format(":{}: strategies.cost_model.kernel_overhead:",
+                                             line_of(text, "kernel_overhead"))));
   CHECK_THAT(message, Contains("unknown unit"));
 
-  const std::string no_unit = replace_once(quickstart(), "\"989 TFLOP/s\"", "989");
-  CHECK_THAT(load_error(no_unit), Contains("hardware.gpu.peak_flops: expected a compute rate"));
+  const std::string no_unit = with_override("peak_flops", "989");
+  CHECK_THAT(load_error(no_unit),
+             Contains("hardware.gpu_overrides.peak_flops: expected a compute rate"));
+}
+
+TEST_CASE("GPU overrides replace catalogue figures", "[scenario_loader]") {
+  const ScenarioConfig c = load_text(with_override("memory_bandwidth", "\"2 TB/s\""));
+  // "2 TB/s" = 2e12 B/s instead of the catalogue's 3.35e12; the peak stays the catalogue's.
+  CHECK(c.gpu.memory_bandwidth == Approx(2e12));
+  CHECK(c.gpu.peak_flops == Approx(989e12));
+}
+
+TEST_CASE("hardware names the catalogue, and bad machines are reported", "[scenario_loader]") {
+  SECTION("an unknown GPU lists the catalogue") {
+    const std::string text = replace_once(quickstart(), "gpu: H100-SXM", "gpu: H900");
+    CHECK_THAT(load_error(text),
+               Contains("hardware.gpu: unknown GPU \"H900\"") && Contains("H100-SXM"));
+  }
+  SECTION("a system from systems.yaml") {
+    const std::string text =
+        replace_once(quickstart(), "  builder: hgx ", "  system: h100_hgx\n  builder: hgx ");
+    const ScenarioConfig c = load_text(text);
+    CHECK(c.system.name == "h100_hgx");
+    CHECK(c.system.switch_reduction);
+  }
+  SECTION("an unknown system") {
+    const std::string text =
+        replace_once(quickstart(), "  builder: hgx ", "  system: h900_hgx\n  builder: hgx ");
+    CHECK_THAT(load_error(text), Contains("hardware.system: unknown system \"h900_hgx\""));
+  }
+  SECTION("a builder that cannot build the machine") {
+    const std::string text = replace_once(quickstart(), "gpus: 8 ", "gpus: 7 ");
+    CHECK_THAT(load_error(text), Contains(": hardware: hgx.gpus (7) must be a multiple"));
+  }
+  SECTION("a GPU without the model's dtype and no override") {
+    const std::string text = replace_once(quickstart(), "dtype: bf16", "dtype: fp32");
+    const std::string h800 = replace_once(text, "gpu: H100-SXM", "gpu: H800");
+    CHECK_THAT(load_error(h800), Contains("hardware.gpu: the catalogue has no dense fp32 peak"));
+  }
 }
 
 TEST_CASE("missing, mistyped and out-of-range values are rejected", "[scenario_loader]") {
@@ -130,11 +176,11 @@ TEST_CASE("missing, mistyped and out-of-range values are rejected", "[scenario_l
   }
   SECTION("a fraction where a whole number belongs") {
     const std::string text = replace_once(quickstart(), "gpus: 8", "gpus: 8.5");
-    CHECK_THAT(load_error(text), Contains("hardware.topology.gpus: expected a whole number"));
+    CHECK_THAT(load_error(text), Contains("hardware.gpus: expected a whole number"));
   }
   SECTION("zero GPUs") {
     const std::string text = replace_once(quickstart(), "gpus: 8", "gpus: 0");
-    CHECK_THAT(load_error(text), Contains("hardware.topology.gpus: must be between 1"));
+    CHECK_THAT(load_error(text), Contains("hardware.gpus: must be between 1"));
   }
   SECTION("an efficiency above one") {
     const std::string text =
@@ -154,9 +200,8 @@ TEST_CASE("unknown strategy and builder names list the known ones", "[scenario_l
   CHECK_THAT(load_error(placement),
              Contains("strategies.placement: unknown placement strategy \"scattered\" (known: "
                       "contiguous, round_robin)"));
-  const std::string builder =
-      replace_once(quickstart(), "builder: single_switch", "builder: torus");
-  CHECK_THAT(load_error(builder), Contains("hardware.topology.builder: unknown topology builder"));
+  const std::string builder = replace_once(quickstart(), "builder: hgx", "builder: torus");
+  CHECK_THAT(load_error(builder), Contains("hardware.builder: unknown topology builder"));
 }
 
 TEST_CASE("YAML syntax errors, duplicate keys and missing files are ConfigErrors",
@@ -185,8 +230,10 @@ TEST_CASE("the resolved configuration reloads to the same scenario", "[scenario_
   CHECK(again.gpu.peak_flops == original.gpu.peak_flops);
   CHECK(again.gpu.memory_bandwidth == original.gpu.memory_bandwidth);
   CHECK(again.gpu.memory_capacity == original.gpu.memory_capacity);
-  CHECK(again.fabric.link_bandwidth == original.fabric.link_bandwidth);
-  CHECK(again.fabric.hop_latency == original.fabric.hop_latency);
+  CHECK(again.system.builder == original.system.builder);
+  CHECK(again.system.gpu == original.system.gpu);
+  CHECK(again.system.gpus == original.system.gpus);
+  CHECK(again.system.comm.protocols.size() == original.system.comm.protocols.size());
   CHECK(again.tokens == original.tokens);
   CHECK(again.roofline.kernel_overhead == original.roofline.kernel_overhead);
   CHECK(again.roofline.compute_efficiency == original.roofline.compute_efficiency);

@@ -58,7 +58,8 @@ uint32_t vertex_named(const Topology& topology, const std::string& name) {
 BuiltSystem build_system(const SystemConfig& c, const HardwareCatalogue& catalogue) {
   BuiltSystem built;
   if (c.builder == "single_switch") {
-    built.topology = build_single_switch(SingleSwitchConfig{c.gpus, c.link_bandwidth, c.hop_latency});
+    built.topology =
+        build_single_switch(SingleSwitchConfig{c.gpus, c.link_bandwidth, c.hop_latency});
     if (c.switch_reduction) built.reduction_switch = vertex_named(built.topology, "switch");
   } else if (c.builder == "hgx") {
     built.topology = build_hgx(hgx_config(c, catalogue));
@@ -85,8 +86,8 @@ BuiltSystem build_system(const SystemConfig& c, const HardwareCatalogue& catalog
     m.nodes = c.nodes;
     m.node = hgx_config(c, catalogue);
     m.nic = catalogue.link(c.nic_link.empty() ? "infiniband_ndr" : c.nic_link);
-    m.fabric = c.fabric == "fat_tree" ? MultiNodeConfig::Fabric::kFatTree
-                                      : MultiNodeConfig::Fabric::kRail;
+    m.fabric =
+        c.fabric == "fat_tree" ? MultiNodeConfig::Fabric::kFatTree : MultiNodeConfig::Fabric::kRail;
     m.hosts_per_leaf = c.hosts_per_leaf;
     m.oversubscription = c.oversubscription;
     built.topology = build_multi_node(m);
@@ -109,8 +110,8 @@ const std::vector<BuilderDescription>& topology_builders() {
       {"hgx",
        "one HGX node: GPUs on NVSwitch (GPU scale-up link), PCIe switches per 2 GPUs under CPU "
        "sockets, one NIC per GPU",
-       {"gpu (required): catalogue GPU with a scale-up link", "gpus (8): even",
-        "cpu_sockets (2)", "cpu_interconnect (upi_sapphire_rapids): catalogue link",
+       {"gpu (required): catalogue GPU with a scale-up link", "gpus (8): even", "cpu_sockets (2)",
+        "cpu_interconnect (upi_sapphire_rapids): catalogue link",
         "nic_link (none): catalogue link of each GPU's NIC",
         "switch_reduction (false): NVSwitch reduces in-network (NVLink SHARP)"}},
       {"pcie_host",
@@ -126,8 +127,8 @@ const std::vector<BuilderDescription>& topology_builders() {
       {"multi_node",
        "HGX nodes joined by a scale-out fabric: rail-optimised or a two-level fat tree",
        {"gpu (required)", "gpus (8): per node", "nodes (1)",
-        "nic_link (infiniband_ndr): catalogue link of each GPU's NIC", "fabric (rail): rail | fat_tree",
-        "hosts_per_leaf (8): fat tree NIC ports per leaf",
+        "nic_link (infiniband_ndr): catalogue link of each GPU's NIC",
+        "fabric (rail): rail | fat_tree", "hosts_per_leaf (8): fat tree NIC ports per leaf",
         "oversubscription (1): fat tree leaf down/up bandwidth ratio"}},
   };
   return builders;

@@ -19,20 +19,20 @@ struct SystemConfig {
   std::string description;  ///< one line for listings
   /// single_switch | hgx | pcie_host | nvl72 | multi_node
   std::string builder = "hgx";
-  std::string gpu;          ///< catalogue GPU key
-  uint32_t gpus = 8;        ///< GPUs per node
-  uint32_t nodes = 1;       ///< multi_node only
-  uint32_t cpu_sockets = 2;        ///< hgx, pcie_host
-  std::string cpu_interconnect;    ///< catalogue link between sockets ("" = default upi)
-  uint32_t gpus_per_switch = 2;    ///< pcie_host: GPUs under one PCIe switch
-  bool p2p = true;                 ///< pcie_host: GPUs talk through their PCIe switch
-  std::string nic_link;            ///< hgx, multi_node: catalogue link of each GPU's NIC
-  std::string fabric = "rail";     ///< multi_node: rail | fat_tree
-  uint32_t hosts_per_leaf = 8;     ///< multi_node fat_tree: NIC ports per leaf switch
-  double oversubscription = 1.0;   ///< multi_node fat_tree: leaf down/up bandwidth ratio, >= 1
-  double link_bandwidth = 0.0;     ///< single_switch: bytes/s per GPU per direction
-  Time hop_latency;                ///< single_switch: per link
-  bool switch_reduction = false;   ///< the scale-up switch reduces in-network (NVLink SHARP)
+  std::string gpu;                ///< catalogue GPU key
+  uint32_t gpus = 8;              ///< GPUs per node
+  uint32_t nodes = 1;             ///< multi_node only
+  uint32_t cpu_sockets = 2;       ///< hgx, pcie_host
+  std::string cpu_interconnect;   ///< catalogue link between sockets ("" = default upi)
+  uint32_t gpus_per_switch = 2;   ///< pcie_host: GPUs under one PCIe switch
+  bool p2p = true;                ///< pcie_host: GPUs talk through their PCIe switch
+  std::string nic_link;           ///< hgx, multi_node: catalogue link of each GPU's NIC
+  std::string fabric = "rail";    ///< multi_node: rail | fat_tree
+  uint32_t hosts_per_leaf = 8;    ///< multi_node fat_tree: NIC ports per leaf switch
+  double oversubscription = 1.0;  ///< multi_node fat_tree: leaf down/up bandwidth ratio, >= 1
+  double link_bandwidth = 0.0;    ///< single_switch: bytes/s per GPU per direction
+  Time hop_latency;               ///< single_switch: per link
+  bool switch_reduction = false;  ///< the scale-up switch reduces in-network (NVLink SHARP)
   CommCalibration comm;
 };
 

@@ -12,7 +12,8 @@ constexpr const char* kBuilders[] = {"single_switch", "hgx", "pcie_host", "nvl72
 std::string catalogue_link(YamlMap& m, const std::string& key, const HardwareCatalogue& c) {
   const std::string name = m.get_string(key);
   if (!c.has_link(name)) {
-    m.fail(key, fmt::format("unknown link \"{}\" (links.yaml has: {})", name, joined_names(c.links())));
+    m.fail(key,
+           fmt::format("unknown link \"{}\" (links.yaml has: {})", name, joined_names(c.links())));
   }
   return name;
 }
@@ -63,7 +64,8 @@ void read_system_keys(YamlMap& m, SystemConfig& c, const HardwareCatalogue& cata
   if (m.has("gpus")) c.gpus = static_cast<uint32_t>(m.get_uint("gpus", 1, 1 << 16));
   if (m.has("nodes")) c.nodes = static_cast<uint32_t>(m.get_uint("nodes", 1, 1 << 16));
   if (m.has("cpu_sockets")) c.cpu_sockets = static_cast<uint32_t>(m.get_uint("cpu_sockets", 1, 16));
-  if (m.has("cpu_interconnect")) c.cpu_interconnect = catalogue_link(m, "cpu_interconnect", catalogue);
+  if (m.has("cpu_interconnect"))
+    c.cpu_interconnect = catalogue_link(m, "cpu_interconnect", catalogue);
   if (m.has("gpus_per_switch")) {
     c.gpus_per_switch = static_cast<uint32_t>(m.get_uint("gpus_per_switch", 1, 1 << 16));
   }

@@ -16,7 +16,8 @@ std::vector<std::string> split_fields(const std::string& line) {
   size_t start = 0;
   while (true) {
     const size_t comma = line.find(',', start);
-    fields.push_back(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    fields.push_back(
+        line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (comma == std::string::npos) return fields;
     start = comma + 1;
   }
@@ -35,7 +36,8 @@ CsvTable CsvTable::read(const std::filesystem::path& file) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find('"') != std::string::npos) {
-      throw ConfigError(fmt::format("{}:{}: quoted CSV fields are not supported", t.file_, line_number));
+      throw ConfigError(
+          fmt::format("{}:{}: quoted CSV fields are not supported", t.file_, line_number));
     }
     if (line_number == 1) {
       t.header_ = split_fields(line);
@@ -49,7 +51,8 @@ CsvTable CsvTable::read(const std::filesystem::path& file) {
     }
     t.rows_.push_back(std::move(fields));
   }
-  if (t.header_.empty()) throw ConfigError(fmt::format("{}: empty file, expected a header", t.file_));
+  if (t.header_.empty())
+    throw ConfigError(fmt::format("{}: empty file, expected a header", t.file_));
   return t;
 }
 

@@ -40,9 +40,10 @@ Communicator::Communicator(Simulator& sim, NetworkModel& network, const Topology
   }
   for (const CommProtocol& p : calibration_.protocols) {
     if (!(p.bandwidth_efficiency > 0.0 && p.bandwidth_efficiency <= 1.0)) {
-      throw std::invalid_argument(fmt::format("protocol '{}': bandwidth_efficiency must lie in "
-                                              "(0, 1], got {}",
-                                              p.name, p.bandwidth_efficiency));
+      throw std::invalid_argument(
+          fmt::format("protocol '{}': bandwidth_efficiency must lie in "
+                      "(0, 1], got {}",
+                      p.name, p.bandwidth_efficiency));
     }
     if (p.base_latency < Time::zero() || p.step_latency < Time::zero()) {
       throw std::invalid_argument(fmt::format("protocol '{}': a latency is negative", p.name));
@@ -194,7 +195,8 @@ void Communicator::all_to_allv_hierarchical(const ByteMatrix& bytes, uint32_t ra
         // first: directly if that is its destination, as staging for other nodes otherwise.
         double staged = 0.0;
         for (size_t m = 0; m < nodes; ++m) staged += bytes.at(rank(node, l)).at(rank(m, peer));
-        if (peer != l) intra.push_back(Transfer{ranks_[rank(node, l)], ranks_[rank(node, peer)], staged});
+        if (peer != l)
+          intra.push_back(Transfer{ranks_[rank(node, l)], ranks_[rank(node, peer)], staged});
       }
     }
   }

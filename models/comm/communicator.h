@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "topologies/comm_calibration.h"
 #include "sim/network_model.h"
 #include "sim/simulator.h"
+#include "topologies/comm_calibration.h"
 #include "topologies/topology.h"
 
 namespace moesim {

@@ -136,10 +136,12 @@ CommCalibration fit_comm_calibration(const SystemConfig& config, const BuiltSyst
     if (!m.fit_row) continue;
     RowTerms row{m.latency_us, {}};
     for (const AllReduceAlgorithm algorithm : candidate_algorithms(config, system, m.op)) {
-      const double t1 = simulate_collective(config, system, m.op, m.ranks, m.bytes, at_one,
-                                            algorithm).microseconds();
-      const double t2 = simulate_collective(config, system, m.op, m.ranks, m.bytes, at_half,
-                                            algorithm).microseconds();
+      const double t1 =
+          simulate_collective(config, system, m.op, m.ranks, m.bytes, at_one, algorithm)
+              .microseconds();
+      const double t2 =
+          simulate_collective(config, system, m.op, m.ranks, m.bytes, at_half, algorithm)
+              .microseconds();
       row.alternatives.push_back(
           Alternative{static_cast<double>(collective_steps(m.op, m.ranks, algorithm)),
                       t1 - (t2 - t1), t2 - t1, algorithm == AllReduceAlgorithm::kSwitchReduce});

@@ -13,9 +13,9 @@ namespace moesim {
 namespace {
 
 constexpr double kMiB = 1024.0 * 1024.0;
-constexpr double kSmallMessageBytes = 4096.0;   // at or below: the latency floor
-constexpr double kLargeThreshold = 0.15;         // goal: median |rel_error| on NVLink, >= 1 MiB
-constexpr double kOtherThreshold = 0.5;          // every other row (reported, not a goal)
+constexpr double kSmallMessageBytes = 4096.0;  // at or below: the latency floor
+constexpr double kLargeThreshold = 0.15;       // goal: median |rel_error| on NVLink, >= 1 MiB
+constexpr double kOtherThreshold = 0.5;        // every other row (reported, not a goal)
 
 }  // namespace
 
@@ -48,9 +48,9 @@ std::vector<CommMeasurement> read_nccl_table(const std::filesystem::path& file) 
                                     t.file(), t.line_of(r), dtype));
     }
     const double elements = t.number(r, size_col);
-    rows.push_back(CommMeasurement{*op, dtype == "int8", static_cast<uint32_t>(t.number(r, gpus_col)),
-                                   elements * (dtype == "half" ? 2.0 : 1.0),
-                                   t.number(r, latency_col) * 1e3});  // ms -> us
+    rows.push_back(CommMeasurement{
+        *op, dtype == "int8", static_cast<uint32_t>(t.number(r, gpus_col)),
+        elements * (dtype == "half" ? 2.0 : 1.0), t.number(r, latency_col) * 1e3});  // ms -> us
   }
   return rows;
 }
@@ -88,7 +88,7 @@ CommSuiteReport run_comm_suite(const std::filesystem::path& data_dir,
       if (m.bytes <= kSmallMessageBytes) {
         small.push_back(index);
         small_ratios[fmt::format("{}/n{}", to_string(m.op), m.ranks)].push_back(row.simulated /
-                                                                              row.measured);
+                                                                                row.measured);
       }
     }
     auto pointers = [&](const std::vector<size_t>& idx) {

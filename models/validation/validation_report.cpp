@@ -7,7 +7,9 @@
 
 namespace moesim {
 
-bool ValidationRow::pass() const { return std::fabs(rel_error()) <= threshold; }
+bool ValidationRow::pass() const {
+  return std::fabs(rel_error()) <= threshold;
+}
 
 std::string format_validation_csv(const std::vector<ValidationRow>& rows) {
   std::string s = "suite,target,metric,measured,simulated,rel_error,threshold,pass\n";

@@ -1,0 +1,87 @@
+#include "cli/resolved_config.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace moesim {
+namespace {
+
+std::string ps(Time t) { return fmt::format("{} ps", t.picoseconds()); }
+
+void emit_hardware(YAML::Emitter& y, const ScenarioConfig& c) {
+  const SystemConfig& s = c.system;
+  y << YAML::Key << "hardware" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "builder" << YAML::Value << s.builder;
+  y << YAML::Key << "gpu" << YAML::Value << s.gpu;
+  y << YAML::Key << "gpus" << YAML::Value << s.gpus;
+  y << YAML::Key << "nodes" << YAML::Value << s.nodes;
+  y << YAML::Key << "cpu_sockets" << YAML::Value << s.cpu_sockets;
+  if (!s.cpu_interconnect.empty()) {
+    y << YAML::Key << "cpu_interconnect" << YAML::Value << s.cpu_interconnect;
+  }
+  y << YAML::Key << "gpus_per_switch" << YAML::Value << s.gpus_per_switch;
+  y << YAML::Key << "p2p" << YAML::Value << s.p2p;
+  if (!s.nic_link.empty()) y << YAML::Key << "nic_link" << YAML::Value << s.nic_link;
+  y << YAML::Key << "fabric" << YAML::Value << s.fabric;
+  y << YAML::Key << "hosts_per_leaf" << YAML::Value << s.hosts_per_leaf;
+  y << YAML::Key << "oversubscription" << YAML::Value << s.oversubscription;
+  if (s.builder == "single_switch") {
+    y << YAML::Key << "link_bandwidth" << YAML::Value << fmt::format("{} B/s", s.link_bandwidth);
+    y << YAML::Key << "hop_latency" << YAML::Value << ps(s.hop_latency);
+  }
+  y << YAML::Key << "switch_reduction" << YAML::Value << s.switch_reduction;
+  y << YAML::Key << "comm" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "protocols" << YAML::Value << YAML::BeginMap;
+  for (const CommProtocol& p : s.comm.protocols) {
+    y << YAML::Key << p.name << YAML::Value << YAML::BeginMap;
+    y << YAML::Key << "base_latency" << YAML::Value << ps(p.base_latency);
+    y << YAML::Key << "step_latency" << YAML::Value << ps(p.step_latency);
+    y << YAML::Key << "bandwidth_efficiency" << YAML::Value << p.bandwidth_efficiency;
+    y << YAML::Key << "switch_reduce" << YAML::Value << p.switch_reduce << YAML::EndMap;
+  }
+  y << YAML::EndMap;
+  y << YAML::Key << "switch_reduce_efficiency" << YAML::Value << s.comm.switch_reduce_efficiency;
+  if (!s.comm.fitted_on.empty()) y << YAML::Key << "fitted_on" << YAML::Value << s.comm.fitted_on;
+  y << YAML::EndMap;
+  y << YAML::Key << "gpu_overrides" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "peak_flops" << YAML::Value << fmt::format("{} FLOP/s", c.gpu.peak_flops);
+  y << YAML::Key << "memory_bandwidth" << YAML::Value
+    << fmt::format("{} B/s", c.gpu.memory_bandwidth);
+  y << YAML::Key << "memory" << YAML::Value << fmt::format("{} B", c.gpu.memory_capacity);
+  y << YAML::EndMap << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string format_resolved_config(const ScenarioConfig& c) {
+  YAML::Emitter y;
+  y << YAML::Comment(fmt::format("resolved by moesim {}", MOESIM_VERSION));
+  y << YAML::BeginMap;
+  y << YAML::Key << "name" << YAML::Value << c.name;
+  y << YAML::Key << "seed" << YAML::Value << c.seed;
+  y << YAML::Key << "model" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "name" << YAML::Value << c.model.name;
+  y << YAML::Key << "hidden_size" << YAML::Value << c.model.hidden_size;
+  y << YAML::Key << "expert_ffn_size" << YAML::Value << c.model.expert_ffn_size;
+  y << YAML::Key << "num_experts" << YAML::Value << c.model.num_experts;
+  y << YAML::Key << "top_k" << YAML::Value << c.model.top_k;
+  y << YAML::Key << "dtype" << YAML::Value << std::string(to_string(c.model.dtype));
+  y << YAML::EndMap;
+  emit_hardware(y, c);
+  y << YAML::Key << "workload" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "tokens" << YAML::Value << c.tokens << YAML::EndMap;
+  y << YAML::Key << "routing" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "generator" << YAML::Value << c.routing << YAML::EndMap;
+  y << YAML::Key << "strategies" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "placement" << YAML::Value << c.placement;
+  y << YAML::Key << "network" << YAML::Value << c.network;
+  y << YAML::Key << "cost_model" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "name" << YAML::Value << c.cost_model;
+  y << YAML::Key << "compute_efficiency" << YAML::Value << c.roofline.compute_efficiency;
+  y << YAML::Key << "memory_efficiency" << YAML::Value << c.roofline.memory_efficiency;
+  y << YAML::Key << "kernel_overhead" << YAML::Value << ps(c.roofline.kernel_overhead);
+  y << YAML::EndMap << YAML::EndMap << YAML::EndMap;
+  return std::string(y.c_str()) + "\n";
+}
+
+}  // namespace moesim
