@@ -6,7 +6,28 @@
 namespace moesim {
 namespace {
 
-std::string ps(Time t) { return fmt::format("{} ps", t.picoseconds()); }
+std::string ps(Time t) {
+  return fmt::format("{} ps", t.picoseconds());
+}
+
+void emit_explicit_graph(YAML::Emitter& y, const ExplicitConfig& graph) {
+  y << YAML::Key << "graph" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "nodes" << YAML::Value << YAML::BeginSeq;
+  for (const ExplicitNode& n : graph.nodes) {
+    y << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << n.name;
+    y << YAML::Key << "kind" << YAML::Value << to_string(n.kind) << YAML::EndMap;
+  }
+  y << YAML::EndSeq << YAML::Key << "links" << YAML::Value << YAML::BeginSeq;
+  for (const ExplicitLink& l : graph.links) {
+    y << YAML::Flow << YAML::BeginMap << YAML::Key << "from" << YAML::Value << l.from;
+    y << YAML::Key << "to" << YAML::Value << l.to;
+    y << YAML::Key << "bandwidth" << YAML::Value << fmt::format("{} B/s", l.bandwidth);
+    y << YAML::Key << "latency" << YAML::Value << ps(l.latency);
+    y << YAML::Key << "class" << YAML::Value << l.link_class;
+    y << YAML::Key << "duplex" << YAML::Value << l.duplex << YAML::EndMap;
+  }
+  y << YAML::EndSeq << YAML::EndMap;
+}
 
 void emit_hardware(YAML::Emitter& y, const ScenarioConfig& c) {
   const SystemConfig& s = c.system;
@@ -29,6 +50,7 @@ void emit_hardware(YAML::Emitter& y, const ScenarioConfig& c) {
     y << YAML::Key << "link_bandwidth" << YAML::Value << fmt::format("{} B/s", s.link_bandwidth);
     y << YAML::Key << "hop_latency" << YAML::Value << ps(s.hop_latency);
   }
+  if (s.builder == "explicit") emit_explicit_graph(y, s.explicit_graph);
   y << YAML::Key << "switch_reduction" << YAML::Value << s.switch_reduction;
   y << YAML::Key << "comm" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "protocols" << YAML::Value << YAML::BeginMap;

@@ -95,6 +95,12 @@ BuiltSystem build_system(const SystemConfig& c, const HardwareCatalogue& catalog
       throw std::invalid_argument(fmt::format(
           "system '{}': switch_reduction spans one NVLink domain; multi_node has several", c.name));
     }
+  } else if (c.builder == "explicit") {
+    built.topology = build_explicit(c.explicit_graph);
+    if (c.switch_reduction) {
+      throw std::invalid_argument(fmt::format(
+          "system '{}': switch_reduction is not available on an explicit graph", c.name));
+    }
   } else {
     throw std::invalid_argument(fmt::format("unknown topology builder '{}'", c.builder));
   }
@@ -130,6 +136,11 @@ const std::vector<BuilderDescription>& topology_builders() {
         "nic_link (infiniband_ndr): catalogue link of each GPU's NIC",
         "fabric (rail): rail | fat_tree", "hosts_per_leaf (8): fat tree NIC ports per leaf",
         "oversubscription (1): fat tree leaf down/up bandwidth ratio"}},
+      {"explicit",
+       "a graph written out: graph.nodes (name, kind gpu|cpu|nic|switch) and graph.links "
+       "(from, to, a catalogue link or bandwidth and latency, class, duplex)",
+       {"gpu (required): catalogue GPU of every gpu node", "graph.nodes (required): list",
+        "graph.links (required): list; duplex (true) adds the reverse link"}},
   };
   return builders;
 }

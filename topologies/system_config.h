@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/time.h"
+#include "topologies/builders/explicit.h"
 #include "topologies/comm_calibration.h"
 #include "topologies/hardware_catalogue.h"
 #include "topologies/topology.h"
@@ -17,7 +18,7 @@ namespace moesim {
 struct SystemConfig {
   std::string name;         ///< systems.yaml key, or "" for one described inline
   std::string description;  ///< one line for listings
-  /// single_switch | hgx | pcie_host | nvl72 | multi_node
+  /// single_switch | hgx | pcie_host | nvl72 | multi_node | explicit
   std::string builder = "hgx";
   std::string gpu;                ///< catalogue GPU key
   uint32_t gpus = 8;              ///< GPUs per node
@@ -33,6 +34,7 @@ struct SystemConfig {
   double link_bandwidth = 0.0;    ///< single_switch: bytes/s per GPU per direction
   Time hop_latency;               ///< single_switch: per link
   bool switch_reduction = false;  ///< the scale-up switch reduces in-network (NVLink SHARP)
+  ExplicitConfig explicit_graph;  ///< explicit builder: the nodes and links as written
   CommCalibration comm;
 };
 

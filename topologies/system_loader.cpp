@@ -7,7 +7,8 @@
 namespace moesim {
 namespace {
 
-constexpr const char* kBuilders[] = {"single_switch", "hgx", "pcie_host", "nvl72", "multi_node"};
+constexpr const char* kBuilders[] = {"single_switch", "hgx",        "pcie_host",
+                                     "nvl72",         "multi_node", "explicit"};
 
 std::string catalogue_link(YamlMap& m, const std::string& key, const HardwareCatalogue& c) {
   const std::string name = m.get_string(key);
@@ -40,6 +41,51 @@ void read_comm(YamlMap m, CommCalibration& comm) {
     comm.switch_reduce_efficiency = m.get_double("switch_reduce_efficiency", 1e-3, 1.0);
   }
   if (m.has("fitted_on")) comm.fitted_on = m.get_string("fitted_on");
+  m.finish();
+}
+
+/// `graph: {nodes: [...], links: [...]}` of an explicit builder. A link takes its figures from a
+/// catalogue link
+/// (`link:`), or from `bandwidth:` and `latency:`; `class:` names its trace lane.
+void read_explicit_graph(YamlMap m, ExplicitConfig& graph, const HardwareCatalogue& catalogue) {
+  graph = {};
+  for (YamlMap& n : m.get_map_list("nodes")) {
+    ExplicitNode node;
+    node.name = n.get_string("name");
+    const std::string kind = n.get_string("kind");
+    if (kind == "gpu") {
+      node.kind = NodeKind::kGpu;
+    } else if (kind == "cpu") {
+      node.kind = NodeKind::kCpu;
+    } else if (kind == "nic") {
+      node.kind = NodeKind::kNic;
+    } else if (kind == "switch") {
+      node.kind = NodeKind::kSwitch;
+    } else {
+      n.fail("kind", fmt::format("expected gpu, cpu, nic or switch, got \"{}\"", kind));
+    }
+    n.finish();
+    graph.nodes.push_back(node);
+  }
+  for (YamlMap& l : m.get_map_list("links")) {
+    ExplicitLink link;
+    link.from = l.get_string("from");
+    link.to = l.get_string("to");
+    if (l.has("link")) {
+      const LinkSpec& spec = catalogue.link(catalogue_link(l, "link", catalogue));
+      link.bandwidth = spec.bandwidth;
+      link.latency = spec.latency;
+      link.link_class = spec.kind;
+    }
+    if (l.has("bandwidth")) link.bandwidth = l.get_bandwidth("bandwidth");
+    if (l.has("latency")) link.latency = l.get_time("latency");
+    if (l.has("class")) link.link_class = l.get_string("class");
+    if (l.has("duplex")) link.duplex = l.get_bool("duplex");
+    if (link.bandwidth <= 0.0) l.fail_here("give a catalogue 'link' or a 'bandwidth'");
+    if (link.link_class.empty()) link.link_class = "link";
+    l.finish();
+    graph.links.push_back(link);
+  }
   m.finish();
 }
 
@@ -85,6 +131,12 @@ void read_system_keys(YamlMap& m, SystemConfig& c, const HardwareCatalogue& cata
   if (m.has("hop_latency")) c.hop_latency = m.get_time("hop_latency");
   if (m.has("switch_reduction")) c.switch_reduction = m.get_bool("switch_reduction");
   if (m.has("comm")) read_comm(m.get_map("comm"), c.comm);
+  if (m.has("graph")) {
+    if (c.builder != "explicit") m.fail("graph", "only the explicit builder takes a graph");
+    read_explicit_graph(m.get_map("graph"), c.explicit_graph, catalogue);
+  } else if (c.builder == "explicit") {
+    m.fail_here("the explicit builder needs a 'graph' with nodes and links");
+  }
 }
 
 std::map<std::string, SystemConfig> load_systems(const std::filesystem::path& file,

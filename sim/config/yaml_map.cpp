@@ -196,6 +196,16 @@ int YamlMap::line_of(const std::string& key) const {
   return it != entries_.end() ? it->second.line : line_;
 }
 
+std::vector<YamlMap> YamlMap::get_map_list(const std::string& key) {
+  const Entry& e = take(key);
+  if (!e.value.IsSequence()) fail(key, "expected a list of mappings");
+  std::vector<YamlMap> out;
+  for (size_t i = 0; i < e.value.size(); ++i) {
+    out.emplace_back(e.value[i], file_, fmt::format("{}[{}]", key_path(key), i));
+  }
+  return out;
+}
+
 void YamlMap::finish() const {
   const Entry* first = nullptr;
   std::string first_key;

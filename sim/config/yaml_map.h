@@ -40,6 +40,8 @@ class YamlMap {
   double get_flop_rate(const std::string& key);
   /// A nested mapping.
   YamlMap get_map(const std::string& key);
+  /// A list of mappings; element i reports its errors at "key[i]".
+  std::vector<YamlMap> get_map_list(const std::string& key);
 
   /// Every key of the mapping in file order, for mappings whose keys are names (catalogues).
   /// Does not mark them as used.

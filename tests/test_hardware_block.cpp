@@ -1,0 +1,91 @@
+// The scenario `hardware:` block beyond the quickstart: explicit graphs, multi-node fabrics and
+// their errors, each a ConfigError naming file, line and key.
+
+#include <catch2/catch.hpp>
+
+#include "cli/scenario_loader.h"
+#include "sim/config_error.h"
+#include "support/scenario_files.h"
+
+using Catch::Matchers::Contains;
+using moesim::test::replace_once;
+using moesim::test::TempDir;
+
+namespace {
+
+const std::string& ring() {
+  static const std::string text =
+      moesim::test::read_text(moesim::test::source_path("scenarios/explicit_ring.yaml"));
+  return text;
+}
+
+moesim::ScenarioConfig load_text(const std::string& text) {
+  TempDir dir("hardware");
+  moesim::test::write_text(dir / "s.yaml", text);
+  return moesim::load_scenario((dir / "s.yaml").string(), moesim::builtin_strategies());
+}
+
+std::string load_error(const std::string& text) {
+  try {
+    load_text(text);
+  } catch (const moesim::ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("an explicit graph loads with catalogue and inline links", "[hardware_block]") {
+  const moesim::ScenarioConfig c = load_text(ring());
+  REQUIRE(c.system.explicit_graph.nodes.size() == 4);
+  REQUIRE(c.system.explicit_graph.links.size() == 4);
+  // nvlink_bridge_ga102: 56.25 GB/s per direction, 3 us; class from the link kind.
+  const auto& first = c.system.explicit_graph.links[0];
+  CHECK(first.bandwidth == Approx(56.25e9));
+  CHECK(first.latency == moesim::Time::us(3));
+  CHECK(first.link_class == "nvlink");
+  CHECK(first.duplex);
+}
+
+TEST_CASE("explicit graph errors name the element", "[hardware_block]") {
+  SECTION("a link to a node that does not exist") {
+    const std::string text = replace_once(ring(), "{from: gpu2, to: gpu3,", "{from: gpu2, to: gpu9,");
+    CHECK_THAT(load_error(text), Contains(": hardware: ") && Contains("gpu9"));
+  }
+  SECTION("a link with neither a catalogue link nor a bandwidth") {
+    const std::string text = replace_once(ring(), "bandwidth: \"56.25 GB/s\", ", "");
+    CHECK_THAT(load_error(text),
+               Contains("hardware.graph.links[3]: give a catalogue 'link' or a 'bandwidth'"));
+  }
+  SECTION("an unknown node kind") {
+    const std::string text = replace_once(ring(), "{name: gpu3, kind: gpu}", "{name: gpu3, kind: tpu}");
+    CHECK_THAT(load_error(text), Contains("hardware.graph.nodes[3].kind: expected gpu, cpu, nic or switch"));
+  }
+  SECTION("a misspelt key inside a link") {
+    const std::string text = replace_once(ring(), "latency: \"3 us\"", "latncy: \"3 us\"");
+    CHECK_THAT(load_error(text), Contains("hardware.graph.links[3].latncy: unknown key"));
+  }
+  SECTION("a graph without the explicit builder, and the builder without a graph") {
+    const std::string other = replace_once(ring(), "builder: explicit", "builder: hgx");
+    CHECK_THAT(load_error(other), Contains("hardware.graph: only the explicit builder takes a graph"));
+    const std::string bare = ring().substr(0, ring().find("  graph:")) + "\nworkload:\n  tokens: 8\nrouting: {}\n";
+    CHECK_THAT(load_error(bare), Contains("the explicit builder needs a 'graph'"));
+  }
+}
+
+TEST_CASE("multi-node fabrics load and check their parameters", "[hardware_block]") {
+  const std::string two_node =
+      moesim::test::read_text(moesim::test::source_path("scenarios/two_node_fat_tree.yaml"));
+  const moesim::ScenarioConfig c = load_text(two_node);
+  // 2 nodes of 8 GPUs: 16 ranks on a 2:1 fat tree.
+  CHECK(c.system.nodes == 2);
+  CHECK(c.system.fabric == "fat_tree");
+  CHECK(c.system.oversubscription == 2.0);
+  const std::string bad_fabric = replace_once(two_node, "fabric: fat_tree", "fabric: torus");
+  CHECK_THAT(load_error(bad_fabric), Contains("hardware.fabric: expected rail or fat_tree"));
+  const std::string under = replace_once(two_node, "oversubscription: 2", "oversubscription: 0.5");
+  CHECK_THAT(load_error(under), Contains("hardware.oversubscription: must be between 1"));
+  const std::string bad_nic = replace_once(two_node, "nic_link: infiniband_ndr", "nic_link: carrier_pigeon");
+  CHECK_THAT(load_error(bad_nic), Contains("hardware.nic_link: unknown link \"carrier_pigeon\""));
+}
