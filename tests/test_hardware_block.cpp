@@ -50,7 +50,8 @@ TEST_CASE("an explicit graph loads with catalogue and inline links", "[hardware_
 
 TEST_CASE("explicit graph errors name the element", "[hardware_block]") {
   SECTION("a link to a node that does not exist") {
-    const std::string text = replace_once(ring(), "{from: gpu2, to: gpu3,", "{from: gpu2, to: gpu9,");
+    const std::string text =
+        replace_once(ring(), "{from: gpu2, to: gpu3,", "{from: gpu2, to: gpu9,");
     CHECK_THAT(load_error(text), Contains(": hardware: ") && Contains("gpu9"));
   }
   SECTION("a link with neither a catalogue link nor a bandwidth") {
@@ -59,8 +60,10 @@ TEST_CASE("explicit graph errors name the element", "[hardware_block]") {
                Contains("hardware.graph.links[3]: give a catalogue 'link' or a 'bandwidth'"));
   }
   SECTION("an unknown node kind") {
-    const std::string text = replace_once(ring(), "{name: gpu3, kind: gpu}", "{name: gpu3, kind: tpu}");
-    CHECK_THAT(load_error(text), Contains("hardware.graph.nodes[3].kind: expected gpu, cpu, nic or switch"));
+    const std::string text =
+        replace_once(ring(), "{name: gpu3, kind: gpu}", "{name: gpu3, kind: tpu}");
+    CHECK_THAT(load_error(text),
+               Contains("hardware.graph.nodes[3].kind: expected gpu, cpu, nic or switch"));
   }
   SECTION("a misspelt key inside a link") {
     const std::string text = replace_once(ring(), "latency: \"3 us\"", "latncy: \"3 us\"");
@@ -68,8 +71,10 @@ TEST_CASE("explicit graph errors name the element", "[hardware_block]") {
   }
   SECTION("a graph without the explicit builder, and the builder without a graph") {
     const std::string other = replace_once(ring(), "builder: explicit", "builder: hgx");
-    CHECK_THAT(load_error(other), Contains("hardware.graph: only the explicit builder takes a graph"));
-    const std::string bare = ring().substr(0, ring().find("  graph:")) + "\nworkload:\n  tokens: 8\nrouting: {}\n";
+    CHECK_THAT(load_error(other),
+               Contains("hardware.graph: only the explicit builder takes a graph"));
+    const std::string bare =
+        ring().substr(0, ring().find("  graph:")) + "\nworkload:\n  tokens: 8\nrouting: {}\n";
     CHECK_THAT(load_error(bare), Contains("the explicit builder needs a 'graph'"));
   }
 }
@@ -86,6 +91,7 @@ TEST_CASE("multi-node fabrics load and check their parameters", "[hardware_block
   CHECK_THAT(load_error(bad_fabric), Contains("hardware.fabric: expected rail or fat_tree"));
   const std::string under = replace_once(two_node, "oversubscription: 2", "oversubscription: 0.5");
   CHECK_THAT(load_error(under), Contains("hardware.oversubscription: must be between 1"));
-  const std::string bad_nic = replace_once(two_node, "nic_link: infiniband_ndr", "nic_link: carrier_pigeon");
+  const std::string bad_nic =
+      replace_once(two_node, "nic_link: infiniband_ndr", "nic_link: carrier_pigeon");
   CHECK_THAT(load_error(bad_nic), Contains("hardware.nic_link: unknown link \"carrier_pigeon\""));
 }

@@ -20,10 +20,11 @@ TEST_CASE("every shipped scenario runs and its resolved config reproduces it", "
     ++scenarios;
     INFO(entry.path().string());
     TempDir dir("scenario");
-    const auto first = run_cli({"run", entry.path().string(), "--out", (dir / "a").string(), "--quiet"});
+    const auto first =
+        run_cli({"run", entry.path().string(), "--out", (dir / "a").string(), "--quiet"});
     REQUIRE(first.exit_code == 0);
-    const auto again = run_cli({"run", (dir / "a" / "resolved.yaml").string(), "--out",
-                                (dir / "b").string(), "--quiet"});
+    const auto again = run_cli(
+        {"run", (dir / "a" / "resolved.yaml").string(), "--out", (dir / "b").string(), "--quiet"});
     REQUIRE(again.exit_code == 0);
     const auto a = moesim::test::parse_json(read_text(dir / "a" / "metrics.json"));
     const auto b = moesim::test::parse_json(read_text(dir / "b" / "metrics.json"));
