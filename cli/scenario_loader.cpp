@@ -25,10 +25,29 @@ void load_model(YamlMap m, MoeLayerShape& model) {
   m.finish();
 }
 
+/// `hardware.link_overrides: {LINK: {bandwidth, latency}}`: catalogue link figures replaced
+/// for this scenario (every link of that technology in the machine).
+void override_links(YamlMap m, HardwareCatalogue& hardware) {
+  for (const std::string& name : m.keys()) {
+    if (!hardware.has_link(name)) {
+      m.fail(name, fmt::format("unknown link \"{}\" (links.yaml has: {})", name,
+                               joined_names(hardware.links())));
+    }
+    YamlMap o = m.get_map(name);
+    LinkSpec link = hardware.link(name);
+    if (o.has("bandwidth")) link.bandwidth = o.get_bandwidth("bandwidth");
+    if (o.has("latency")) link.latency = o.get_time("latency");
+    o.finish();
+    hardware.replace(std::move(link));
+  }
+  m.finish();
+}
+
 /// The `hardware:` block: a machine from the catalogue (docs/scenario.md), and GPU overrides.
 void load_hardware(YamlMap m, ScenarioConfig& cfg) {
   const std::filesystem::path dir = default_catalogue_dir();
   cfg.hardware = load_hardware_catalogue(dir);
+  if (m.has("link_overrides")) override_links(m.get_map("link_overrides"), cfg.hardware);
   if (m.has("system")) {
     const std::string name = m.get_string("system");
     const auto systems = load_systems(dir / "systems.yaml", cfg.hardware);

@@ -63,7 +63,7 @@ TEST_CASE("explicit graph errors name the element", "[hardware_block]") {
     const std::string text =
         replace_once(ring(), "{name: gpu3, kind: gpu}", "{name: gpu3, kind: tpu}");
     CHECK_THAT(load_error(text),
-               Contains("hardware.graph.nodes[3].kind: expected gpu, cpu, nic or switch"));
+               Contains("hardware.graph.nodes[3].kind: expected gpu, cpu, nic, switch or memory"));
   }
   SECTION("a misspelt key inside a link") {
     const std::string text = replace_once(ring(), "latency: \"3 us\"", "latncy: \"3 us\"");
@@ -94,4 +94,20 @@ TEST_CASE("multi-node fabrics load and check their parameters", "[hardware_block
   const std::string bad_nic =
       replace_once(two_node, "nic_link: infiniband_ndr", "nic_link: carrier_pigeon");
   CHECK_THAT(load_error(bad_nic), Contains("hardware.nic_link: unknown link \"carrier_pigeon\""));
+}
+
+TEST_CASE("link overrides change a catalogue link for one scenario", "[hardware_block]") {
+  const std::string quickstart =
+      moesim::test::read_text(moesim::test::source_path("scenarios/quickstart.yaml"));
+  const std::string text =
+      replace_once(quickstart, "  gpus: 8 ",
+                   "  link_overrides:\n    nvlink4: {bandwidth: \"200 GB/s\"}\n  gpus: 8 ");
+  const moesim::ScenarioConfig c = load_text(text);
+  // nvlink4 at 200 GB/s instead of 450; its latency stays the catalogue's 235 ns.
+  CHECK(c.hardware.link("nvlink4").bandwidth == Approx(200e9));
+  CHECK(c.hardware.link("nvlink4").latency == moesim::Time::ps(235'000));
+  const std::string unknown =
+      replace_once(quickstart, "  gpus: 8 ",
+                   "  link_overrides:\n    nvlink9: {bandwidth: \"1 GB/s\"}\n  gpus: 8 ");
+  CHECK_THAT(load_error(unknown), Contains("hardware.link_overrides.nvlink9: unknown link"));
 }

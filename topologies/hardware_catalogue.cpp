@@ -39,6 +39,11 @@ void HardwareCatalogue::add(CpuSpec cpu) {
   insert(cpus_, std::move(cpu), "CPU");
 }
 
+void HardwareCatalogue::replace(LinkSpec link) {
+  find(links_, link.name, "link");  // throws for an unknown link
+  links_[link.name] = std::move(link);
+}
+
 const LinkSpec& HardwareCatalogue::link(const std::string& name) const {
   return find(links_, name, "link");
 }

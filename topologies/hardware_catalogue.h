@@ -17,6 +17,9 @@ class HardwareCatalogue {
   void add(GpuSpec gpu);
   void add(CpuSpec cpu);
 
+  /// Replaces the link of the same name; throws std::invalid_argument if there is none.
+  void replace(LinkSpec link);
+
   /// The entry by name; throws std::invalid_argument naming it and listing the known names.
   const LinkSpec& link(const std::string& name) const;
   const GpuSpec& gpu(const std::string& name) const;

@@ -61,8 +61,10 @@ void read_explicit_graph(YamlMap m, ExplicitConfig& graph, const HardwareCatalog
       node.kind = NodeKind::kNic;
     } else if (kind == "switch") {
       node.kind = NodeKind::kSwitch;
+    } else if (kind == "memory") {
+      node.kind = NodeKind::kMemory;
     } else {
-      n.fail("kind", fmt::format("expected gpu, cpu, nic or switch, got \"{}\"", kind));
+      n.fail("kind", fmt::format("expected gpu, cpu, nic, switch or memory, got \"{}\"", kind));
     }
     n.finish();
     graph.nodes.push_back(node);

@@ -21,6 +21,8 @@ const char* to_string(NodeKind kind) {
       return "nic";
     case NodeKind::kSwitch:
       return "switch";
+    case NodeKind::kMemory:
+      return "memory";
   }
   return "unknown";
 }

@@ -17,7 +17,8 @@
 
 namespace moesim {
 
-enum class NodeKind : uint8_t { kGpu, kCpu, kNic, kSwitch };
+/// kMemory is memory that is not a device's own: host DRAM, or a near-data (CXL) device.
+enum class NodeKind : uint8_t { kGpu, kCpu, kNic, kSwitch, kMemory };
 
 const char* to_string(NodeKind kind);
 
