@@ -6,6 +6,7 @@
 #include "cli/output_directory.h"
 #include "models/validation/comm_fit.h"
 #include "models/validation/comm_suite.h"
+#include "models/validation/kernels_suite.h"
 #include "sim/config_error.h"
 #include "topologies/catalogue_loader.h"
 #include "topologies/system_loader.h"
@@ -19,33 +20,56 @@ std::filesystem::path measured_dir() {
 }
 
 void require_known_suite(const std::string& suite) {
-  if (suite != "comm") throw ConfigError(fmt::format("unknown suite '{}' (known: comm)", suite));
+  if (suite != "comm" && suite != "kernels") {
+    throw ConfigError(fmt::format("unknown suite '{}' (known: comm, kernels)", suite));
+  }
+}
+
+/// The MoE block profiles shipped with the sources (models/profiles).
+std::filesystem::path profiles_dir() {
+  return MOESIM_PROFILES_DIR;
 }
 
 }  // namespace
 
 int validate_command(const ValidateOptions& options) {
   require_known_suite(options.suite);
-  const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
-  const auto systems = load_systems(default_catalogue_dir() / "systems.yaml", catalogue);
-  const CommSuiteReport report = run_comm_suite(measured_dir() / "nccl", systems, catalogue);
+  std::vector<ValidationRow> rows;
+  std::string summary;
+  bool goals_met = false;
+  if (options.suite == "comm") {
+    const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
+    const auto systems = load_systems(default_catalogue_dir() / "systems.yaml", catalogue);
+    CommSuiteReport report = run_comm_suite(measured_dir() / "nccl", systems, catalogue);
+    rows = std::move(report.rows);
+    summary = std::move(report.summary);
+    goals_met = report.goals_met;
+  } else {
+    KernelsSuiteReport report = run_kernels_suite(profiles_dir());
+    rows = std::move(report.rows);
+    summary = std::move(report.summary);
+    goals_met = report.goals_met;
+  }
 
-  const std::string out_dir = options.out_dir.empty() ? "out/validate-comm" : options.out_dir;
+  const std::string out_dir =
+      options.out_dir.empty() ? "out/validate-" + options.suite : options.out_dir;
   OutputDirectory out(out_dir);
-  out.write("validation.csv", format_validation_csv(report.rows));
-  out.write("summary.txt", report.summary);
+  out.write("validation.csv", format_validation_csv(rows));
+  out.write("summary.txt", summary);
   out.commit();
-  std::cout << report.summary;
+  std::cout << summary;
   size_t passed = 0;
-  for (const ValidationRow& r : report.rows) passed += r.pass() ? 1 : 0;
+  for (const ValidationRow& r : rows) passed += r.pass() ? 1 : 0;
   std::cout << fmt::format("\n{} of {} check rows within their threshold; goals {}\n", passed,
-                           report.rows.size(), report.goals_met ? "met" : "NOT met");
+                           rows.size(), goals_met ? "met" : "NOT met");
   std::cout << fmt::format("wrote {}/{{validation.csv, summary.txt}}\n", out.final_path().string());
   return 0;
 }
 
 int calibrate_command(const std::string& suite) {
-  require_known_suite(suite);
+  if (suite != "comm") {
+    throw ConfigError(fmt::format("unknown suite '{}' to calibrate (known: comm)", suite));
+  }
   const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
   const auto systems = load_systems(default_catalogue_dir() / "systems.yaml", catalogue);
   std::cout << "# Fitted on the int8 rows of each table (half rows are the check rows).\n";

@@ -189,6 +189,10 @@ TEST_CASE("validate --suite comm writes validation.csv; an unknown suite exits 2
   CHECK(csv.rfind("suite,target,metric,measured,simulated,rel_error,threshold,pass\n", 0) == 0);
   CHECK(fs::is_regular_file(dir / "v" / "summary.txt"));
 
+  const auto kernels = run_cli({"validate", "--suite", "kernels", "--out", (dir / "k").string()});
+  CHECK(kernels.exit_code == 0);
+  CHECK(fs::is_regular_file(dir / "k" / "validation.csv"));
+
   const auto bad = run_cli({"validate", "--suite", "vibes"});
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Contains("unknown suite 'vibes'"));

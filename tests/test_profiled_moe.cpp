@@ -1,0 +1,59 @@
+// Profiled MoE block tables: interpolation in log(tokens) and in activated experts, refusal
+// outside the measured range, and the kernels validation suite's goals on held-out points.
+
+#include <catch2/catch.hpp>
+
+#include "models/cost_model/profiled_moe_table.h"
+#include "models/validation/kernels_suite.h"
+#include "support/scenario_files.h"
+
+using moesim::ProfiledMoeTable;
+
+TEST_CASE("profiled table interpolates in log tokens and in activated experts", "[profiled_moe]") {
+  ProfiledMoeTable t;
+  t.add(1, 8, 10.0);
+  t.add(4, 8, 30.0);
+  t.add(1, 16, 50.0);
+  t.add(4, 16, 70.0);
+  // Measured points come back exactly.
+  CHECK(*t.time_us(4, 8) == 30.0);
+  // 2 tokens is halfway between 1 and 4 in log scale: (10 + 30) / 2 = 20 us at 8 experts.
+  CHECK(*t.time_us(2, 8) == Approx(20.0));
+  // 12 experts is halfway between 8 and 16: at 2 tokens (20 + 60) / 2 = 40 us.
+  CHECK(*t.time_us(2, 12) == Approx(40.0));
+  // Outside the measured tokens or experts: no answer rather than an extrapolation.
+  CHECK_FALSE(t.time_us(8, 8).has_value());
+  CHECK_FALSE(t.time_us(0.5, 8).has_value());
+  CHECK_FALSE(t.time_us(2, 32).has_value());
+  CHECK_FALSE(t.time_us(2, 4).has_value());
+  CHECK(t.size() == 4);
+}
+
+TEST_CASE("profiled table rejects bad and duplicate points", "[profiled_moe]") {
+  ProfiledMoeTable t;
+  t.add(1, 8, 10.0);
+  CHECK_THROWS_AS(t.add(1, 8, 11.0), std::invalid_argument);
+  CHECK_THROWS_AS(t.add(0, 8, 11.0), std::invalid_argument);
+  CHECK_THROWS_AS(t.add(2, 0, 11.0), std::invalid_argument);
+  CHECK_THROWS_AS(t.add(2, 8, -1.0), std::invalid_argument);
+  CHECK_FALSE(ProfiledMoeTable{}.time_us(1, 1).has_value());
+}
+
+TEST_CASE("kernels suite meets its goals on held-out points", "[profiled_moe]") {
+  const auto report = moesim::run_kernels_suite(moesim::test::source_path("models/profiles"));
+  // Goal (roadmap step 3): median |rel_error| <= 10% on the RTX PRO 6000 MoE block check points
+  // and on the H100 fused-MoE check points.
+  CHECK(report.goals_met);
+  size_t rtx = 0, held_out = 0, h100 = 0;
+  for (const auto& r : report.rows) {
+    const bool is_rtx = r.target.rfind("rtxpro6000/", 0) == 0;
+    if (is_rtx) ++rtx;
+    if (is_rtx && r.target.find("/experts32") != std::string::npos) ++held_out;
+    if (r.target.rfind("h100-vllm/", 0) == 0) ++h100;
+  }
+  // RTX: the whole 32-expert level (9 points, 4 to 2048 tokens) plus interior odd points.
+  CHECK(held_out == 9);
+  CHECK(rtx > held_out);
+  // H100: 15 balanced curves of 27 token counts, 13 interior check points each.
+  CHECK(h100 == 15 * 13);
+}
