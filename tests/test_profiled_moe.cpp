@@ -44,16 +44,20 @@ TEST_CASE("kernels suite meets its goals on held-out points", "[profiled_moe]") 
   // Goal (roadmap step 3): median |rel_error| <= 10% on the RTX PRO 6000 MoE block check points
   // and on the H100 fused-MoE check points.
   CHECK(report.goals_met);
-  size_t rtx = 0, held_out = 0, h100 = 0;
+  size_t rtx = 0, held_out = 0, h100 = 0, roofline = 0;
   for (const auto& r : report.rows) {
     const bool is_rtx = r.target.rfind("rtxpro6000/", 0) == 0;
     if (is_rtx) ++rtx;
     if (is_rtx && r.target.find("/experts32") != std::string::npos) ++held_out;
     if (r.target.rfind("h100-vllm/", 0) == 0) ++h100;
+    if (r.target.rfind("h100-roofline/", 0) == 0) ++roofline;
   }
   // RTX: the whole 32-expert level (9 points, 4 to 2048 tokens) plus interior odd points.
   CHECK(held_out == 9);
   CHECK(rtx > held_out);
   // H100: 15 balanced curves of 27 token counts, 13 interior check points each.
   CHECK(h100 == 15 * 13);
+  // Roofline transfer: fitted on Mixtral-8x7B bf16, checked on the 3 other bf16 shapes x 27.
+  CHECK(roofline == 3 * 27);
+  CHECK_THAT(report.summary, Catch::Matchers::Contains("roofline fitted on Mixtral-8x7B bf16"));
 }

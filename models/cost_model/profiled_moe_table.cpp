@@ -9,13 +9,14 @@ namespace moesim {
 
 void ProfiledMoeTable::add(double tokens, uint32_t activated_experts, double time_us) {
   if (!(tokens > 0.0) || activated_experts == 0 || !(time_us > 0.0)) {
-    throw std::invalid_argument(fmt::format("profiled point ({} tokens, {} experts, {} us) must be "
-                                            "positive",
-                                            tokens, activated_experts, time_us));
+    throw std::invalid_argument(
+        fmt::format("profiled point ({} tokens, {} experts, {} us) must be "
+                    "positive",
+                    tokens, activated_experts, time_us));
   }
   if (!groups_[activated_experts].emplace(tokens, time_us).second) {
-    throw std::invalid_argument(fmt::format("duplicate profiled point ({} tokens, {} experts)",
-                                            tokens, activated_experts));
+    throw std::invalid_argument(
+        fmt::format("duplicate profiled point ({} tokens, {} experts)", tokens, activated_experts));
   }
   ++points_;
 }
@@ -27,7 +28,8 @@ std::optional<double> ProfiledMoeTable::along_tokens(const std::map<double, doub
   if (hi->first == tokens) return hi->second;
   if (hi == group.begin()) return std::nullopt;
   const auto lo = std::prev(hi);
-  const double f = (std::log(tokens) - std::log(lo->first)) / (std::log(hi->first) - std::log(lo->first));
+  const double f =
+      (std::log(tokens) - std::log(lo->first)) / (std::log(hi->first) - std::log(lo->first));
   return lo->second + f * (hi->second - lo->second);
 }
 
