@@ -4,6 +4,8 @@
 
 #include "cli/commands.h"
 #include "cli/hardware_listing.h"
+#include "cli/model_listing.h"
+#include "models/model_card_loader.h"
 #include "models/strategy_catalog.h"
 #include "sim/config_error.h"
 #include "topologies/catalogue_loader.h"
@@ -37,6 +39,10 @@ int list_command(const std::string& family) {
         load_systems(default_catalogue_dir() / "systems.yaml", hardware));
     return 0;
   }
+  if (family == "models") {
+    std::cout << format_model_listing(load_model_catalogue(default_model_catalogue_dir()));
+    return 0;
+  }
   const StrategyCatalog c = builtin_strategies();
   bool any = false;
   auto maybe = [&](const auto& f) {
@@ -53,7 +59,7 @@ int list_command(const std::string& family) {
   if (!any) {
     throw ConfigError(
         fmt::format("list: unknown family '{}' (known: placement, routing, cost_model, network, "
-                    "hardware, topology)",
+                    "hardware, topology, models)",
                     family));
   }
   return 0;

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
 
   std::string family;
   auto* list_cmd = app.add_subcommand("list", "list strategy families and their strategies");
-  list_cmd->add_option("family", family, "only this family");
+  list_cmd->add_option("family", family,
+                       "only this family, or hardware, topology or models (the catalogues)");
 
   moesim::ValidateOptions validate;
   auto* validate_cmd =

@@ -56,6 +56,12 @@ TEST_CASE("version, help and list exit 0", "[cli]") {
     CHECK_THAT(topology.out, Contains(word));
   }
 
+  const auto models = run_cli({"list", "models"});
+  CHECK(models.exit_code == 0);
+  // Each card with its computed counts: DeepSeek-V3 has 671.03B parameters, 37.55B active.
+  CHECK_THAT(models.out, Contains("DeepSeek-V3") && Contains("671.03") && Contains("37.55") &&
+                             Contains("Switch-base-128"));
+
   const auto one = run_cli({"list", "network"});
   CHECK(one.exit_code == 0);
   CHECK_THAT(one.out, Contains("max_min"));

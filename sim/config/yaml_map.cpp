@@ -206,6 +206,25 @@ std::vector<YamlMap> YamlMap::get_map_list(const std::string& key) {
   return out;
 }
 
+std::vector<std::string> YamlMap::get_string_list(const std::string& key) {
+  const Entry& e = take(key);
+  if (!e.value.IsSequence()) fail(key, "expected a list of values");
+  std::vector<std::string> out;
+  for (size_t i = 0; i < e.value.size(); ++i) {
+    if (!e.value[i].IsScalar()) fail(key, fmt::format("element {}: expected a single value", i));
+    out.push_back(e.value[i].Scalar());
+  }
+  return out;
+}
+
+bool YamlMap::is_null(const std::string& key) {
+  if (!has(key)) return false;
+  Entry& e = entries_.at(key);
+  if (!e.value.IsNull()) return false;
+  e.used = true;
+  return true;
+}
+
 void YamlMap::finish() const {
   const Entry* first = nullptr;
   std::string first_key;

@@ -42,6 +42,11 @@ class YamlMap {
   YamlMap get_map(const std::string& key);
   /// A list of mappings; element i reports its errors at "key[i]".
   std::vector<YamlMap> get_map_list(const std::string& key);
+  /// A list of single values (strings or numbers, as written).
+  std::vector<std::string> get_string_list(const std::string& key);
+  /// Whether the key is present with a null value (YAML `~` or nothing, JSON `null`). A null
+  /// key counts as consumed; a getter on it would fail.
+  bool is_null(const std::string& key);
 
   /// Every key of the mapping in file order, for mappings whose keys are names (catalogues).
   /// Does not mark them as used.
