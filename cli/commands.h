@@ -16,12 +16,16 @@ struct RunOptions {
 };
 
 struct ValidateOptions {
-  std::string suite;    ///< "comm"
-  std::string out_dir;  ///< "" means out/validate-<suite>
+  std::string scenario;  ///< check a scenario's partition (exclusive with suite)
+  std::string suite;     ///< "comm" or "kernels"
+  std::string out_dir;   ///< "" means out/validate-<suite>
+  uint32_t tokens = 64;  ///< scenario check: routed tokens computed
 };
 
 int run_command(const RunOptions& options);
-/// Runs a validation suite, writes validation.csv and summary.txt, prints the summary.
+/// Runs a validation suite (writes validation.csv and summary.txt, prints the summary), or checks
+/// that a scenario's partition of the MoE layer computes the unpartitioned result (exit 1 if
+/// not).
 int validate_command(const ValidateOptions& options);
 /// Fits a suite's per-system constants on its fit rows and prints them as systems.yaml keys.
 int calibrate_command(const std::string& suite);

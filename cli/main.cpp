@@ -28,7 +28,10 @@ int main(int argc, char** argv) {
   moesim::ValidateOptions validate;
   auto* validate_cmd =
       app.add_subcommand("validate", "compare simulated with measured runs (validation.csv)");
-  validate_cmd->add_option("--suite", validate.suite, "suite to run: comm")->required();
+  validate_cmd->add_option("scenario", validate.scenario,
+                           "scenario whose partition of the MoE layer to check");
+  validate_cmd->add_option("--suite", validate.suite, "suite to run: comm or kernels");
+  validate_cmd->add_option("--tokens", validate.tokens, "scenario check: routed tokens (64)");
   validate_cmd->add_option("--out", validate.out_dir,
                            "output directory (default out/validate-SUITE)");
 

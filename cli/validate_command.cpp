@@ -4,9 +4,11 @@
 
 #include "cli/commands.h"
 #include "cli/output_directory.h"
+#include "cli/scenario_loader.h"
 #include "models/validation/comm_fit.h"
 #include "models/validation/comm_suite.h"
 #include "models/validation/kernels_suite.h"
+#include "models/validation/partition_check.h"
 #include "sim/config_error.h"
 #include "topologies/catalogue_loader.h"
 #include "topologies/system_loader.h"
@@ -32,7 +34,30 @@ std::filesystem::path profiles_dir() {
 
 }  // namespace
 
+int validate_scenario(const ValidateOptions& options) {
+  const StrategyCatalog catalog = builtin_strategies();
+  const ScenarioConfig cfg = load_scenario(options.scenario, catalog);
+  PartitionCheckOptions check;
+  check.tokens = options.tokens;
+  const PartitionCheckReport r = check_partition(cfg, catalog, check);
+  std::cout << fmt::format(
+      "scenario '{}': {} routed tokens of {} (hidden {}, expert FFN {}, top-{}), placement {} "
+      "over {} ranks\n{}",
+      cfg.name, r.tokens, cfg.model.name, cfg.model.hidden_size, cfg.model.expert_ffn_size,
+      cfg.model.top_k, cfg.placement, r.ranks, r.partition);
+  std::cout << fmt::format(
+      "partitioned vs unpartitioned: max |diff| {:.3g}, relative L2 {:.3g} (fp32 tolerance "
+      "{:.3g}): "
+      "{}\n",
+      r.max_abs_error, r.rel_l2_error, r.tolerance, r.passed ? "PASS" : "FAIL");
+  return r.passed ? 0 : 1;
+}
+
 int validate_command(const ValidateOptions& options) {
+  if (options.scenario.empty() == options.suite.empty()) {
+    throw ConfigError("validate: give either a scenario or --suite, not both or neither");
+  }
+  if (!options.scenario.empty()) return validate_scenario(options);
   require_known_suite(options.suite);
   std::vector<ValidationRow> rows;
   std::string summary;
