@@ -12,8 +12,9 @@ using Catch::Matchers::Contains;
 namespace {
 
 moesim::ScenarioConfig small() {
-  return moesim::load_scenario(moesim::test::source_path("tests/scenarios/partition_small.yaml").string(),
-                               moesim::builtin_strategies());
+  return moesim::load_scenario(
+      moesim::test::source_path("tests/scenarios/partition_small.yaml").string(),
+      moesim::builtin_strategies());
 }
 
 }  // namespace

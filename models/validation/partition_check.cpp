@@ -28,7 +28,8 @@ kernels::Matrix uniform_matrix(uint32_t rows, uint32_t cols, double stddev, RngS
   const double a = std::sqrt(3.0) * stddev;
   float* data = m.data();
   const size_t count = static_cast<size_t>(rows) * cols;
-  for (size_t i = 0; i < count; ++i) data[i] = static_cast<float>(a * (2.0 * rng.uniform01() - 1.0));
+  for (size_t i = 0; i < count; ++i)
+    data[i] = static_cast<float>(a * (2.0 * rng.uniform01() - 1.0));
   return m;
 }
 
@@ -77,8 +78,8 @@ PartitionCheckReport check_partition(const ScenarioConfig& config, const Strateg
   if (report.tokens == 0) throw std::invalid_argument("validate needs at least one token");
 
   RngStreams rng(config.seed);
-  const kernels::Matrix x =
-      kernels::make_synthetic_tokens(report.tokens, shape.hidden_size, rng.stream("validate/tokens"));
+  const kernels::Matrix x = kernels::make_synthetic_tokens(report.tokens, shape.hidden_size,
+                                                           rng.stream("validate/tokens"));
   const kernels::RoutedTokens routed =
       routed_prefix(routing, report.tokens, x, rng.stream("validate/router"));
   const std::vector<kernels::ExpertWork> per_expert = kernels::work_by_expert(routed);

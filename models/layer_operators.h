@@ -1,0 +1,66 @@
+#pragma once
+/// The operators of one decoder layer of a model card, with their work in FLOPs and bytes, for
+/// a batch that mixes prefill and decode tokens. Cost models turn them into time.
+///
+/// Counting rules (a multiply-add is 2 FLOPs; activations and KV cache in bf16, as serving
+/// engines keep them, whatever the weight format):
+///   attention (mha, gqa): q/k/v projections 2 T H (n_h + 2 n_kv) d, scores and weighted
+///     values 4 T C n_h d for C keys attended per token, output projection 2 T n_h d H;
+///     KV cache 2 n_kv d elements per token per layer, read C times per decode token.
+///   attention (mla): q through its low-rank path (or directly), the compressed latent
+///     kv_lora + rope per token (that is all the cache holds), its up-projection to keys and
+///     values for prefill, scores over nope + rope and values over v_head_dim per head; decode
+///     reads the latent cache (absorbed form).
+///   router 2 T H E; routed experts 2 x 3 H F per routed token (SwiGLU), weights read once per
+///   activated expert; shared experts and dense FFN layers likewise for every token.
+/// Weight bytes follow the weight format (block scales included).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/model_card.h"
+
+namespace moesim {
+
+/// How weights are stored; bytes per weight include their scales.
+enum class WeightFormat {
+  kBf16,      ///< 2 bytes
+  kFp8Block,  ///< 1 byte + one fp32 scale per 128 x 128 block (DeepSeek-V3 release)
+  kInt4,      ///< 0.5 byte + one fp16 scale per group of 128
+  kMxfp4,     ///< 0.5 byte + one 8-bit shared exponent per 32 (OCP microscaling, gpt-oss)
+};
+double bytes_per_weight(WeightFormat format);
+
+struct BatchShape {
+  uint64_t prefill_tokens = 0;  ///< prompt tokens computed in this step
+  double prefill_context = 0;   ///< mean keys each prefill token attends to (causal: ~L/2)
+  uint64_t decode_tokens = 0;   ///< sequences producing one token each
+  double decode_context = 0;    ///< mean KV length each decode token attends to
+  uint64_t tokens() const { return prefill_tokens + decode_tokens; }
+};
+
+struct LayerOperator {
+  std::string name;           ///< "attention.qkv", "moe.experts", ...
+  double flops = 0.0;
+  double weight_bytes = 0.0;  ///< weights read
+  double activation_bytes = 0.0;  ///< token vectors read and written
+  double kv_read_bytes = 0.0;
+  double kv_write_bytes = 0.0;
+  /// All bytes moved to or from device memory.
+  double bytes() const { return weight_bytes + activation_bytes + kv_read_bytes + kv_write_bytes; }
+};
+
+/// The operators of decoder layer `layer`. `tokens_per_expert` (size num_routed_experts) gives
+/// the routed load of an MoE layer; it is ignored for dense layers. Throws
+/// std::invalid_argument for a layer out of range or a load of the wrong size.
+std::vector<LayerOperator> decoder_layer_operators(const ModelCard& card, uint32_t layer,
+                                                   const BatchShape& batch,
+                                                   const std::vector<uint64_t>& tokens_per_expert,
+                                                   WeightFormat expert_weights,
+                                                   WeightFormat other_weights);
+
+/// Each of T tokens to top_k distinct experts spread evenly: the load of uniform routing.
+std::vector<uint64_t> balanced_expert_load(const ModelCard& card, uint64_t tokens);
+
+}  // namespace moesim
