@@ -17,9 +17,15 @@ struct RunOptions {
 
 struct ValidateOptions {
   std::string scenario;  ///< check a scenario's partition (exclusive with suite)
-  std::string suite;     ///< "comm" or "kernels"
+  std::string suite;     ///< "comm", "kernels" or "cpu"
   std::string out_dir;   ///< "" means out/validate-<suite>
   uint32_t tokens = 64;  ///< scenario check: routed tokens computed
+  std::string profile;   ///< cpu suite: host profile ("" means out/host_profile.yaml)
+};
+
+struct CalibrateOptions {
+  std::string suite;  ///< "comm" or "cpu"
+  std::string out;    ///< cpu: where to write the host profile ("" means out/host_profile.yaml)
 };
 
 int run_command(const RunOptions& options);
@@ -27,8 +33,9 @@ int run_command(const RunOptions& options);
 /// that a scenario's partition of the MoE layer computes the unpartitioned result (exit 1 if
 /// not).
 int validate_command(const ValidateOptions& options);
-/// Fits a suite's per-system constants on its fit rows and prints them as systems.yaml keys.
-int calibrate_command(const std::string& suite);
+/// comm: fits the per-system constants on the fit rows and prints them as systems.yaml keys;
+/// cpu: measures this host and writes its profile.
+int calibrate_command(const CalibrateOptions& options);
 int list_command(const std::string& family);
 
 }  // namespace moesim

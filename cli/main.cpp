@@ -32,13 +32,17 @@ int main(int argc, char** argv) {
                            "scenario whose partition of the MoE layer to check");
   validate_cmd->add_option("--suite", validate.suite, "suite to run: comm or kernels");
   validate_cmd->add_option("--tokens", validate.tokens, "scenario check: routed tokens (64)");
+  validate_cmd->add_option("--profile", validate.profile,
+                           "cpu suite: host profile (default out/host_profile.yaml)");
   validate_cmd->add_option("--out", validate.out_dir,
                            "output directory (default out/validate-SUITE)");
 
-  std::string calibrate_suite;
+  moesim::CalibrateOptions calibrate;
   auto* calibrate_cmd =
       app.add_subcommand("calibrate", "fit a suite's per-system constants on its fit rows");
-  calibrate_cmd->add_option("--suite", calibrate_suite, "suite to fit: comm")->required();
+  calibrate_cmd->add_option("--suite", calibrate.suite, "suite to fit: comm or cpu")->required();
+  calibrate_cmd->add_option("--out", calibrate.out,
+                            "cpu: host profile to write (default out/host_profile.yaml)");
 
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
@@ -60,7 +64,7 @@ int main(int argc, char** argv) {
     }
     if (*list_cmd) return moesim::list_command(family);
     if (*validate_cmd) return moesim::validate_command(validate);
-    if (*calibrate_cmd) return moesim::calibrate_command(calibrate_suite);
+    if (*calibrate_cmd) return moesim::calibrate_command(calibrate);
     if (*version_cmd) {
       std::cout << "moesim " << MOESIM_VERSION << '\n';
       return 0;

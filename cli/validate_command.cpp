@@ -1,12 +1,16 @@
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/host_profile_io.h"
 #include "cli/output_directory.h"
 #include "cli/scenario_loader.h"
 #include "models/validation/comm_fit.h"
 #include "models/validation/comm_suite.h"
+#include "models/validation/cpu_suite.h"
 #include "models/validation/kernels_suite.h"
 #include "models/validation/partition_check.h"
 #include "sim/config_error.h"
@@ -22,10 +26,12 @@ std::filesystem::path measured_dir() {
 }
 
 void require_known_suite(const std::string& suite) {
-  if (suite != "comm" && suite != "kernels") {
-    throw ConfigError(fmt::format("unknown suite '{}' (known: comm, kernels)", suite));
+  if (suite != "comm" && suite != "kernels" && suite != "cpu") {
+    throw ConfigError(fmt::format("unknown suite '{}' (known: comm, kernels, cpu)", suite));
   }
 }
+
+constexpr const char* kDefaultHostProfile = "out/host_profile.yaml";
 
 /// The MoE block profiles shipped with the sources (models/profiles).
 std::filesystem::path profiles_dir() {
@@ -69,6 +75,16 @@ int validate_command(const ValidateOptions& options) {
     rows = std::move(report.rows);
     summary = std::move(report.summary);
     goals_met = report.goals_met;
+  } else if (options.suite == "cpu") {
+    const std::string path = options.profile.empty() ? kDefaultHostProfile : options.profile;
+    if (!std::filesystem::exists(path)) {
+      throw ConfigError(
+          fmt::format("{}: no host profile; run `moesim calibrate --suite cpu` first", path));
+    }
+    CpuSuiteReport report = run_cpu_suite(load_host_profile(path));
+    rows = std::move(report.rows);
+    summary = std::move(report.summary);
+    goals_met = true;  // a report, not a gate: see cpu_suite.h
   } else {
     KernelsSuiteReport report = run_kernels_suite(profiles_dir());
     rows = std::move(report.rows);
@@ -91,9 +107,25 @@ int validate_command(const ValidateOptions& options) {
   return 0;
 }
 
-int calibrate_command(const std::string& suite) {
+int calibrate_command(const CalibrateOptions& options) {
+  const std::string& suite = options.suite;
+  if (suite == "cpu") {
+    const std::string path = options.out.empty() ? kDefaultHostProfile : options.out;
+    const std::string text = format_host_profile(measure_host_profile());
+    const std::filesystem::path target(path);
+    if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
+    const std::string staging = path + ".partial";
+    {
+      std::ofstream out(staging, std::ios::trunc);
+      out << text;
+      if (!out) throw std::runtime_error("cannot write " + staging);
+    }
+    std::filesystem::rename(staging, target);
+    std::cout << text << fmt::format("wrote {}\n", path);
+    return 0;
+  }
   if (suite != "comm") {
-    throw ConfigError(fmt::format("unknown suite '{}' to calibrate (known: comm)", suite));
+    throw ConfigError(fmt::format("unknown suite '{}' to calibrate (known: comm, cpu)", suite));
   }
   const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
   const auto systems = load_systems(default_catalogue_dir() / "systems.yaml", catalogue);

@@ -41,10 +41,12 @@ void attention(const ModelCard& c, const BatchShape& b, double wbytes, double ab
   LayerOperator proj{"attention.qkv"}, core{"attention.core"}, out{"attention.out"};
   if (a.type == AttentionType::kMla) {
     const double qk = a.qk_nope_head_dim + a.qk_rope_head_dim;
-    const double q_params = a.q_lora_rank > 0 ? h * a.q_lora_rank + a.q_lora_rank * nh * qk : h * nh * qk;
+    const double q_params =
+        a.q_lora_rank > 0 ? h * a.q_lora_rank + a.q_lora_rank * nh * qk : h * nh * qk;
     const double latent = a.kv_lora_rank + a.qk_rope_head_dim;  // cached elements per token
     const double kv_up = a.kv_lora_rank * nh * (a.qk_nope_head_dim + a.v_head_dim);
-    proj.flops = 2 * t * (q_params + h * latent) + 2 * static_cast<double>(b.prefill_tokens) * kv_up;
+    proj.flops =
+        2 * t * (q_params + h * latent) + 2 * static_cast<double>(b.prefill_tokens) * kv_up;
     proj.weight_bytes = (q_params + h * latent + kv_up) * wbytes;
     core.flops = 2 * keys * nh * (qk + a.v_head_dim);
     core.kv_read_bytes = static_cast<double>(b.decode_tokens) * b.decode_context * latent * abytes;
@@ -56,7 +58,8 @@ void attention(const ModelCard& c, const BatchShape& b, double wbytes, double ab
     proj.flops = 2 * t * h * (nh + 2 * nkv) * d;
     proj.weight_bytes = h * (nh + 2 * nkv) * d * wbytes;
     core.flops = 4 * keys * nh * d;
-    core.kv_read_bytes = static_cast<double>(b.decode_tokens) * b.decode_context * 2 * nkv * d * abytes;
+    core.kv_read_bytes =
+        static_cast<double>(b.decode_tokens) * b.decode_context * 2 * nkv * d * abytes;
     core.kv_write_bytes = t * 2 * nkv * d * abytes;
     out.flops = 2 * t * nh * d * h;
     out.weight_bytes = nh * d * h * wbytes;
@@ -68,8 +71,8 @@ void attention(const ModelCard& c, const BatchShape& b, double wbytes, double ab
 }
 
 /// A gated FFN (3 matrices) or an ungated one (2) of width `f` over `tokens` tokens.
-LayerOperator ffn(const std::string& name, const ModelCard& c, double f, double tokens, double copies,
-                  double wbytes, double abytes) {
+LayerOperator ffn(const std::string& name, const ModelCard& c, double f, double tokens,
+                  double copies, double wbytes, double abytes) {
   const double matrices = c.activation == Activation::kSwiglu ? 3.0 : 2.0;
   const double h = static_cast<double>(c.hidden_size);
   LayerOperator op{name};
@@ -118,7 +121,8 @@ std::vector<LayerOperator> decoder_layer_operators(const ModelCard& card, uint32
   ops.push_back(ffn("moe.experts", card, static_cast<double>(card.expert_intermediate_size), routed,
                     activated, bytes_per_weight(expert_weights), abytes));
   if (card.num_shared_experts > 0) {
-    const double width = static_cast<double>(card.shared_expert_intermediate_size) * card.num_shared_experts;
+    const double width =
+        static_cast<double>(card.shared_expert_intermediate_size) * card.num_shared_experts;
     ops.push_back(ffn("moe.shared", card, width, t, 1, wbytes, abytes));
   }
   return ops;

@@ -41,9 +41,9 @@ struct BatchShape {
 };
 
 struct LayerOperator {
-  std::string name;           ///< "attention.qkv", "moe.experts", ...
+  std::string name;  ///< "attention.qkv", "moe.experts", ...
   double flops = 0.0;
-  double weight_bytes = 0.0;  ///< weights read
+  double weight_bytes = 0.0;      ///< weights read
   double activation_bytes = 0.0;  ///< token vectors read and written
   double kv_read_bytes = 0.0;
   double kv_write_bytes = 0.0;

@@ -1,0 +1,58 @@
+#include "models/validation/cpu_suite.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "models/kernels/swiglu_expert.h"
+#include "models/kernels/synthetic_weights.h"
+#include "sim/rng.h"
+
+namespace moesim {
+
+CpuSuiteReport run_cpu_suite(const HostProfile& profile) {
+  struct Shape {
+    const char* name;
+    uint32_t hidden, ffn;
+  };
+  constexpr Shape kShapes[] = {{"qwen3-30b-a3b", 2048, 768}, {"olmoe-1b-7b", 2048, 1024}};
+  CpuSuiteReport report;
+  RngStreams rng(1);
+  for (const Shape& s : kShapes) {
+    const kernels::SwigluWeights expert =
+        kernels::make_synthetic_expert(s.hidden, s.ffn, rng.stream(s.name));
+    for (uint32_t tokens = 1; tokens <= 512; tokens *= 2) {
+      const kernels::Matrix x = kernels::make_synthetic_tokens(tokens, s.hidden, rng.stream("x"));
+      std::vector<double> times;
+      for (int i = 0; i < 5; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        const kernels::Matrix y = kernels::swiglu_forward(expert, x);
+        times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        if (y.rows() != x.rows()) throw std::logic_error("swiglu_forward changed the token count");
+      }
+      std::sort(times.begin(), times.end());
+      report.rows.push_back(ValidationRow{
+          "cpu", fmt::format("swiglu/{}/tokens{}", s.name, tokens), "time_us", times[2] * 1e6,
+          predict_swiglu_seconds(profile, tokens, s.hidden, s.ffn) * 1e6, 0.15});
+    }
+  }
+  std::vector<const ValidationRow*> all;
+  for (const auto& r : report.rows) all.push_back(&r);
+  const ErrorSummary e = summarise_errors(all);
+  report.summary = fmt::format(
+      "host profile: fp32 GEMM {:.1f} GFLOP/s at 1 row, {:.1f} at 512 rows; memory {:.1f} GB/s\n"
+      "{:<36} {:>10} {:>10} {:>8}\n",
+      profile.gemm_flops(1) / 1e9, profile.gemm_flops(512) / 1e9, profile.memory_bandwidth / 1e9,
+      "expert batch", "measured", "predicted", "error");
+  for (const auto& r : report.rows) {
+    report.summary += fmt::format("{:<36} {:>8.1f}us {:>8.1f}us {:>7.1f}%\n", r.target, r.measured,
+                                  r.simulated, 100 * r.rel_error());
+  }
+  report.summary += fmt::format("median |rel_error| {:.1f}%, P90 {:.1f}% over {} batches (goal <= "
+                                "15%, a report: timing here is noisy)\n",
+                                100 * e.median_abs, 100 * e.p90_abs, e.count);
+  return report;
+}
+
+}  // namespace moesim

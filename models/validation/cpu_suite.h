@@ -1,0 +1,23 @@
+#pragma once
+/// `moesim validate --suite cpu`: the CPU cost model against real runs. For SwiGLU experts of
+/// two shapes (Qwen3-30B-A3B: H 2048, F 768; OLMoE: H 2048, F 1024) and batches of 1 to 512
+/// tokens, the time predicted from a host profile (host_profile.h, measured at other GEMM
+/// shapes) is compared with the reference kernel timed here (median of 5 runs). Timing on a
+/// shared machine is noisy: the suite reports, it is not a CI gate.
+
+#include <string>
+#include <vector>
+
+#include "models/cost_model/host_profile.h"
+#include "models/validation/validation_report.h"
+
+namespace moesim {
+
+struct CpuSuiteReport {
+  std::vector<ValidationRow> rows;
+  std::string summary;
+};
+
+CpuSuiteReport run_cpu_suite(const HostProfile& profile);
+
+}  // namespace moesim
