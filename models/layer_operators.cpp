@@ -84,6 +84,22 @@ LayerOperator ffn(const std::string& name, const ModelCard& c, double f, double 
 
 }  // namespace
 
+std::vector<LayerOperator> embedding_and_head_operators(const ModelCard& card, uint64_t tokens,
+                                                        uint64_t logit_tokens,
+                                                        WeightFormat weights) {
+  constexpr double abytes = 2.0;  // bf16 activations
+  const double h = static_cast<double>(card.hidden_size), v = static_cast<double>(card.vocab_size);
+  LayerOperator embedding{"embedding"};
+  embedding.weight_bytes = static_cast<double>(tokens) * h * bytes_per_weight(weights);
+  embedding.activation_bytes = static_cast<double>(tokens) * h * abytes;
+  LayerOperator head{"lm_head"};
+  head.flops = 2.0 * static_cast<double>(logit_tokens) * h * v;
+  head.weight_bytes = h * v * bytes_per_weight(weights);
+  head.activation_bytes =
+      static_cast<double>(logit_tokens) * (h * abytes + v * 4.0);  // fp32 logits
+  return {embedding, head};
+}
+
 std::vector<LayerOperator> decoder_layer_operators(const ModelCard& card, uint32_t layer,
                                                    const BatchShape& batch,
                                                    const std::vector<uint64_t>& tokens_per_expert,

@@ -60,6 +60,13 @@ std::vector<LayerOperator> decoder_layer_operators(const ModelCard& card, uint32
                                                    WeightFormat expert_weights,
                                                    WeightFormat other_weights);
 
+/// The operators outside the decoder layers: the input embedding (a gather of one row per
+/// token) and the LM head over the tokens that need logits (one per sequence in decode, the
+/// last of each prompt in prefill): 2 T_out H V FLOPs and the H x V weights.
+std::vector<LayerOperator> embedding_and_head_operators(const ModelCard& card, uint64_t tokens,
+                                                        uint64_t logit_tokens,
+                                                        WeightFormat weights);
+
 /// Each of T tokens to top_k distinct experts spread evenly: the load of uniform routing.
 std::vector<uint64_t> balanced_expert_load(const ModelCard& card, uint64_t tokens);
 

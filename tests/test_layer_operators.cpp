@@ -100,3 +100,14 @@ TEST_CASE("weight formats count their scales", "[layer_operators]") {
   CHECK(moesim::bytes_per_weight(WeightFormat::kInt4) == Approx(0.5 + 2.0 / 128));
   CHECK(moesim::bytes_per_weight(WeightFormat::kMxfp4) == Approx(0.53125));
 }
+
+TEST_CASE("embedding gathers rows, the LM head multiplies by the vocabulary", "[layer_operators]") {
+  const auto m = card("Mixtral-8x7B");
+  const auto ops = moesim::embedding_and_head_operators(m, 110, 20, WeightFormat::kBf16);
+  // Embedding: 110 rows of 4096 bf16 weights read, no FLOPs.
+  CHECK(op(ops, "embedding").flops == 0.0);
+  CHECK(op(ops, "embedding").weight_bytes == Approx(110.0 * 4096 * 2));
+  // LM head for 20 tokens: 2 x 20 x 4096 x 32000 FLOPs; 4096 x 32000 bf16 weights.
+  CHECK(op(ops, "lm_head").flops == Approx(2.0 * 20 * 4096 * 32000));
+  CHECK(op(ops, "lm_head").weight_bytes == Approx(4096.0 * 32000 * 2));
+}

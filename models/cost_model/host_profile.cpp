@@ -15,7 +15,8 @@ double HostProfile::gemm_flops(double rows) const {
   if (hi == gemm_flops_by_rows.end()) return std::prev(hi)->second;
   if (hi->first == rows || hi == gemm_flops_by_rows.begin()) return hi->second;
   const auto lo = std::prev(hi);
-  const double f = (std::log(rows) - std::log(lo->first)) / (std::log(hi->first) - std::log(lo->first));
+  const double f =
+      (std::log(rows) - std::log(lo->first)) / (std::log(hi->first) - std::log(lo->first));
   return lo->second + f * (hi->second - lo->second);
 }
 
@@ -59,7 +60,8 @@ HostProfile measure_host_profile() {
   return p;
 }
 
-double predict_swiglu_seconds(const HostProfile& profile, double tokens, double hidden, double ffn) {
+double predict_swiglu_seconds(const HostProfile& profile, double tokens, double hidden,
+                              double ffn) {
   const double rate = profile.gemm_flops(tokens);
   const auto gemm = [&](double k, double n) {
     return std::max(2.0 * tokens * k * n / rate, k * n * 4.0 / profile.memory_bandwidth);

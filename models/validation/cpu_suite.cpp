@@ -28,7 +28,8 @@ CpuSuiteReport run_cpu_suite(const HostProfile& profile) {
       for (int i = 0; i < 5; ++i) {
         const auto start = std::chrono::steady_clock::now();
         const kernels::Matrix y = kernels::swiglu_forward(expert, x);
-        times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        times.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         if (y.rows() != x.rows()) throw std::logic_error("swiglu_forward changed the token count");
       }
       std::sort(times.begin(), times.end());
@@ -49,9 +50,10 @@ CpuSuiteReport run_cpu_suite(const HostProfile& profile) {
     report.summary += fmt::format("{:<36} {:>8.1f}us {:>8.1f}us {:>7.1f}%\n", r.target, r.measured,
                                   r.simulated, 100 * r.rel_error());
   }
-  report.summary += fmt::format("median |rel_error| {:.1f}%, P90 {:.1f}% over {} batches (goal <= "
-                                "15%, a report: timing here is noisy)\n",
-                                100 * e.median_abs, 100 * e.p90_abs, e.count);
+  report.summary += fmt::format(
+      "median |rel_error| {:.1f}%, P90 {:.1f}% over {} batches (goal <= "
+      "15%, a report: timing here is noisy)\n",
+      100 * e.median_abs, 100 * e.p90_abs, e.count);
   return report;
 }
 
