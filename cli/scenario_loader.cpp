@@ -1,7 +1,11 @@
 #include "cli/scenario_loader.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
+#include "models/hf_config_loader.h"
+#include "models/model_card_loader.h"
 #include "sim/config/yaml_map.h"
 #include "sim/config_error.h"
 #include "topologies/catalogue_loader.h"
@@ -12,16 +16,57 @@ namespace {
 
 constexpr uint64_t kMaxTokens = uint64_t{1} << 31;
 
-void load_model(YamlMap m, MoeLayerShape& model) {
-  model.name = m.get_string("name");
-  model.hidden_size = static_cast<uint32_t>(m.get_uint("hidden_size", 1, 1 << 20));
-  model.expert_ffn_size = static_cast<uint32_t>(m.get_uint("expert_ffn_size", 1, 1 << 22));
-  model.num_experts = static_cast<uint32_t>(m.get_uint("num_experts", 1, 1 << 16));
-  model.top_k = static_cast<uint32_t>(m.get_uint("top_k", 1, model.num_experts));
-  const std::string dtype = m.get_string("dtype");
-  const auto parsed = parse_dtype(dtype);
-  if (!parsed) m.fail("dtype", fmt::format("expected bf16, fp16, fp32 or fp8, got \"{}\"", dtype));
-  model.dtype = *parsed;
+/// The `model:` block: a catalogue card (`card:`) or a Hugging Face config.json
+/// (`config_json:`, relative to the scenario file) gives the layer's shape; the explicit keys
+/// override it, and without a card or config they are all required.
+void load_model(YamlMap m, const std::string& scenario_path, MoeLayerShape& model) {
+  const bool from_card = m.has("card"), from_config = m.has("config_json");
+  if (from_card && from_config) m.fail("config_json", "give either card or config_json, not both");
+  if (from_card || from_config) {
+    ModelCard card;
+    if (from_card) {
+      const std::string name = m.get_string("card");
+      const auto file = default_model_catalogue_dir() / (name + ".yaml");
+      if (!std::filesystem::exists(file)) {
+        m.fail("card", fmt::format("unknown model card \"{}\" (see `moesim list models`)", name));
+      }
+      card = load_model_card(file);
+    } else {
+      const std::filesystem::path given = m.get_string("config_json");
+      card = load_hf_config(
+          given.is_absolute() ? given : std::filesystem::path(scenario_path).parent_path() / given);
+    }
+    model.name = card.name;
+    model.hidden_size = static_cast<uint32_t>(card.hidden_size);
+    model.expert_ffn_size = static_cast<uint32_t>(card.expert_intermediate_size);
+    model.num_experts = card.num_routed_experts;
+    model.top_k = card.top_k;
+    model.dtype = card.dtype;
+  }
+  const bool required = !from_card && !from_config;
+  if (required || m.has("name")) model.name = m.get_string("name");
+  if (required || m.has("hidden_size")) {
+    model.hidden_size = static_cast<uint32_t>(m.get_uint("hidden_size", 1, 1 << 20));
+  }
+  if (required || m.has("expert_ffn_size")) {
+    model.expert_ffn_size = static_cast<uint32_t>(m.get_uint("expert_ffn_size", 1, 1 << 22));
+  }
+  if (required || m.has("num_experts")) {
+    model.num_experts = static_cast<uint32_t>(m.get_uint("num_experts", 1, 1 << 16));
+  }
+  if (required || m.has("top_k")) {
+    model.top_k = static_cast<uint32_t>(m.get_uint("top_k", 1, model.num_experts));
+  }
+  if (model.top_k > model.num_experts || model.num_experts == 0) {
+    m.fail_here(fmt::format("top_k {} exceeds num_experts {}", model.top_k, model.num_experts));
+  }
+  if (required || m.has("dtype")) {
+    const std::string dtype = m.get_string("dtype");
+    const auto parsed = parse_dtype(dtype);
+    if (!parsed)
+      m.fail("dtype", fmt::format("expected bf16, fp16, fp32 or fp8, got \"{}\"", dtype));
+    model.dtype = *parsed;
+  }
   m.finish();
 }
 
@@ -122,7 +167,7 @@ ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& cat
   ScenarioConfig cfg;
   cfg.name = root.get_string("name");
   cfg.seed = root.has("seed") ? root.get_uint("seed", 0, UINT64_MAX) : 0;
-  load_model(root.get_map("model"), cfg.model);
+  load_model(root.get_map("model"), path, cfg.model);
 
   load_hardware(root.get_map("hardware"), cfg);
 
