@@ -37,8 +37,9 @@ TEST_CASE("a model card gives the layer shape, explicit keys override it", "[mod
 
 TEST_CASE("a config.json beside the scenario gives the layer shape", "[model_block]") {
   TempDir dir("model");
-  moesim::test::write_text(dir / "config.json",
-                           moesim::test::read_text(moesim::test::source_path("tests/data/hf/mixtral.json")));
+  moesim::test::write_text(
+      dir / "config.json",
+      moesim::test::read_text(moesim::test::source_path("tests/data/hf/mixtral.json")));
   const auto c = load(dir, "  config_json: config.json\n");
   CHECK(c.model.num_experts == 8);
   CHECK(c.model.top_k == 2);
@@ -46,13 +47,15 @@ TEST_CASE("a config.json beside the scenario gives the layer shape", "[model_blo
 
 TEST_CASE("a bad config.json exits 2 naming the field", "[model_block]") {
   TempDir dir("model");
-  std::string json = moesim::test::read_text(moesim::test::source_path("tests/data/hf/mixtral.json"));
+  std::string json =
+      moesim::test::read_text(moesim::test::source_path("tests/data/hf/mixtral.json"));
   const size_t at = json.find("\"num_local_experts\"");
   REQUIRE(at != std::string::npos);
   json.replace(at, std::string("\"num_local_experts\"").size(), "\"num_local_expertz\"");
   moesim::test::write_text(dir / "config.json", json);
   moesim::test::write_text(dir / "s.yaml", "name: m\nmodel:\n  config_json: config.json\n" + kRest);
-  const auto r = moesim::test::run_cli({"run", (dir / "s.yaml").string(), "--out", (dir / "o").string()});
+  const auto r =
+      moesim::test::run_cli({"run", (dir / "s.yaml").string(), "--out", (dir / "o").string()});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("config.json") && Contains("num_local_experts"));
 }
