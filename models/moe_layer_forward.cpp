@@ -122,9 +122,7 @@ void MoeLayerForward::issue_flows(FlowKind kind) {
       const double bytes =
           kind == kDispatchFlow ? result_.dispatch_bytes[a][b] : result_.dispatch_bytes[b][a];
       if (bytes <= 0.0) continue;
-      // Equal-cost paths are spread by endpoints, as ECMP hashing does.
-      const uint64_t hash = uint64_t{a} * 0x9e3779b97f4a7c15ULL ^ b;
-      const auto& path = s_.topology->path(gpu_vertex[a], gpu_vertex[b], hash);
+      const auto& path = s_.topology->flow_path(gpu_vertex[a], gpu_vertex[b]);
       ++pending_;
       s_.network->start_flow(path, bytes, FlowTag{a, b, kind}, [this] { part_done(); });
     }

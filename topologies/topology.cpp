@@ -165,6 +165,10 @@ const std::vector<uint32_t>& Topology::path(uint32_t src, uint32_t dst, uint64_t
   return paths[flow_hash % paths.size()];
 }
 
+const std::vector<uint32_t>& Topology::flow_path(uint32_t src, uint32_t dst) const {
+  return path(src, dst, uint64_t{src} * 0x9e3779b97f4a7c15ULL ^ dst);  // golden-ratio multiply
+}
+
 void Topology::require_gpus_connected() const {
   std::vector<std::vector<uint32_t>> out(nodes_.size());
   for (const TopologyLink& l : links_) out[l.from].push_back(l.to);

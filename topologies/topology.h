@@ -64,6 +64,10 @@ class Topology {
   /// path().
   const std::vector<uint32_t>& path(uint32_t src, uint32_t dst, uint64_t flow_hash) const;
 
+  /// The path of a flow between two endpoints: the ECMP choice by a hash of (src, dst), as
+  /// switches hash a flow's addresses. Every flow of the pair takes the same path.
+  const std::vector<uint32_t>& flow_path(uint32_t src, uint32_t dst) const;
+
   /// Every path of minimal weight from `src` to `dst`, at most kMaxEqualCostPaths, sorted
   /// lexicographically by link index (so the order only depends on the graph). Never empty:
   /// src == dst gives one empty path. Throws std::invalid_argument if no path exists, naming

@@ -6,15 +6,6 @@
 #include <fmt/format.h>
 
 namespace moesim {
-namespace {
-
-/// Spreads flows over equal-cost paths by their endpoints.
-template <class T>
-uint64_t flow_hash(const T& t) {
-  return uint64_t{t.src_vertex} * 0x9e3779b97f4a7c15ULL ^ t.dst_vertex;
-}
-
-}  // namespace
 
 struct Communicator::Plan {
   Steps steps;
@@ -67,7 +58,7 @@ double Communicator::estimate(const Steps& steps, const CommProtocol& protocol) 
       const double efficiency =
           t.switch_reduced ? calibration_.switch_reduce_efficiency : protocol.bandwidth_efficiency;
       double path_latency = 0.0;
-      for (const uint32_t l : topology_->path(t.src_vertex, t.dst_vertex, flow_hash(t))) {
+      for (const uint32_t l : topology_->flow_path(t.src_vertex, t.dst_vertex)) {
         const LinkConfig& link = topology_->links()[l].config;
         path_latency += link.latency.seconds();
         load[l] += t.bytes / efficiency;
@@ -136,7 +127,7 @@ void Communicator::start_step(const std::shared_ptr<Plan>& plan) {
     };
     for (const Transfer& t : step) {
       if (t.bytes <= 0.0 || t.src_vertex == t.dst_vertex) continue;
-      const auto& path = topology_->path(t.src_vertex, t.dst_vertex, flow_hash(t));
+      const auto& path = topology_->flow_path(t.src_vertex, t.dst_vertex);
       ++plan->pending;
       const double efficiency =
           t.switch_reduced ? calibration_.switch_reduce_efficiency : plan->efficiency;
