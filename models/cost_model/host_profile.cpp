@@ -1,7 +1,5 @@
 #include "models/cost_model/host_profile.h"
 
-#include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <iterator>
 #include <vector>
@@ -19,25 +17,6 @@ double HostProfile::gemm_flops(double rows) const {
       (std::log(rows) - std::log(lo->first)) / (std::log(hi->first) - std::log(lo->first));
   return lo->second + f * (hi->second - lo->second);
 }
-
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-/// Median seconds of `repeats` runs of `work`.
-template <class Work>
-double median_seconds(int repeats, Work&& work) {
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) {
-    const auto start = Clock::now();
-    work();
-    times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
-
-}  // namespace
 
 HostProfile measure_host_profile() {
   HostProfile p;

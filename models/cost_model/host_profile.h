@@ -3,7 +3,10 @@
 /// rows (tokens) and memory read bandwidth, measured by `moesim calibrate --suite cpu`, and the
 /// time of a SwiGLU expert predicted from them.
 
+#include <algorithm>
+#include <chrono>
 #include <map>
+#include <vector>
 
 namespace moesim {
 
@@ -16,6 +19,21 @@ struct HostProfile {
   /// measured range. Precondition: gemm_flops_by_rows is not empty.
   double gemm_flops(double rows) const;
 };
+
+/// Median wall seconds of `repeats` runs of `work` (the median resists a run disturbed by other
+/// jobs on the machine).
+template <class Work>
+double median_seconds(int repeats, Work&& work) {
+  std::vector<double> times;
+  for (int i = 0; i < repeats; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    work();
+    times.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
 
 /// Measures the host, single-threaded: about a second.
 HostProfile measure_host_profile();

@@ -1,7 +1,6 @@
 #include "models/validation/cpu_suite.h"
 
-#include <algorithm>
-#include <chrono>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -24,17 +23,12 @@ CpuSuiteReport run_cpu_suite(const HostProfile& profile) {
         kernels::make_synthetic_expert(s.hidden, s.ffn, rng.stream(s.name));
     for (uint32_t tokens = 1; tokens <= 512; tokens *= 2) {
       const kernels::Matrix x = kernels::make_synthetic_tokens(tokens, s.hidden, rng.stream("x"));
-      std::vector<double> times;
-      for (int i = 0; i < 5; ++i) {
-        const auto start = std::chrono::steady_clock::now();
+      const double seconds = median_seconds(5, [&] {
         const kernels::Matrix y = kernels::swiglu_forward(expert, x);
-        times.push_back(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         if (y.rows() != x.rows()) throw std::logic_error("swiglu_forward changed the token count");
-      }
-      std::sort(times.begin(), times.end());
+      });
       report.rows.push_back(ValidationRow{
-          "cpu", fmt::format("swiglu/{}/tokens{}", s.name, tokens), "time_us", times[2] * 1e6,
+          "cpu", fmt::format("swiglu/{}/tokens{}", s.name, tokens), "time_us", seconds * 1e6,
           predict_swiglu_seconds(profile, tokens, s.hidden, s.ffn) * 1e6, 0.15});
     }
   }
