@@ -9,16 +9,49 @@
 #include "cli/resolved_config.h"
 #include "cli/run_report.h"
 #include "cli/scenario_loader.h"
+#include "cli/serving_report.h"
 #include "cli/trace_recorder.h"
 #include "models/layer_simulation.h"
 #include "sim/config_error.h"
 
 namespace moesim {
 
+namespace {
+
+int run_serving(const RunOptions& options, const ScenarioConfig& cfg,
+                const StrategyCatalog& catalog) {
+  ServingRun run(cfg, catalog);
+  const auto wall_start = std::chrono::steady_clock::now();
+  run.run();
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+
+  OutputDirectory out(options.out_dir.empty() ? "out/" + cfg.name : options.out_dir);
+  const std::string summary = format_serving_summary(run);
+  out.write("summary.txt", summary);
+  out.write("requests.csv", format_requests_csv(run.simulation()));
+  out.write("timeseries.csv", format_timeseries_csv(run.simulation()));
+  out.write("layers.csv", format_layers_csv(run.simulation()));
+  out.write("trace.json", format_serving_trace(run.simulation()));
+  out.write("resolved.yaml", format_resolved_config(cfg));
+  out.commit();
+  if (!options.quiet) {
+    std::cout << summary;
+    std::cout << fmt::format(
+        "\nwrote {}/{{summary.txt, requests.csv, timeseries.csv, layers.csv, trace.json, "
+        "resolved.yaml}} ({:.3f} s wall)\n",
+        out.final_path().string(), wall_s);
+  }
+  return 0;
+}
+
+}  // namespace
+
 int run_command(const RunOptions& options) {
   const StrategyCatalog catalog = builtin_strategies();
   ScenarioConfig cfg = load_scenario(options.scenario, catalog);
   if (options.seed) cfg.seed = *options.seed;
+  if (cfg.serving) return run_serving(options, cfg, catalog);
 
   std::unique_ptr<LayerSimulation> sim;
   try {

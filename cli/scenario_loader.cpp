@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/serving_loader.h"
 #include "models/hf_config_loader.h"
 #include "models/model_card_loader.h"
 #include "sim/config/yaml_map.h"
@@ -19,7 +20,8 @@ constexpr uint64_t kMaxTokens = uint64_t{1} << 31;
 /// The `model:` block: a catalogue card (`card:`) or a Hugging Face config.json
 /// (`config_json:`, relative to the scenario file) gives the layer's shape; the explicit keys
 /// override it, and without a card or config they are all required.
-void load_model(YamlMap m, const std::string& scenario_path, MoeLayerShape& model) {
+void load_model(YamlMap m, const std::string& scenario_path, MoeLayerShape& model,
+                std::optional<ModelCard>& full_card) {
   const bool from_card = m.has("card"), from_config = m.has("config_json");
   if (from_card && from_config) m.fail("config_json", "give either card or config_json, not both");
   if (from_card || from_config) {
@@ -42,6 +44,7 @@ void load_model(YamlMap m, const std::string& scenario_path, MoeLayerShape& mode
     model.num_experts = card.num_routed_experts;
     model.top_k = card.top_k;
     model.dtype = card.dtype;
+    full_card = card;
   }
   const bool required = !from_card && !from_config;
   if (required || m.has("name")) model.name = m.get_string("name");
@@ -167,12 +170,16 @@ ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& cat
   ScenarioConfig cfg;
   cfg.name = root.get_string("name");
   cfg.seed = root.has("seed") ? root.get_uint("seed", 0, UINT64_MAX) : 0;
-  load_model(root.get_map("model"), path, cfg.model);
+  load_model(root.get_map("model"), path, cfg.model, cfg.card);
 
   load_hardware(root.get_map("hardware"), cfg);
 
   YamlMap workload = root.get_map("workload");
-  cfg.tokens = static_cast<uint32_t>(workload.get_uint("tokens", 1, kMaxTokens));
+  if (root.has("serving")) {
+    load_serving(root.get_map("serving"), workload, path, cfg);
+  } else {
+    cfg.tokens = static_cast<uint32_t>(workload.get_uint("tokens", 1, kMaxTokens));
+  }
   workload.finish();
 
   YamlMap routing = root.get_map("routing");

@@ -3,15 +3,32 @@
 /// builds from. No YAML here.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "models/cost_model/roofline.h"
+#include "models/model_card.h"
 #include "models/moe_layer_shape.h"
+#include "models/serving/batch_scheduler.h"
+#include "models/serving/parallel_layout.h"
 #include "topologies/hardware_catalogue.h"
 #include "topologies/hardware_specs.h"
 #include "topologies/system_config.h"
 
 namespace moesim {
+
+/// The `serving:` block and the request file of `workload:` (docs/scenario.md).
+struct ServingScenario {
+  std::string scheduler = "vllm_v1";
+  SchedulerLimits limits;
+  uint32_t block_size = 16;             ///< tokens per KV block
+  double gpu_memory_utilization = 0.9;  ///< share of each GPU's memory the engine may use
+  ParallelLayout layout;
+  std::string profile;                 ///< layer profile folder (resolved path)
+  double framework_overhead_us = 0.0;  ///< per engine iteration
+  std::string requests;                ///< request file (resolved path)
+  Time tick = Time::s(1);              ///< statistics interval of timeseries.csv
+};
 
 struct ScenarioConfig {
   std::string name;
@@ -29,6 +46,10 @@ struct ScenarioConfig {
   std::string cost_model = "roofline";
   RooflineConfig roofline;
   std::string network = "max_min";
+  /// The whole model when the scenario names a card or config.json (serving needs it).
+  std::optional<ModelCard> card;
+  /// Present for a serving scenario; absent for a single-layer pass (`workload.tokens`).
+  std::optional<ServingScenario> serving;
 };
 
 }  // namespace moesim

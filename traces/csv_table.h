@@ -3,6 +3,7 @@
 /// comma-separated values with no quoting (what the measured tables use); a quoted field or a
 /// row with the wrong number of fields is a ConfigError naming the file and line.
 
+#include <algorithm>
 #include <cstddef>
 #include <filesystem>
 #include <string>
@@ -18,6 +19,10 @@ class CsvTable {
   size_t rows() const { return rows_.size(); }
   /// Index of a column; throws ConfigError naming the file and the column if absent.
   size_t column(const std::string& name) const;
+  bool has_column(const std::string& name) const {
+    return std::find(header_.begin(), header_.end(), name) != header_.end();
+  }
+  const std::vector<std::string>& header() const { return header_; }
   const std::string& cell(size_t row, size_t column) const { return rows_[row][column]; }
   /// A cell as a number; throws ConfigError naming file, line and column if it is not one.
   double number(size_t row, size_t column) const;

@@ -184,7 +184,7 @@ KernelsSuiteReport run_kernels_suite(const std::filesystem::path& profiles_dir) 
   add_table(
       "RTX PRO 6000, Qwen3-30B-A3B MoE block (LLMServingSim)",
       [&](auto& rows) {
-        rtx_pro_6000(profiles_dir / "rtxpro6000_qwen3_30b_a3b_moe_tp1.csv", rows);
+        rtx_pro_6000(profiles_dir / "rtxpro6000_qwen3_30b_a3b_tp1" / "moe.csv", rows);
       },
       true);
   add_table(

@@ -1,0 +1,94 @@
+#include "cli/serving_loader.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace moesim {
+namespace {
+
+std::filesystem::path relative_to(const std::string& scenario_path, const std::string& given) {
+  const std::filesystem::path p(given);
+  return p.is_absolute() ? p : std::filesystem::path(scenario_path).parent_path() / p;
+}
+
+}  // namespace
+
+void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path,
+                  ScenarioConfig& cfg) {
+  ServingScenario s;
+  if (!cfg.card) {
+    m.fail_here("serving needs the whole model: give model.card or model.config_json");
+  }
+  if (m.has("scheduler")) {
+    s.scheduler = m.get_string("scheduler");
+    if (s.scheduler != "vllm_v1" && s.scheduler != "static") {
+      m.fail("scheduler", fmt::format("expected vllm_v1 or static, got \"{}\"", s.scheduler));
+    }
+  }
+  if (m.has("max_num_seqs")) {
+    s.limits.max_num_seqs = static_cast<uint32_t>(m.get_uint("max_num_seqs", 1, 1 << 20));
+  }
+  if (m.has("max_num_batched_tokens")) {
+    s.limits.max_num_batched_tokens =
+        static_cast<uint32_t>(m.get_uint("max_num_batched_tokens", 1, 1 << 24));
+  }
+  if (m.has("block_size")) s.block_size = static_cast<uint32_t>(m.get_uint("block_size", 1, 4096));
+  if (m.has("gpu_memory_utilization")) {
+    s.gpu_memory_utilization = m.get_double("gpu_memory_utilization", 0.01, 1.0);
+  }
+  if (m.has("data_parallel")) {
+    s.layout.data_parallel = static_cast<uint32_t>(m.get_uint("data_parallel", 1, 1 << 16));
+  }
+  if (m.has("tensor_parallel")) {
+    s.layout.tensor_parallel = static_cast<uint32_t>(m.get_uint("tensor_parallel", 1, 1));
+  }
+  if (m.has("pipeline_parallel")) {
+    s.layout.pipeline_parallel = static_cast<uint32_t>(m.get_uint("pipeline_parallel", 1, 1));
+  }
+  const bool expert_parallel = m.has("expert_parallel") && m.get_bool("expert_parallel");
+  s.layout.expert_parallel =
+      expert_parallel ? s.layout.data_parallel * s.layout.tensor_parallel : 1;
+  if (!expert_parallel && s.layout.data_parallel > 1) {
+    m.fail("expert_parallel",
+           "data_parallel > 1 is modelled with expert parallelism only: set expert_parallel: true");
+  }
+  if (s.layout.gpus() > cfg.system.gpus) {
+    m.fail("data_parallel", fmt::format("the layout needs {} GPUs but the machine has {}",
+                                        s.layout.gpus(), cfg.system.gpus));
+  }
+  const std::string profile = m.get_string("profile");
+  const std::filesystem::path shipped = std::filesystem::path(MOESIM_PROFILES_DIR) / profile;
+  const std::filesystem::path local = relative_to(scenario_path, profile);
+  if (std::filesystem::is_directory(shipped)) {
+    s.profile = shipped.string();
+  } else if (std::filesystem::is_directory(local)) {
+    s.profile = local.string();
+  } else {
+    m.fail("profile", fmt::format("no layer profile \"{}\" in {} or next to the scenario", profile,
+                                  MOESIM_PROFILES_DIR));
+  }
+  if (m.has("framework_overhead")) {
+    s.framework_overhead_us = m.get_time("framework_overhead").microseconds();
+  }
+  if (m.has("stats_interval")) {
+    s.tick = m.get_time("stats_interval");
+    if (s.tick <= Time::zero()) m.fail("stats_interval", "must be positive");
+  }
+  const ModelCard& card = *cfg.card;
+  if (card.moe_layer_count() != card.num_layers) {
+    m.fail_here(
+        fmt::format("the profiled serving model needs every layer to be MoE; {} has {} "
+                    "MoE layers of {}",
+                    card.name, card.moe_layer_count(), card.num_layers));
+  }
+  m.finish();
+
+  s.requests = relative_to(scenario_path, workload.get_string("requests")).string();
+  if (!std::filesystem::exists(s.requests)) {
+    workload.fail("requests", fmt::format("no request file {}", s.requests));
+  }
+  cfg.serving = s;
+}
+
+}  // namespace moesim

@@ -1,0 +1,21 @@
+#pragma once
+/// How a serving deployment spreads one model over its GPUs.
+
+#include <cstdint>
+
+namespace moesim {
+
+struct ParallelLayout {
+  /// Engine replicas for attention; each schedules its own requests. With expert parallelism
+  /// they run every MoE layer together (DP+EP, as vLLM and SGLang run DeepSeek and Qwen MoE).
+  uint32_t data_parallel = 1;
+  /// GPUs that share the routed experts of each MoE layer: data_parallel x tensor_parallel when
+  /// enabled (vLLM's --enable-expert-parallel), else 1.
+  uint32_t expert_parallel = 1;
+  uint32_t tensor_parallel = 1;
+  uint32_t pipeline_parallel = 1;
+
+  uint32_t gpus() const { return data_parallel * tensor_parallel * pipeline_parallel; }
+};
+
+}  // namespace moesim

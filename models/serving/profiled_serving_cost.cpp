@@ -1,0 +1,142 @@
+#include "models/serving/profiled_serving_cost.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace moesim {
+
+ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, ProfiledServingConfig config,
+                                         const ExpertPlacement& placement,
+                                         RoutingGenerator& routing, CollectiveTimer& collectives)
+    : profile_(&profile), config_(config), routing_(&routing), collectives_(&collectives) {
+  const ParallelLayout& l = config.layout;
+  if (l.tensor_parallel != 1 || l.pipeline_parallel != 1) {
+    throw std::invalid_argument(
+        "the profiled serving cost model covers data and expert parallelism only "
+        "(tensor_parallel and pipeline_parallel must be 1)");
+  }
+  if (l.expert_parallel != 1 && l.expert_parallel != l.data_parallel) {
+    throw std::invalid_argument(
+        "expert_parallel must equal data_parallel (DP+EP) or be 1 (a single GPU)");
+  }
+  if (placement.ranks != l.expert_parallel ||
+      placement.ranks_of_expert.size() != config.shape.num_experts) {
+    throw std::invalid_argument(fmt::format(
+        "expert placement over {} ranks and {} experts does not match expert_parallel {} and {} "
+        "experts",
+        placement.ranks, placement.ranks_of_expert.size(), l.expert_parallel,
+        config.shape.num_experts));
+  }
+  // Each expert is served by its first replica: the profile gives no basis for splitting.
+  for (const auto& ranks : placement.ranks_of_expert) rank_of_expert_.push_back(ranks.front());
+  pairs_per_rank_.resize(l.expert_parallel);
+  expert_seen_.resize(config.shape.num_experts);
+}
+
+ProfiledServingCost::RankLoad ProfiledServingCost::load_of(const ScheduledBatch& batch) {
+  RankLoad load;
+  double prefill_context_tokens = 0, decode_context = 0;
+  for (const BatchItem& item : batch.items) {
+    load.tokens += item.new_tokens;
+    load.sequences += 1;
+    if (item.prefill) {
+      load.prefill_tokens += item.new_tokens;
+      prefill_context_tokens += static_cast<double>(item.new_tokens) * item.context_before;
+    } else {
+      load.decodes += 1;
+      decode_context += item.context_before;
+    }
+  }
+  if (load.prefill_tokens > 0) load.prefill_context = prefill_context_tokens / load.prefill_tokens;
+  if (load.decodes > 0) load.decode_context = decode_context / load.decodes;
+  if (load.tokens == 0) {  // the dummy batch of an idle data-parallel rank
+    load.tokens = load.sequences = load.decodes = 1;
+  }
+  return load;
+}
+
+double ProfiledServingCost::attention_us(const RankLoad& load) const {
+  return profile_->attention_us(load.prefill_tokens, load.prefill_context, load.decodes,
+                                load.decode_context);
+}
+
+double ProfiledServingCost::layer_dense_us(double tokens) const {
+  const LayerProfile& p = *profile_;
+  return 2 * p.token_op_us("layernorm", tokens) + p.token_op_us("qkv_proj", tokens) +
+         p.token_op_us("qk_norm", tokens) + p.token_op_us("rotary_emb", tokens) +
+         p.token_op_us("o_proj", tokens);
+}
+
+IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> batches) {
+  const LayerProfile& p = *profile_;
+  const size_t ranks = batches.size();
+  IterationCost cost;
+  cost.rank_busy_us.assign(ranks, 0.0);
+
+  cost.layer_rank_busy_us.assign(size_t{config_.layers} * ranks, 0.0);
+  std::vector<double> rank_layer_us(ranks);
+  double all_tokens = 0, embed = 0, dense = 0, attention = 0, head = 0, final_dense = 0;
+  for (size_t r = 0; r < ranks; ++r) {
+    const RankLoad load = load_of(batches[r]);
+    all_tokens += load.tokens;
+    const double rank_embed = p.token_op_us("embedding", load.tokens);
+    const double rank_dense = layer_dense_us(load.tokens), rank_attention = attention_us(load);
+    const double rank_final = p.token_op_us("final_layernorm", load.tokens);
+    const double rank_head =
+        p.sequence_op_us("lm_head", load.sequences) + p.sequence_op_us("sampler", load.sequences);
+    rank_layer_us[r] = rank_dense + rank_attention;
+    cost.rank_busy_us[r] = rank_embed + rank_final + rank_head + config_.layers * rank_layer_us[r];
+    embed = std::max(embed, rank_embed);
+    final_dense = std::max(final_dense, rank_final);
+    head = std::max(head, rank_head);
+    if (rank_dense + rank_attention > dense + attention) {
+      dense = rank_dense;
+      attention = rank_attention;
+    }
+  }
+
+  // Expert parallelism: every rank sees every token; each runs the experts it holds.
+  const auto gathered_bytes = all_tokens * config_.shape.token_bytes();
+  const double gather_us = 1e6 * collectives_->seconds(Collective::kAllGather, gathered_bytes) +
+                           1e6 * collectives_->seconds(Collective::kReduceScatter, gathered_bytes);
+  const auto tokens = static_cast<uint32_t>(all_tokens);
+  double moe = 0;
+  for (uint32_t layer = 0; layer < config_.layers; ++layer) {
+    routing_->generate(layer, tokens, scratch_routing_);
+    std::fill(pairs_per_rank_.begin(), pairs_per_rank_.end(), 0);
+    std::fill(expert_seen_.begin(), expert_seen_.end(), 0);
+    for (const uint32_t e : scratch_routing_.experts) {
+      ++pairs_per_rank_[rank_of_expert_[e]];
+      expert_seen_[e] = 1;
+    }
+    std::vector<double> activated(pairs_per_rank_.size(), 0.0);
+    for (uint32_t e = 0; e < expert_seen_.size(); ++e)
+      activated[rank_of_expert_[e]] += expert_seen_[e];
+    double slowest = 0;
+    for (size_t q = 0; q < pairs_per_rank_.size(); ++q) {
+      const double t =
+          p.moe_us(static_cast<double>(pairs_per_rank_[q]) / config_.shape.top_k, activated[q]);
+      if (q < ranks) {
+        cost.rank_busy_us[q] += t;
+        cost.layer_rank_busy_us[layer * ranks + q] = rank_layer_us[q] + t;
+      }
+      slowest = std::max(slowest, t);
+    }
+    moe += slowest;
+  }
+
+  cost.attention_us = config_.layers * attention;
+  cost.dense_us = embed + final_dense + config_.layers * dense;
+  cost.moe_us = moe;
+  cost.communication_us = config_.layers * gather_us;
+  cost.sampling_us = head;
+  cost.overhead_us = config_.framework_overhead_us;
+  const double total_us = cost.attention_us + cost.dense_us + cost.moe_us + cost.communication_us +
+                          cost.sampling_us + cost.overhead_us;
+  cost.duration = Time::from_seconds_ceil(total_us * 1e-6);
+  return cost;
+}
+
+}  // namespace moesim

@@ -1,0 +1,73 @@
+#pragma once
+/// The serving cost model built from a measured layer profile (models/profiles/*): every
+/// operator of an iteration is looked up in the profile at the token, sequence and context
+/// counts of the batch, and expert-parallel collectives are simulated on the machine.
+///
+/// One iteration, with R data-parallel ranks that run the MoE layers together:
+///   embedding on each rank's tokens;
+///   per decoder layer: two RMSNorms, QKV projection, QK norm, rotary, attention, O projection
+///     on each rank (the slowest rank sets the pace), then the MoE block. With expert
+///     parallelism it is vLLM's default all2all backend, allgather_reducescatter
+///     (docs.vllm.ai, serving/expert_parallel_deployment): the ranks all-gather every token's
+///     hidden vector, each runs its local experts on the tokens routed to them, and a
+///     reduce-scatter returns the results;
+///   final norm, LM head and sampler for each scheduled sequence;
+///   a fixed framework overhead per iteration.
+/// A rank with nothing scheduled still runs a one-token dummy batch while others work
+/// (vLLM data-parallel semantics), so it joins every collective.
+///
+/// A rank's MoE block is looked up as (local token-expert pairs / top_k tokens, distinct local
+/// experts activated): the profile was measured with tokens that each picked top_k of the
+/// activated experts, so equal pair counts mean equal expert GEMM rows.
+
+#include <vector>
+
+#include "models/cost_model/layer_profile.h"
+#include "models/moe_layer_shape.h"
+#include "models/placement/placement.h"
+#include "models/serving/collective_timer.h"
+#include "models/serving/parallel_layout.h"
+#include "models/serving/serving_cost_model.h"
+#include "traces/routing_generator.h"
+
+namespace moesim {
+
+struct ProfiledServingConfig {
+  uint32_t layers = 0;  ///< decoder layers, all with an MoE block
+  MoeLayerShape shape;
+  ParallelLayout layout;
+  double framework_overhead_us = 0.0;  ///< per iteration
+};
+
+class ProfiledServingCost final : public ServingCostModel {
+ public:
+  /// `profile`, `routing` and `collectives` must outlive the model. Throws
+  /// std::invalid_argument for tensor or pipeline parallelism (not modelled yet) or a placement
+  /// over a different number of ranks than the layout's expert parallelism.
+  ProfiledServingCost(const LayerProfile& profile, ProfiledServingConfig config,
+                      const ExpertPlacement& placement, RoutingGenerator& routing,
+                      CollectiveTimer& collectives);
+
+  IterationCost iteration(std::span<const ScheduledBatch> batches) override;
+
+ private:
+  struct RankLoad {
+    double tokens = 0, sequences = 0;
+    double prefill_tokens = 0, prefill_context = 0;  // context: token-weighted mean
+    double decodes = 0, decode_context = 0;          // context: mean
+  };
+  static RankLoad load_of(const ScheduledBatch& batch);
+  double attention_us(const RankLoad& load) const;
+  double layer_dense_us(double tokens) const;
+
+  const LayerProfile* profile_;
+  ProfiledServingConfig config_;
+  std::vector<uint32_t> rank_of_expert_;
+  RoutingGenerator* routing_;
+  CollectiveTimer* collectives_;
+  TokenRouting scratch_routing_;
+  std::vector<uint32_t> pairs_per_rank_;
+  std::vector<uint32_t> expert_seen_;
+};
+
+}  // namespace moesim

@@ -1,0 +1,35 @@
+#pragma once
+/// Serving cost models: how long one engine iteration takes, given what every data-parallel
+/// rank scheduled.
+
+#include <span>
+#include <vector>
+
+#include "models/serving/batch_scheduler.h"
+#include "sim/time.h"
+
+namespace moesim {
+
+/// One iteration's time and where it went. Components are on the critical path (the slowest
+/// rank of each phase), microseconds summed over layers.
+struct IterationCost {
+  Time duration;
+  double attention_us = 0;           ///< attention kernels
+  double dense_us = 0;               ///< norms, projections, rotary, embedding
+  double moe_us = 0;                 ///< routed-expert blocks
+  double communication_us = 0;       ///< expert-parallel dispatch and combine
+  double sampling_us = 0;            ///< LM head and sampler
+  double overhead_us = 0;            ///< framework (scheduling, launch, Python) per iteration
+  std::vector<double> rank_busy_us;  ///< kernel time of each rank, waiting excluded
+  /// Kernel time of each rank in each decoder layer, [layer * ranks + rank].
+  std::vector<double> layer_rank_busy_us;
+};
+
+class ServingCostModel {
+ public:
+  virtual ~ServingCostModel() = default;
+  /// `batches[r]` is data-parallel rank r's batch (possibly empty; at least one is not).
+  virtual IterationCost iteration(std::span<const ScheduledBatch> batches) = 0;
+};
+
+}  // namespace moesim

@@ -1,0 +1,35 @@
+#pragma once
+/// One request of a serving simulation and its progress through the engine.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace moesim {
+
+struct ServingRequest {
+  uint64_t id = 0;
+  Time arrival;
+  uint32_t input_tokens = 0;   ///< prompt length, >= 1
+  uint32_t output_tokens = 0;  ///< tokens to generate, >= 1 (pinned, as with ignore_eos)
+  uint32_t dp_rank = 0;        ///< data-parallel rank that schedules it
+
+  // Progress. A request needs `input_tokens + generated` tokens in its KV cache to emit its
+  // next token; `computed` of them are there. Preemption frees the cache and sets computed to 0,
+  // so the prompt and the tokens generated so far are recomputed (vLLM V1's recompute policy).
+  uint32_t computed = 0;
+  uint32_t generated = 0;
+  uint32_t kv_blocks = 0;  ///< blocks held in the rank's paged KV cache
+  uint32_t preemptions = 0;
+
+  Time first_scheduled = Time::max();
+  std::vector<Time> token_times;  ///< emission time of each generated token
+
+  uint32_t tokens_needed() const { return input_tokens + generated; }
+  uint32_t tokens_pending() const { return tokens_needed() - computed; }
+  bool finished() const { return generated >= output_tokens; }
+  bool in_prefill() const { return computed < input_tokens; }
+};
+
+}  // namespace moesim

@@ -1,0 +1,47 @@
+#pragma once
+/// A serving scenario put together and run: the memory plan sizes each rank's KV cache, the
+/// strategies come from the catalogue, and the profiled cost model times every iteration.
+
+#include <memory>
+#include <vector>
+
+#include "models/cost_model/layer_profile.h"
+#include "models/scenario_config.h"
+#include "models/serving/collective_timer.h"
+#include "models/serving/memory_plan.h"
+#include "models/serving/profiled_serving_cost.h"
+#include "models/serving/serving_simulation.h"
+#include "models/strategy_catalog.h"
+#include "sim/rng.h"
+
+namespace moesim {
+
+/// Reads a request file: CSV with columns request_id, arrival_s, input_tokens, output_tokens
+/// (canonical), or LLMServingSim's request_idx, arrival_time_ns, input_toks, output_toks.
+/// Throws ConfigError naming the file and line of a bad row.
+std::vector<ServingRequest> read_requests(const std::string& file);
+
+class ServingRun {
+ public:
+  /// Throws ConfigError for inputs that cannot be served (memory, unknown strategies).
+  ServingRun(const ScenarioConfig& config, const StrategyCatalog& catalog);
+
+  void run() { simulation_->run(); }
+
+  const ServingSimulation& simulation() const { return *simulation_; }
+  const MemoryPlan& memory() const { return memory_; }
+  const ScenarioConfig& config() const { return config_; }
+
+ private:
+  ScenarioConfig config_;
+  RngStreams rng_;
+  LayerProfile profile_;
+  MemoryPlan memory_;
+  ExpertPlacement placement_;
+  std::unique_ptr<RoutingGenerator> routing_;
+  std::unique_ptr<CollectiveTimer> collectives_;
+  std::unique_ptr<ProfiledServingCost> cost_;
+  std::unique_ptr<ServingSimulation> simulation_;
+};
+
+}  // namespace moesim

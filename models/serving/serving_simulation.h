@@ -1,0 +1,70 @@
+#pragma once
+/// The serving simulation: requests arrive, each data-parallel rank's scheduler batches its
+/// own, and the engine runs one iteration after another for as long as any rank has work, all
+/// ranks in lockstep (an iteration lasts as long as the cost model says the slowest rank
+/// needs). Tokens emitted by an iteration become visible at its end.
+
+#include <memory>
+#include <vector>
+
+#include "models/serving/batch_scheduler.h"
+#include "models/serving/serving_cost_model.h"
+#include "models/serving/serving_request.h"
+#include "sim/simulator.h"
+
+namespace moesim {
+
+/// The engine's state at one statistics tick, as vLLM's stat logger reports it.
+struct ServingSample {
+  Time time;
+  uint64_t running = 0, waiting = 0;  ///< summed over data-parallel ranks
+  double kv_usage = 0;                ///< used / capacity of the fullest rank, in [0, 1]
+  double prompt_tokens_per_s = 0;     ///< prompt tokens computed since the previous tick
+  double generated_tokens_per_s = 0;  ///< tokens emitted since the previous tick
+};
+
+/// One engine iteration, for the trace and the per-rank totals.
+struct IterationRecord {
+  Time start, end;
+  uint64_t tokens = 0;
+  IterationCost cost;
+};
+
+class ServingSimulation {
+ public:
+  /// One scheduler per data-parallel rank. `requests` need not be sorted; every request must
+  /// fit its rank's KV cache on its own (checked: std::invalid_argument naming the request).
+  ServingSimulation(std::vector<ServingRequest> requests,
+                    std::vector<std::unique_ptr<BatchScheduler>> schedulers, ServingCostModel& cost,
+                    Time tick = Time::s(1));
+
+  /// Runs until every request has finished.
+  void run();
+
+  const std::vector<ServingRequest>& requests() const { return requests_; }
+  const std::vector<ServingSample>& samples() const { return samples_; }
+  const std::vector<IterationRecord>& iterations() const { return iterations_; }
+  uint64_t preemptions() const;
+  size_t ranks() const { return schedulers_.size(); }
+  Time end_time() const { return end_; }
+
+ private:
+  void arrive(ServingRequest& request);
+  void start_iteration();
+  void finish_iteration(std::vector<ScheduledBatch> batches);
+  void tick();
+
+  Simulator sim_;
+  std::vector<ServingRequest> requests_;
+  std::vector<std::unique_ptr<BatchScheduler>> schedulers_;
+  ServingCostModel* cost_;
+  Time tick_;
+  bool engine_busy_ = false;
+  size_t finished_ = 0;
+  uint64_t prompt_tokens_since_tick_ = 0, generated_since_tick_ = 0;
+  std::vector<ServingSample> samples_;
+  std::vector<IterationRecord> iterations_;
+  Time end_;
+};
+
+}  // namespace moesim
