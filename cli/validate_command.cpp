@@ -13,6 +13,7 @@
 #include "models/validation/cpu_suite.h"
 #include "models/validation/kernels_suite.h"
 #include "models/validation/partition_check.h"
+#include "models/validation/serving_suite.h"
 #include "sim/config_error.h"
 #include "topologies/catalogue_loader.h"
 #include "topologies/system_loader.h"
@@ -26,8 +27,9 @@ std::filesystem::path measured_dir() {
 }
 
 void require_known_suite(const std::string& suite) {
-  if (suite != "comm" && suite != "kernels" && suite != "cpu") {
-    throw ConfigError(fmt::format("unknown suite '{}' (known: comm, kernels, cpu)", suite));
+  if (suite != "comm" && suite != "kernels" && suite != "cpu" && suite != "serving") {
+    throw ConfigError(
+        fmt::format("unknown suite '{}' (known: comm, kernels, cpu, serving)", suite));
   }
 }
 
@@ -85,6 +87,17 @@ int validate_command(const ValidateOptions& options) {
     rows = std::move(report.rows);
     summary = std::move(report.summary);
     goals_met = true;  // a report, not a gate: see cpu_suite.h
+  } else if (options.suite == "serving") {
+    const std::filesystem::path dir = MOESIM_VALIDATION_SCENARIOS_DIR;
+    const StrategyCatalog catalog = builtin_strategies();
+    ServingRun run(load_scenario((dir / "vllm_qwen3_30b_a3b_dp2ep2.yaml").string(), catalog),
+                   catalog);
+    run.run();
+    ServingSuiteReport report =
+        compare_serving_run(run, dir / "measured" / "vllm_qwen3_30b_a3b_dp2ep2");
+    rows = std::move(report.rows);
+    summary = std::move(report.summary);
+    goals_met = report.goals_met;
   } else {
     KernelsSuiteReport report = run_kernels_suite(profiles_dir());
     rows = std::move(report.rows);

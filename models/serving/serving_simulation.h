@@ -46,6 +46,7 @@ class ServingSimulation {
   const std::vector<IterationRecord>& iterations() const { return iterations_; }
   uint64_t preemptions() const;
   size_t ranks() const { return schedulers_.size(); }
+  const BatchScheduler& scheduler(size_t rank) const { return *schedulers_.at(rank); }
   Time end_time() const { return end_; }
 
  private:

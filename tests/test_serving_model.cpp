@@ -1,0 +1,128 @@
+// The pieces of the profiled serving model: grid interpolation, the shipped layer profile,
+// the memory plan, latency statistics, and a serving scenario run end to end through the CLI.
+
+#include <array>
+
+#include <catch2/catch.hpp>
+
+#include "models/cost_model/layer_profile.h"
+#include "models/cost_model/ragged_grid_table.h"
+#include "models/model_card_loader.h"
+#include "models/serving/memory_plan.h"
+#include "models/serving/serving_metrics.h"
+#include "sim/config_error.h"
+#include "support/json_check.h"
+#include "support/scenario_files.h"
+
+using namespace moesim;
+using Catch::Matchers::Contains;
+using moesim::test::read_text;
+using moesim::test::run_cli;
+using moesim::test::source_path;
+using moesim::test::TempDir;
+
+namespace {
+
+double at(const RaggedGridTable& t, double x, double y) {
+  const std::array<double, 2> p{x, y};
+  return t.value(p);
+}
+
+}  // namespace
+
+TEST_CASE("ragged grid tables interpolate axis by axis and return measured points exactly",
+          "[serving]") {
+  RaggedGridTable t(2);
+  // x = 0 has y in {0, 10}; x = 10 has y in {0, 20}: the second axis differs per first value.
+  for (const auto& [x, y, v] :
+       {std::tuple{0.0, 0.0, 1.0}, {0.0, 10.0, 3.0}, {10.0, 0.0, 5.0}, {10.0, 20.0, 9.0}}) {
+    const std::array<double, 2> p{x, y};
+    t.add(p, v);
+  }
+  CHECK(at(t, 0, 10) == 3.0);
+  CHECK(at(t, 0, 5) == Approx(2.0));
+  // x = 5, y = 10: halfway between 3 (x=0, y=10) and 7 (x=10, y=10 on 5..9).
+  CHECK(at(t, 5, 10) == Approx(5.0));
+  CHECK(at(t, 0, 20) == Approx(5.0));  // beyond y=10 at x=0: the last segment extrapolates
+  CHECK(at(t, -5, 0) == 1.0);          // below the first x: the first value
+  const std::array<double, 2> again{0.0, 0.0};
+  CHECK_THROWS_AS(t.add(again, 2.0), std::invalid_argument);
+}
+
+TEST_CASE("the shipped RTX PRO 6000 profile gives measured times and sensible lookups",
+          "[serving]") {
+  const LayerProfile p =
+      LayerProfile::load(source_path("models/profiles/rtxpro6000_qwen3_30b_a3b_tp1"));
+  // Rows of the measured tables (../shared/data/README.md target 2 and the CSVs).
+  CHECK(p.moe_us(1, 8) == Approx(50.2297));
+  CHECK(p.moe_us(2048, 128) == Approx(1066.6));
+  CHECK(p.token_op_us("qkv_proj", 2048) == Approx(133.024));
+  CHECK(p.sequence_op_us("lm_head", 1) == Approx(420.224));
+  CHECK(p.attention_us(0, 0, 64, 1024) == Approx(127.041));
+  // Below the fewest measured experts (8) the block scales with the experts it reads.
+  CHECK(p.moe_us(1, 4) == Approx(50.2297 / 2));
+  // More activated experts and more context cost more.
+  CHECK(p.moe_us(100, 100) > p.moe_us(100, 50));
+  CHECK(p.attention_us(0, 0, 64, 3000) > p.attention_us(0, 0, 64, 2000));
+  CHECK_THROWS_AS(p.token_op_us("no_such_op", 1), ConfigError);
+}
+
+TEST_CASE("the memory plan sizes the KV cache and names the device that does not fit",
+          "[serving]") {
+  const ModelCard card = load_model_card(source_path("models/catalogue/Qwen3-30B-A3B.yaml"));
+  ParallelLayout ep2{2, 2, 1, 1};
+  const MemoryPlan plan = plan_memory(card, ep2, SchedulerLimits{128, 2048}, 16, 96e9, 0.9, "gpu0");
+  // About 30.5 B parameters in bf16, routed experts halved by EP2: ~32 GB per GPU.
+  CHECK(plan.weight_bytes / 1e9 == Approx(32.1).epsilon(0.03));
+  // 48 layers x 2 x 4 KV heads x 128 x 2 bytes = 96 KiB per token.
+  CHECK(plan.kv_bytes_per_token == Approx(48.0 * 2 * 4 * 128 * 2));
+  CHECK(plan.kv_blocks > 30000);
+  ParallelLayout single{1, 1, 1, 1};
+  CHECK_THROWS_WITH(plan_memory(card, single, SchedulerLimits{128, 2048}, 16, 48e9, 0.9, "gpu0"),
+                    Contains("gpu0") && Contains("short by"));
+}
+
+TEST_CASE("latency percentiles interpolate between order statistics like numpy", "[serving]") {
+  const Distribution d = distribution_of({4, 1, 3, 2});
+  CHECK(d.mean == Approx(2.5));
+  CHECK(d.median == Approx(2.5));
+  CHECK(d.p90 == Approx(3.7));
+  CHECK(d.p99 == Approx(3.97));
+  CHECK(distribution_of({}).count == 0);
+}
+
+TEST_CASE("a serving scenario writes every output, deterministically", "[serving][cli]") {
+  TempDir dir("serving-run");
+  const std::string scenario = source_path("tests/scenarios/serving_small.yaml").string();
+  const auto a = run_cli({"run", scenario, "--out", (dir.path() / "a").string()});
+  REQUIRE(a.exit_code == 0);
+  CHECK_THAT(a.out, Contains("TTFT") && Contains("TPOT"));
+  const auto b = run_cli({"run", scenario, "--out", (dir.path() / "b").string(), "--quiet"});
+  REQUIRE(b.exit_code == 0);
+  for (const char* file : {"requests.csv", "timeseries.csv", "layers.csv", "summary.txt",
+                           "trace.json", "resolved.yaml"}) {
+    CAPTURE(file);
+    CHECK(read_text(dir.path() / "a" / file) == read_text(dir.path() / "b" / file));
+  }
+  const auto trace = moesim::test::parse_json(read_text(dir.path() / "a" / "trace.json"));
+  CHECK(trace.at("traceEvents").items.size() > 10);
+  const std::string requests = read_text(dir.path() / "a" / "requests.csv");
+  CHECK(std::count(requests.begin(), requests.end(), '\n') == 21);  // header + 20 requests
+}
+
+TEST_CASE("serving configuration errors exit 2 with the key", "[serving][cli]") {
+  TempDir dir("serving-bad");
+  const std::string text = read_text(source_path("tests/scenarios/serving_small.yaml"));
+  const auto fails_with = [&](const std::string& from, const std::string& to,
+                              const std::string& message) {
+    const auto path = dir.path() / "bad.yaml";
+    moesim::test::write_text(path, moesim::test::replace_once(text, from, to));
+    const auto r = run_cli({"run", path.string(), "--out", (dir.path() / "o").string()});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains(message));
+  };
+  fails_with("scheduler: vllm_v1", "scheduler: fifo", "expected vllm_v1 or static");
+  fails_with("data_parallel: 2", "data_parallel: 4", "the layout needs 4 GPUs");
+  fails_with("profile: rtxpro6000_qwen3_30b_a3b_tp1", "profile: nowhere", "no layer profile");
+  fails_with("max_num_seqs: 16", "max_num_sequences: 16", "max_num_seqs");
+}
