@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "models/cost_model/profiled_moe_table.h"
+#include "models/validation/routing_skew_check.h"
 #include "sim/config_error.h"
 #include "traces/csv_table.h"
 
@@ -161,6 +162,43 @@ std::string roofline_transfer(const std::filesystem::path& file, std::vector<Val
       fit_shape, best_m, best_c, best_overhead);
 }
 
+/// Target 4: the skew rows, the fitted constants, the goal, and how the goal ratios move under
+/// two other readings of the collector's routing (reported only, never used for the goal).
+void add_routing_skew(const std::filesystem::path& profiles_dir, KernelsSuiteReport& report) {
+  const auto table = profiles_dir / "h100_vllm_0.24.0_fused_moe_deepseek_v3_fp8_block_tp1_ep.csv";
+  const RoutingSkewResult r = check_routing_skew(table, 8, 4, GroupScore::best_two_sum);
+  report.rows.insert(report.rows.end(), r.rows.begin(), r.rows.end());
+  report.skew_goal_met = r.goal_met;
+  auto out = std::back_inserter(report.summary);
+  std::vector<const ValidationRow*> times;
+  for (const ValidationRow& row : r.rows) {
+    if (row.metric == "time_us") times.push_back(&row);
+  }
+  const ErrorSummary s = summarise_errors(times);
+  fmt::format_to(out, "{:<52} {:>5} {:>9.1f}% {:>9.1f}%  (no goal)\n",
+                 "H100, DeepSeek-V3 fp8_block EP8 rank 0, power law", s.count, 100 * s.median_abs,
+                 100 * s.p90_abs);
+  fmt::format_to(out,
+                 "expert load cost fitted on the balanced EP2-256 rows: block {:.1f} us, "
+                 "{:.2f} us per active expert, {:.4f} us per token-expert pair "
+                 "(median |e| {:.1f}%)\n",
+                 r.fit_block_us, r.fit_per_expert_us, r.fit_per_pair_us, 100 * r.fit_median_abs);
+  const auto ratio_line = [&](const char* name, const RoutingSkewResult& x) {
+    fmt::format_to(out, "  {}: 4096 tokens {:.3f} ({:+.1f}%), 16384 tokens {:.3f} ({:+.1f}%)\n",
+                   name, x.ratio_4096, 100 * (x.ratio_4096 / x.measured_ratio_4096 - 1),
+                   x.ratio_16384, 100 * (x.ratio_16384 / x.measured_ratio_16384 - 1));
+  };
+  fmt::format_to(out,
+                 "skew effect, power_law_1.2 / balanced at EP8: measured 4096 tokens {:.3f}, "
+                 "16384 tokens {:.3f}; goal within 20%: {}\n",
+                 r.measured_ratio_4096, r.measured_ratio_16384, r.goal_met ? "met" : "NOT met");
+  ratio_line("simulated, groups ranked by best two", r);
+  ratio_line("other reading, groups ranked by best one",
+             check_routing_skew(table, 8, 4, GroupScore::best_one));
+  ratio_line("other reading, plain top-8 (no groups)",
+             check_routing_skew(table, 1, 1, GroupScore::best_one));
+}
+
 }  // namespace
 
 KernelsSuiteReport run_kernels_suite(const std::filesystem::path& profiles_dir) {
@@ -201,6 +239,7 @@ KernelsSuiteReport run_kernels_suite(const std::filesystem::path& profiles_dir) 
       },
       false);
   fmt::format_to(out, "{}\n", fitted);
+  add_routing_skew(profiles_dir, report);
   return report;
 }
 
