@@ -24,6 +24,8 @@ class CsvTable {
   /// 1-based line in the file of a data row.
   size_t line_of(size_t row) const { return row + 2; }
   const std::string& file() const { return file_; }
+  /// The column names, in file order.
+  const std::vector<std::string>& header() const { return header_; }
 
  private:
   std::string file_;
