@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/workload_command.h"
 #include "sim/config_error.h"
 
 int main(int argc, char** argv) {
@@ -46,6 +47,28 @@ int main(int argc, char** argv) {
 
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
+  auto* workload_cmd = app.add_subcommand("workload", "generate or import request workloads");
+  workload_cmd->require_subcommand(1);
+  moesim::WorkloadGenerateOptions generate;
+  auto* generate_cmd = workload_cmd->add_subcommand("generate", "write a synthetic request file");
+  generate_cmd->add_option("--arrival", generate.arrival, "poisson, gamma or fixed (poisson)");
+  generate_cmd->add_option("--rate", generate.rate, "requests per second")->required();
+  generate_cmd->add_option("--cv", generate.cv, "gamma: CV of the inter-arrival gaps (1)");
+  generate_cmd->add_option("--requests", generate.requests, "number of requests")->required();
+  generate_cmd
+      ->add_option("--input", generate.input,
+                   "input lengths: N, uniform:LO:HI, lognormal:MEAN:STD or file:PATH")
+      ->required();
+  generate_cmd->add_option("--output", generate.output, "output lengths, as --input")->required();
+  generate_cmd->add_option("--seed", generate.seed, "master seed (0)");
+  generate_cmd->add_option("--out", generate.out, "request file to write (CSV)")->required();
+  std::string sharegpt_in;
+  std::string sharegpt_out;
+  auto* sharegpt_cmd = workload_cmd->add_subcommand(
+      "import-sharegpt", "convert an LLMServingSim ShareGPT .jsonl into a request file");
+  sharegpt_cmd->add_option("in", sharegpt_in, "LLMServingSim workload (.jsonl)")->required();
+  sharegpt_cmd->add_option("out", sharegpt_out, "request file to write (CSV)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -65,6 +88,8 @@ int main(int argc, char** argv) {
     if (*list_cmd) return moesim::list_command(family);
     if (*validate_cmd) return moesim::validate_command(validate);
     if (*calibrate_cmd) return moesim::calibrate_command(calibrate);
+    if (*generate_cmd) return moesim::workload_generate_command(generate);
+    if (*sharegpt_cmd) return moesim::workload_import_sharegpt_command(sharegpt_in, sharegpt_out);
     if (*version_cmd) {
       std::cout << "moesim " << MOESIM_VERSION << '\n';
       return 0;

@@ -22,6 +22,7 @@ class CsvTable {
   bool has_column(const std::string& name) const {
     return std::find(header_.begin(), header_.end(), name) != header_.end();
   }
+  /// The column names, in file order.
   const std::vector<std::string>& header() const { return header_; }
   const std::string& cell(size_t row, size_t column) const { return rows_[row][column]; }
   /// A cell as a number; throws ConfigError naming file, line and column if it is not one.
