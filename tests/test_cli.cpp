@@ -186,7 +186,7 @@ TEST_CASE("quickstart trace.json is valid Chrome trace event JSON", "[cli]") {
   CHECK(complete == 8 + 8 + 8 + 5);
 }
 
-TEST_CASE("validate --suite comm writes validation.csv; an unknown suite exits 2", "[cli]") {
+TEST_CASE("validate --suite comm writes validation.csv and an unknown suite exits 2", "[cli]") {
   TempDir dir("cli-validate");
   const auto r = run_cli({"validate", "--suite", "comm", "--out", (dir / "v").string()});
   REQUIRE(r.exit_code == 0);

@@ -5,7 +5,7 @@
 #include "models/serving/static_batch_scheduler.h"
 #include "models/serving/vllm_v1_scheduler.h"
 #include "sim/config_error.h"
-#include "traces/csv_table.h"
+#include "traces/workload/workload_file.h"
 
 namespace moesim {
 namespace {
@@ -21,35 +21,14 @@ const StrategyEntry<Factory>& require(const StrategyFamily<Factory>& family,
 }  // namespace
 
 std::vector<ServingRequest> read_requests(const std::string& file) {
-  const CsvTable t = CsvTable::read(file);
-  const bool native = !t.has_column("request_idx");
-  const size_t id = t.column(native ? "request_id" : "request_idx");
-  const size_t arrival = t.column(native ? "arrival_s" : "arrival_time_ns");
-  const size_t input = t.column(native ? "input_tokens" : "input_toks");
-  const size_t output = t.column(native ? "output_tokens" : "output_toks");
-  const double to_seconds = native ? 1.0 : 1e-9;
   std::vector<ServingRequest> requests;
-  for (size_t r = 0; r < t.rows(); ++r) {
-    const auto whole = [&](size_t column, double min) {
-      const double v = t.number(r, column);
-      if (v < min || v != static_cast<double>(static_cast<uint64_t>(v)) || v > 4e9) {
-        throw ConfigError(fmt::format("{}:{}: column {}: expected a whole number >= {}, got {}",
-                                      file, t.line_of(r), t.header()[column], min,
-                                      t.cell(r, column)));
-      }
-      return static_cast<uint64_t>(v);
-    };
-    ServingRequest q;
-    q.id = whole(id, 0);
-    const double seconds = t.number(r, arrival) * to_seconds;
-    if (!(seconds >= 0.0)) {
-      throw ConfigError(fmt::format("{}:{}: arrival must be >= 0, got {}", file, t.line_of(r),
-                                    t.cell(r, arrival)));
-    }
-    q.arrival = Time::from_seconds_ceil(seconds);
-    q.input_tokens = static_cast<uint32_t>(whole(input, 1));
-    q.output_tokens = static_cast<uint32_t>(whole(output, 1));
-    requests.push_back(q);
+  for (const WorkloadRequest& w : read_workload_csv(file)) {
+    ServingRequest r;
+    r.id = w.id;
+    r.arrival = Time::from_seconds_ceil(w.arrival_s);
+    r.input_tokens = w.input_tokens;
+    r.output_tokens = w.output_tokens;
+    requests.push_back(r);
   }
   if (requests.empty()) throw ConfigError(fmt::format("{}: no requests", file));
   return requests;

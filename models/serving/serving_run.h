@@ -16,9 +16,8 @@
 
 namespace moesim {
 
-/// Reads a request file: CSV with columns request_id, arrival_s, input_tokens, output_tokens
-/// (canonical), or LLMServingSim's request_idx, arrival_time_ns, input_toks, output_toks.
-/// Throws ConfigError naming the file and line of a bad row.
+/// Reads a request file (traces/WORKLOAD.md) as serving requests. Throws ConfigError naming the
+/// file and line of a bad row, or for a file without requests.
 std::vector<ServingRequest> read_requests(const std::string& file);
 
 class ServingRun {
