@@ -1,0 +1,41 @@
+// Macro benchmark: the serving validation replay (scenarios/validation/
+// vllm_qwen3_30b_a3b_dp2ep2.yaml: 300 requests, DP2 + EP2, 48 layers), from the YAML file to the
+// last token, as `moesim validate --suite serving` runs it minus the comparison. Roadmap goal:
+// at most 5 s of wall time on the 2-core development machine.
+//
+// Time/iteration is wall time in seconds. Counters: iterations = engine iterations simulated;
+// routed_pairs_per_s = token-expert choices drawn per wall second (the routing draws dominate).
+
+#include <string>
+
+#include <benchmark/benchmark.h>
+
+#include "cli/scenario_loader.h"
+#include "models/serving/serving_run.h"
+
+namespace {
+
+const std::string kScenario =
+    std::string(MOESIM_SOURCE_DIR) + "/scenarios/validation/vllm_qwen3_30b_a3b_dp2ep2.yaml";
+
+void BM_ServingValidationReplay(benchmark::State& state) {
+  uint64_t iterations = 0, pairs = 0;
+  for (auto _ : state) {
+    const moesim::StrategyCatalog catalog = moesim::builtin_strategies();
+    moesim::ServingRun run(moesim::load_scenario(kScenario, catalog), catalog);
+    run.run();
+    const auto& sim = run.simulation();
+    iterations += sim.iterations().size();
+    for (const auto& it : sim.iterations()) {
+      pairs += it.tokens * run.config().model.top_k * run.config().card->num_layers;
+    }
+    benchmark::DoNotOptimize(sim.end_time());
+  }
+  state.counters["iterations"] =
+      benchmark::Counter(static_cast<double>(iterations), benchmark::Counter::kAvgIterations);
+  state.counters["routed_pairs_per_s"] =
+      benchmark::Counter(static_cast<double>(pairs), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ServingValidationReplay)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(3);
+
+}  // namespace
