@@ -13,9 +13,11 @@
 #include "models/validation/cpu_suite.h"
 #include "models/validation/kernels_suite.h"
 #include "models/validation/partition_check.h"
+#include "models/validation/routing_suite.h"
 #include "sim/config_error.h"
 #include "topologies/catalogue_loader.h"
 #include "topologies/system_loader.h"
+#include "traces/calibration/measured_routing.h"
 
 namespace moesim {
 namespace {
@@ -26,8 +28,9 @@ std::filesystem::path measured_dir() {
 }
 
 void require_known_suite(const std::string& suite) {
-  if (suite != "comm" && suite != "kernels" && suite != "cpu") {
-    throw ConfigError(fmt::format("unknown suite '{}' (known: comm, kernels, cpu)", suite));
+  if (suite != "comm" && suite != "kernels" && suite != "cpu" && suite != "routing") {
+    throw ConfigError(
+        fmt::format("unknown suite '{}' (known: comm, kernels, cpu, routing)", suite));
   }
 }
 
@@ -85,6 +88,11 @@ int validate_command(const ValidateOptions& options) {
     rows = std::move(report.rows);
     summary = std::move(report.summary);
     goals_met = true;  // a report, not a gate: see cpu_suite.h
+  } else if (options.suite == "routing") {
+    RoutingSuiteReport report = run_routing_suite(default_routing_stats_dir());
+    rows = std::move(report.rows);
+    summary = std::move(report.summary);
+    goals_met = report.goals_met;
   } else {
     KernelsSuiteReport report = run_kernels_suite(profiles_dir());
     rows = std::move(report.rows);
