@@ -14,9 +14,11 @@
 #include "models/validation/kernels_suite.h"
 #include "models/validation/partition_check.h"
 #include "models/validation/serving_suite.h"
+#include "models/validation/routing_suite.h"
 #include "sim/config_error.h"
 #include "topologies/catalogue_loader.h"
 #include "topologies/system_loader.h"
+#include "traces/calibration/measured_routing.h"
 
 namespace moesim {
 namespace {
@@ -27,9 +29,10 @@ std::filesystem::path measured_dir() {
 }
 
 void require_known_suite(const std::string& suite) {
-  if (suite != "comm" && suite != "kernels" && suite != "cpu" && suite != "serving") {
+  if (suite != "comm" && suite != "kernels" && suite != "cpu" && suite != "routing" &&
+      suite != "serving") {
     throw ConfigError(
-        fmt::format("unknown suite '{}' (known: comm, kernels, cpu, serving)", suite));
+        fmt::format("unknown suite '{}' (known: comm, kernels, cpu, routing, serving)", suite));
   }
 }
 
@@ -95,6 +98,11 @@ int validate_command(const ValidateOptions& options) {
     run.run();
     ServingSuiteReport report =
         compare_serving_run(run, dir / "measured" / "vllm_qwen3_30b_a3b_dp2ep2");
+    rows = std::move(report.rows);
+    summary = std::move(report.summary);
+    goals_met = report.goals_met;
+  } else if (options.suite == "routing") {
+    RoutingSuiteReport report = run_routing_suite(default_routing_stats_dir());
     rows = std::move(report.rows);
     summary = std::move(report.summary);
     goals_met = report.goals_met;

@@ -56,6 +56,26 @@ double RngStream::exponential(double rate) {
   return -std::log(1.0 - uniform01()) / rate;
 }
 
+double RngStream::gamma(double shape) {
+  if (!(shape > 0.0)) throw std::invalid_argument("gamma needs shape > 0");
+  if (shape < 1.0) {
+    const double u = 1.0 - uniform01();  // (0, 1]
+    return gamma(shape + 1.0) * std::pow(u, 1.0 / shape);
+  }
+  const double d = shape - 1.0 / 3.0;
+  const double c = 1.0 / std::sqrt(9.0 * d);
+  while (true) {
+    const double x = normal(0.0, 1.0);
+    const double t = 1.0 + c * x;
+    if (t <= 0.0) continue;
+    const double v = t * t * t;
+    const double u = 1.0 - uniform01();  // (0, 1], so log is finite
+    // The squeeze accepts most draws without a logarithm.
+    if (u < 1.0 - 0.0331 * x * x * x * x) return d * v;
+    if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return d * v;
+  }
+}
+
 void RngStream::sample_distinct(uint32_t n, uint32_t k, std::vector<uint32_t>& scratch,
                                 std::vector<uint32_t>& out) {
   if (k > n) throw std::invalid_argument("sample_distinct needs k <= n");

@@ -39,6 +39,11 @@ class RngStream {
   /// Exponential deviate with the given rate (mean 1/rate). rate > 0.
   double exponential(double rate);
 
+  /// Gamma deviate with the given shape and scale 1 (mean = variance = shape). shape > 0.
+  /// Marsaglia and Tsang (2000), "A simple method for generating gamma variables"; shapes
+  /// below 1 use Gamma(shape + 1) * U^(1/shape).
+  double gamma(double shape);
+
   /// Writes k distinct values from [0, n) into `out`, in draw order (partial Fisher-Yates).
   /// `scratch` is reused between calls to avoid allocation. k <= n.
   void sample_distinct(uint32_t n, uint32_t k, std::vector<uint32_t>& scratch,

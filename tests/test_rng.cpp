@@ -247,3 +247,31 @@ TEST_CASE("exponential rejects a non-positive rate and never goes negative", "[r
     REQUIRE(x >= 0.0);
   }
 }
+
+TEST_CASE("gamma sample mean and variance equal the shape, above and below shape 1", "[rng]") {
+  RngStream rng(91);
+  constexpr int kDraws = 200'000;
+  for (const double shape : {0.3, 1.0, 2.5, 9.0}) {
+    double sum = 0.0;
+    double square_sum = 0.0;
+    for (int i = 0; i < kDraws; ++i) {
+      const double x = rng.gamma(shape);
+      REQUIRE(x >= 0.0);
+      sum += x;
+      square_sum += x * x;
+    }
+    const double mean = sum / kDraws;
+    const double variance = square_sum / kDraws - mean * mean;
+    // Gamma(a, 1): mean a, variance a; standard error of the mean sqrt(a / 2e5) <= 0.0068,
+    // tolerance 2% of a (> 4 errors); the variance's error is larger (fourth moment), 6%
+    CHECK(mean == Approx(shape).epsilon(0.02));
+    CHECK(variance == Approx(shape).epsilon(0.06));
+  }
+}
+
+TEST_CASE("gamma rejects a non-positive or NaN shape", "[rng]") {
+  RngStream rng(3);
+  CHECK_THROWS_AS(rng.gamma(0.0), std::invalid_argument);
+  CHECK_THROWS_AS(rng.gamma(-2.0), std::invalid_argument);
+  CHECK_THROWS_AS(rng.gamma(std::nan("")), std::invalid_argument);
+}

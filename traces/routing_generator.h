@@ -2,8 +2,10 @@
 /// Routing generators: synthesise which experts each token picks, layer by layer.
 
 #include <cstdint>
+#include <span>
 #include <string>
 
+#include "traces/routing_trace.h"
 #include "traces/token_routing.h"
 
 namespace moesim {
@@ -16,11 +18,28 @@ struct RoutingShape {
 /// Throws std::invalid_argument unless 0 < top_k <= num_experts.
 void check_routing_shape(const RoutingShape& shape);
 
+/// Which token of which request a routed token is, for generators whose choices depend on the
+/// request (temporal locality) and for writing canonical trace records.
+struct TokenContext {
+  uint64_t step = 0;      ///< engine iteration
+  uint64_t request = 0;   ///< request id
+  uint32_t position = 0;  ///< position within the request
+  TokenPhase phase = TokenPhase::prefill;
+};
+
+/// Generators are called layer 0, 1, 2, ... for one batch of tokens, so token i at layer l + 1
+/// is the same token as token i at layer l; calling layer 0 starts a new batch.
 class RoutingGenerator {
  public:
   virtual ~RoutingGenerator() = default;
   /// Fills `out` with the choices of `tokens` tokens at `layer`.
   virtual void generate(uint32_t layer, uint32_t tokens, TokenRouting& out) = 0;
+  /// The same for tokens whose requests are known. Generators that do not use the context
+  /// ignore it; the plain call above treats the batch as consecutive tokens of one request.
+  virtual void generate_with_context(uint32_t layer, std::span<const TokenContext> tokens,
+                                     TokenRouting& out) {
+    generate(layer, static_cast<uint32_t>(tokens.size()), out);
+  }
 };
 
 }  // namespace moesim
