@@ -48,6 +48,18 @@ void unpack_ids(const uint8_t* p, uint32_t* dst, size_t n) {
   }
 }
 
+/// Whether every value is below `limit`. The bitwise OR of the values bounds each of them and
+/// vectorises well (SSE2 has no unsigned 32-bit max), so the exact maximum is only taken when
+/// the OR is not already below the limit, e.g. for a limit that is not a power of two.
+bool all_below(const std::vector<uint32_t>& values, uint32_t limit) {
+  uint32_t any_bits = 0;
+  for (const uint32_t v : values) any_bits |= v;
+  if (any_bits < limit) return true;
+  uint32_t largest = 0;
+  for (const uint32_t v : values) largest = std::max(largest, v);
+  return largest < limit;
+}
+
 [[noreturn]] void corrupt(const BlockPlace& place, std::string_view what) {
   throw ConfigError(fmt::format("{}: block {} (from record {}): corrupt block: {}", place.file,
                                 place.block, place.first_record, what));
@@ -142,17 +154,13 @@ void unpack_routing_block(const uint8_t* raw, size_t size, uint32_t records,
     for (size_t i = 0; i <= n; ++i) out.score_offsets[i] = i * stride;
   }
 
-  // One pass of maxima keeps the common, valid case cheap; the slow per-record check below
+  // Cheap whole-column checks keep the common, valid case fast; the per-record check below
   // only runs to name the first bad record.
-  uint32_t layer_max = 0;
-  for (const uint32_t l : out.layer) layer_max = std::max(layer_max, l);
-  uint32_t expert_max = 0;
-  for (const uint32_t e : out.experts) expert_max = std::max(expert_max, e);
+  const bool layers_ok = all_below(out.layer, header.layers);
+  const bool experts_ok = all_below(out.experts, header.experts);
   bool scores_finite = true;
   for (const float s : out.scores) scores_finite &= (s - s == 0.0f);
-  if (layer_max < header.layers && (total == 0 || expert_max < header.experts) && scores_finite) {
-    return;
-  }
+  if (layers_ok && experts_ok && scores_finite) return;
   for (size_t i = 0; i < n; ++i) {
     const RoutingRecordView r = out.record(i);
     const std::string problem = routing_record_problem(header, r.layer, r.experts, r.scores);
