@@ -120,15 +120,6 @@ TEST_CASE("an empty binary trace reads as no records", "[traces]") {
   CHECK_FALSE(reader.next(batch, 10));
 }
 
-TEST_CASE("a trace writer destroyed without finish leaves no file", "[traces]") {
-  TempDir dir("mtr-unfinished");
-  {
-    BinaryTraceWriter writer(dir / "t.mtr", kHeader, 10);
-    writer.write(sample_routing(kHeader, 100));
-  }
-  CHECK(fs::is_empty(dir.path()));
-}
-
 TEST_CASE("binary trace with bad magic or version is rejected", "[traces]") {
   TempDir dir("mtr-magic");
   const auto file = dir / "t.mtr";

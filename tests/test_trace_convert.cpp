@@ -106,6 +106,20 @@ TEST_CASE("trace readers are chosen by content, writers by extension", "[traces]
   CHECK_THROWS_AS(moesim::open_trace_writer(dir / "x.json", header), ConfigError);
 }
 
+TEST_CASE("a trace writer destroyed without finish leaves no file", "[traces]") {
+  TempDir dir("trace-unfinished");
+  const TraceHeader header{"m", 4, 8, 2, ScoreLayout::per_choice};
+  for (const char* name : {"t.mtr", "t.jsonl"}) {
+    INFO(name);
+    {
+      const auto writer = moesim::open_trace_writer(dir / name, header);
+      writer->write(moesim::test::sample_routing(header, 100000));  // more than one block
+      CHECK_FALSE(fs::is_empty(dir.path()));                        // the staged file
+    }
+    CHECK(fs::is_empty(dir.path()));
+  }
+}
+
 TEST_CASE("a trace must match the model's layers and experts", "[traces]") {
   const TraceHeader header{"Mixtral-8x7B", 32, 8, 2, ScoreLayout::none};
   CHECK_NOTHROW(moesim::check_trace_matches_model(header, 32, 8, "t.mtr"));
