@@ -45,6 +45,17 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--out", calibrate.out,
                             "cpu: host profile to write (default out/host_profile.yaml)");
 
+  // `trace` groups the routing trace tools; each one is a subcommand with its own function.
+  auto* trace_cmd = app.add_subcommand("trace", "routing trace tools (traces/FORMAT.md)");
+  trace_cmd->require_subcommand(1);
+  moesim::TraceConvertOptions trace_convert;
+  auto* trace_convert_cmd = trace_cmd->add_subcommand(
+      "convert", "rewrite a routing trace; the output extension (.jsonl or .mtr) picks the format");
+  trace_convert_cmd->add_option("in", trace_convert.in, "trace to read (.jsonl or .mtr)")
+      ->required();
+  trace_convert_cmd->add_option("out", trace_convert.out, "trace to write (.jsonl or .mtr)")
+      ->required();
+
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
   auto* workload_cmd = app.add_subcommand("workload", "generate or import request workloads");
@@ -90,6 +101,7 @@ int main(int argc, char** argv) {
     if (*calibrate_cmd) return moesim::calibrate_command(calibrate);
     if (*generate_cmd) return moesim::workload_generate_command(generate);
     if (*sharegpt_cmd) return moesim::workload_import_sharegpt_command(sharegpt_in, sharegpt_out);
+    if (*trace_convert_cmd) return moesim::trace_convert_command(trace_convert);
     if (*version_cmd) {
       std::cout << "moesim " << MOESIM_VERSION << '\n';
       return 0;

@@ -7,7 +7,8 @@ MOESIM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Compiler, build tools and the libraries of the design card (all Debian packages).
 MOESIM_PACKAGES=(g++ cmake ninja-build libboost-graph-dev libyaml-cpp-dev libfmt-dev
-                 libcli11-dev catch2 libeigen3-dev libbenchmark-dev)
+                 libcli11-dev catch2 libeigen3-dev libbenchmark-dev libzstd-dev
+                 pkg-config)
 
 moesim_install_missing_packages() {
   local missing=()
