@@ -1,5 +1,7 @@
 #include "cli/resolved_config.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -73,6 +75,29 @@ void emit_hardware(YAML::Emitter& y, const ScenarioConfig& c) {
   y << YAML::EndMap << YAML::EndMap;
 }
 
+std::string absolute_path(const std::string& path) {
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+void emit_serving(YAML::Emitter& y, const ServingScenario& s) {
+  y << YAML::Key << "serving" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "scheduler" << YAML::Value << s.scheduler;
+  y << YAML::Key << "max_num_seqs" << YAML::Value << s.limits.max_num_seqs;
+  y << YAML::Key << "max_num_batched_tokens" << YAML::Value << s.limits.max_num_batched_tokens;
+  y << YAML::Key << "block_size" << YAML::Value << s.block_size;
+  y << YAML::Key << "gpu_memory_utilization" << YAML::Value << s.gpu_memory_utilization;
+  y << YAML::Key << "data_parallel" << YAML::Value << s.layout.data_parallel;
+  y << YAML::Key << "expert_parallel" << YAML::Value << (s.layout.expert_parallel > 1);
+  y << YAML::Key << "tensor_parallel" << YAML::Value << s.layout.tensor_parallel;
+  y << YAML::Key << "pipeline_parallel" << YAML::Value << s.layout.pipeline_parallel;
+  y << YAML::Key << "profile" << YAML::Value << absolute_path(s.profile);
+  y << YAML::Key << "framework_overhead" << YAML::Value
+    << ps(Time::from_seconds_ceil(s.framework_overhead_us * 1e-6));
+  y << YAML::Key << "moe_cost" << YAML::Value << s.moe_cost;
+  y << YAML::Key << "stats_interval" << YAML::Value << ps(s.tick);
+  y << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string format_resolved_config(const ScenarioConfig& c) {
@@ -82,6 +107,8 @@ std::string format_resolved_config(const ScenarioConfig& c) {
   y << YAML::Key << "name" << YAML::Value << c.name;
   y << YAML::Key << "seed" << YAML::Value << c.seed;
   y << YAML::Key << "model" << YAML::Value << YAML::BeginMap;
+  if (!c.card_name.empty()) y << YAML::Key << "card" << YAML::Value << c.card_name;
+  if (!c.config_json.empty()) y << YAML::Key << "config_json" << YAML::Value << c.config_json;
   y << YAML::Key << "name" << YAML::Value << c.model.name;
   y << YAML::Key << "hidden_size" << YAML::Value << c.model.hidden_size;
   y << YAML::Key << "expert_ffn_size" << YAML::Value << c.model.expert_ffn_size;
@@ -91,7 +118,13 @@ std::string format_resolved_config(const ScenarioConfig& c) {
   y << YAML::EndMap;
   emit_hardware(y, c);
   y << YAML::Key << "workload" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "tokens" << YAML::Value << c.tokens << YAML::EndMap;
+  if (c.serving) {
+    y << YAML::Key << "requests" << YAML::Value << absolute_path(c.serving->requests);
+  } else {
+    y << YAML::Key << "tokens" << YAML::Value << c.tokens;
+  }
+  y << YAML::EndMap;
+  if (c.serving) emit_serving(y, *c.serving);
   y << YAML::Key << "routing" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "generator" << YAML::Value << c.routing << YAML::EndMap;
   y << YAML::Key << "strategies" << YAML::Value << YAML::BeginMap;

@@ -21,7 +21,7 @@ constexpr uint64_t kMaxTokens = uint64_t{1} << 31;
 /// (`config_json:`, relative to the scenario file) gives the layer's shape; the explicit keys
 /// override it, and without a card or config they are all required.
 void load_model(YamlMap m, const std::string& scenario_path, MoeLayerShape& model,
-                std::optional<ModelCard>& full_card) {
+                ScenarioConfig& cfg) {
   const bool from_card = m.has("card"), from_config = m.has("config_json");
   if (from_card && from_config) m.fail("config_json", "give either card or config_json, not both");
   if (from_card || from_config) {
@@ -33,10 +33,13 @@ void load_model(YamlMap m, const std::string& scenario_path, MoeLayerShape& mode
         m.fail("card", fmt::format("unknown model card \"{}\" (see `moesim list models`)", name));
       }
       card = load_model_card(file);
+      cfg.card_name = name;
     } else {
       const std::filesystem::path given = m.get_string("config_json");
-      card = load_hf_config(
-          given.is_absolute() ? given : std::filesystem::path(scenario_path).parent_path() / given);
+      const std::filesystem::path file =
+          given.is_absolute() ? given : std::filesystem::path(scenario_path).parent_path() / given;
+      card = load_hf_config(file);
+      cfg.config_json = std::filesystem::absolute(file).lexically_normal().string();
     }
     model.name = card.name;
     model.hidden_size = static_cast<uint32_t>(card.hidden_size);
@@ -44,7 +47,7 @@ void load_model(YamlMap m, const std::string& scenario_path, MoeLayerShape& mode
     model.num_experts = card.num_routed_experts;
     model.top_k = card.top_k;
     model.dtype = card.dtype;
-    full_card = card;
+    cfg.card = card;
   }
   const bool required = !from_card && !from_config;
   if (required || m.has("name")) model.name = m.get_string("name");
@@ -170,7 +173,7 @@ ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& cat
   ScenarioConfig cfg;
   cfg.name = root.get_string("name");
   cfg.seed = root.has("seed") ? root.get_uint("seed", 0, UINT64_MAX) : 0;
-  load_model(root.get_map("model"), path, cfg.model, cfg.card);
+  load_model(root.get_map("model"), path, cfg.model, cfg);
 
   load_hardware(root.get_map("hardware"), cfg);
 

@@ -71,6 +71,12 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
   if (m.has("framework_overhead")) {
     s.framework_overhead_us = m.get_time("framework_overhead").microseconds();
   }
+  if (m.has("moe_cost")) {
+    s.moe_cost = m.get_string("moe_cost");
+    if (s.moe_cost != "profiled" && s.moe_cost != "roofline") {
+      m.fail("moe_cost", fmt::format("expected profiled or roofline, got \"{}\"", s.moe_cost));
+    }
+  }
   if (m.has("stats_interval")) {
     s.tick = m.get_time("stats_interval");
     if (s.tick <= Time::zero()) m.fail("stats_interval", "must be positive");

@@ -26,6 +26,7 @@ struct ServingScenario {
   ParallelLayout layout;
   std::string profile;                 ///< layer profile folder (resolved path)
   double framework_overhead_us = 0.0;  ///< per engine iteration
+  std::string moe_cost = "profiled";   ///< MoE block: "profiled" table or "roofline" limit
   std::string requests;                ///< request file (resolved path)
   Time tick = Time::s(1);              ///< statistics interval of timeseries.csv
 };
@@ -46,8 +47,11 @@ struct ScenarioConfig {
   std::string cost_model = "roofline";
   RooflineConfig roofline;
   std::string network = "max_min";
-  /// The whole model when the scenario names a card or config.json (serving needs it).
+  /// The whole model when the scenario names a card or config.json (serving needs it), and
+  /// where it came from: a catalogue card name or a config.json path (absolute).
   std::optional<ModelCard> card;
+  std::string card_name;
+  std::string config_json;
   /// Present for a serving scenario; absent for a single-layer pass (`workload.tokens`).
   std::optional<ServingScenario> serving;
 };

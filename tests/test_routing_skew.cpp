@@ -81,15 +81,15 @@ TEST_CASE("expert load cost fit recovers its constants", "[routing_skew]") {
     for (uint64_t per = 1; per <= 4096; per *= 8) {
       std::vector<uint64_t> load(32, 0);
       for (uint64_t e = 0; e < active; ++e) load[e] = per;
-      samples.push_back({load, truth.time_us(load)});
+      samples.push_back({load, truth.block_us(load)});
     }
   }
   const ExpertLoadCost fitted = ExpertLoadCost::fit(samples);
-  CHECK(fitted.block_us() == Approx(25.0));
+  CHECK(fitted.fixed_us() == Approx(25.0));
   CHECK(fitted.per_expert_us() == Approx(14.0));
   CHECK(fitted.per_pair_us() == Approx(0.14));
   // 3 active experts, 10 pairs: 25 + 3 x 14 + 10 x 0.14 us.
-  CHECK(truth.time_us({4, 0, 5, 1}) == Approx(25 + 42 + 1.4));
+  CHECK(truth.block_us(std::vector<uint64_t>{4, 0, 5, 1}) == Approx(25 + 42 + 1.4));
   CHECK_THROWS_AS(ExpertLoadCost(-1, 0, 0), std::invalid_argument);
   CHECK_THROWS_AS(ExpertLoadCost::fit({}), std::invalid_argument);
 }

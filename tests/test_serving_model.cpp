@@ -108,6 +108,34 @@ TEST_CASE("a serving scenario writes every output, deterministically", "[serving
   CHECK(trace.at("traceEvents").items.size() > 10);
   const std::string requests = read_text(dir.path() / "a" / "requests.csv");
   CHECK(std::count(requests.begin(), requests.end(), '\n') == 21);  // header + 20 requests
+  // resolved.yaml is a scenario that reproduces the run.
+  const auto c = run_cli({"run", (dir.path() / "a" / "resolved.yaml").string(), "--out",
+                          (dir.path() / "c").string(), "--quiet"});
+  REQUIRE(c.exit_code == 0);
+  CHECK(read_text(dir.path() / "c" / "requests.csv") == requests);
+}
+
+TEST_CASE("the roofline MoE cost is the faster hardware limit of the profiled run",
+          "[serving][cli]") {
+  TempDir dir("serving-roofline");
+  const std::string text = read_text(source_path("tests/scenarios/serving_small.yaml"));
+  const auto path = dir.path() / "roofline.yaml";
+  moesim::test::write_text(
+      path, moesim::test::replace_once(text, "  scheduler: vllm_v1\n",
+                                       "  scheduler: vllm_v1\n  moe_cost: roofline\n"));
+  moesim::test::write_text(dir.path() / "serving_small.requests.csv",
+                           read_text(source_path("tests/scenarios/serving_small.requests.csv")));
+  const auto r = run_cli({"run", path.string(), "--out", (dir.path() / "o").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto p = run_cli({"run", source_path("tests/scenarios/serving_small.yaml").string(),
+                          "--out", (dir.path() / "p").string()});
+  REQUIRE(p.exit_code == 0);
+  const auto moe_seconds = [](const std::string& summary) {
+    const size_t at = summary.find("MoE blocks");
+    REQUIRE(at != std::string::npos);
+    return std::stod(summary.substr(at + 10));
+  };
+  CHECK(moe_seconds(r.out) < moe_seconds(p.out));
 }
 
 TEST_CASE("serving configuration errors exit 2 with the key", "[serving][cli]") {

@@ -8,7 +8,7 @@ namespace moesim {
 namespace {
 
 /// (1, active experts, pairs): the regressors of the linear model.
-Eigen::Vector3d features(const std::vector<uint64_t>& tokens_per_expert) {
+Eigen::Vector3d features(std::span<const uint64_t> tokens_per_expert) {
   double active = 0, pairs = 0;
   for (const uint64_t n : tokens_per_expert) {
     if (n > 0) ++active;
@@ -19,9 +19,9 @@ Eigen::Vector3d features(const std::vector<uint64_t>& tokens_per_expert) {
 
 }  // namespace
 
-ExpertLoadCost::ExpertLoadCost(double block_us, double per_expert_us, double per_pair_us)
-    : block_us_(block_us), per_expert_us_(per_expert_us), per_pair_us_(per_pair_us) {
-  if (block_us < 0 || per_expert_us < 0 || per_pair_us < 0) {
+ExpertLoadCost::ExpertLoadCost(double fixed_us, double per_expert_us, double per_pair_us)
+    : fixed_us_(fixed_us), per_expert_us_(per_expert_us), per_pair_us_(per_pair_us) {
+  if (fixed_us < 0 || per_expert_us < 0 || per_pair_us < 0) {
     throw std::invalid_argument("expert load cost constants must not be negative");
   }
 }
@@ -41,8 +41,8 @@ ExpertLoadCost ExpertLoadCost::fit(const std::vector<Sample>& samples) {
   return ExpertLoadCost(c[0], c[1], c[2]);
 }
 
-double ExpertLoadCost::time_us(const std::vector<uint64_t>& tokens_per_expert) const {
-  return features(tokens_per_expert).dot(Eigen::Vector3d(block_us_, per_expert_us_, per_pair_us_));
+double ExpertLoadCost::block_us(std::span<const uint64_t> tokens_per_expert) const {
+  return features(tokens_per_expert).dot(Eigen::Vector3d(fixed_us_, per_expert_us_, per_pair_us_));
 }
 
 }  // namespace moesim

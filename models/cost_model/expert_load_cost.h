@@ -1,6 +1,6 @@
 #pragma once
 /// Time of one rank's MoE block from its per-expert token counts:
-///   time_us = block_us + per_expert_us x (experts with at least one token)
+///   block_us = fixed_us + per_expert_us x (experts with at least one token)
 ///             + per_pair_us x (token-expert pairs on the rank)
 /// Each active expert costs its weight reads and a kernel tile of its own; each routed token
 /// costs its share of the GEMMs. Skewed routing on a rank therefore changes the time both
@@ -12,9 +12,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/cost_model/moe_block_cost.h"
+
 namespace moesim {
 
-class ExpertLoadCost {
+class ExpertLoadCost final : public MoeBlockCostModel {
  public:
   /// One measured block: the rank's token count per local expert, and its time.
   struct Sample {
@@ -23,20 +25,20 @@ class ExpertLoadCost {
   };
 
   /// Throws std::invalid_argument for a negative constant.
-  ExpertLoadCost(double block_us, double per_expert_us, double per_pair_us);
+  ExpertLoadCost(double fixed_us, double per_expert_us, double per_pair_us);
 
   /// Fits the three constants; throws std::invalid_argument for fewer than three samples or
   /// a non-positive time.
   static ExpertLoadCost fit(const std::vector<Sample>& samples);
 
-  double time_us(const std::vector<uint64_t>& tokens_per_expert) const;
+  double block_us(std::span<const uint64_t> tokens_per_expert) const override;
 
-  double block_us() const { return block_us_; }
+  double fixed_us() const { return fixed_us_; }  ///< per block, whatever the load
   double per_expert_us() const { return per_expert_us_; }
   double per_pair_us() const { return per_pair_us_; }
 
  private:
-  double block_us_, per_expert_us_, per_pair_us_;
+  double fixed_us_, per_expert_us_, per_pair_us_;
 };
 
 }  // namespace moesim

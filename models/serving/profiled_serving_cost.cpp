@@ -7,10 +7,15 @@
 
 namespace moesim {
 
-ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, ProfiledServingConfig config,
+ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, const MoeBlockCostModel& moe,
+                                         ProfiledServingConfig config,
                                          const ExpertPlacement& placement,
                                          RoutingGenerator& routing, CollectiveTimer& collectives)
-    : profile_(&profile), config_(config), routing_(&routing), collectives_(&collectives) {
+    : profile_(&profile),
+      moe_(&moe),
+      config_(config),
+      routing_(&routing),
+      collectives_(&collectives) {
   const ParallelLayout& l = config.layout;
   if (l.tensor_parallel != 1 || l.pipeline_parallel != 1) {
     throw std::invalid_argument(
@@ -30,9 +35,12 @@ ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, ProfiledSe
         config.shape.num_experts));
   }
   // Each expert is served by its first replica: the profile gives no basis for splitting.
-  for (const auto& ranks : placement.ranks_of_expert) rank_of_expert_.push_back(ranks.front());
-  pairs_per_rank_.resize(l.expert_parallel);
-  expert_seen_.resize(config.shape.num_experts);
+  experts_of_rank_.resize(l.expert_parallel);
+  for (uint32_t e = 0; e < placement.ranks_of_expert.size(); ++e) {
+    rank_of_expert_.push_back(placement.ranks_of_expert[e].front());
+    experts_of_rank_[rank_of_expert_.back()].push_back(e);
+  }
+  tokens_per_expert_.resize(config.shape.num_experts);
 }
 
 ProfiledServingCost::RankLoad ProfiledServingCost::load_of(const ScheduledBatch& batch) {
@@ -105,19 +113,13 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   double moe = 0;
   for (uint32_t layer = 0; layer < config_.layers; ++layer) {
     routing_->generate(layer, tokens, scratch_routing_);
-    std::fill(pairs_per_rank_.begin(), pairs_per_rank_.end(), 0);
-    std::fill(expert_seen_.begin(), expert_seen_.end(), 0);
-    for (const uint32_t e : scratch_routing_.experts) {
-      ++pairs_per_rank_[rank_of_expert_[e]];
-      expert_seen_[e] = 1;
-    }
-    std::vector<double> activated(pairs_per_rank_.size(), 0.0);
-    for (uint32_t e = 0; e < expert_seen_.size(); ++e)
-      activated[rank_of_expert_[e]] += expert_seen_[e];
+    std::fill(tokens_per_expert_.begin(), tokens_per_expert_.end(), 0);
+    for (const uint32_t e : scratch_routing_.experts) ++tokens_per_expert_[e];
     double slowest = 0;
-    for (size_t q = 0; q < pairs_per_rank_.size(); ++q) {
-      const double t =
-          p.moe_us(static_cast<double>(pairs_per_rank_[q]) / config_.shape.top_k, activated[q]);
+    for (size_t q = 0; q < experts_of_rank_.size(); ++q) {
+      rank_load_.clear();
+      for (const uint32_t e : experts_of_rank_[q]) rank_load_.push_back(tokens_per_expert_[e]);
+      const double t = moe_->block_us(rank_load_);
       if (q < ranks) {
         cost.rank_busy_us[q] += t;
         cost.layer_rank_busy_us[layer * ranks + q] = rank_layer_us[q] + t;

@@ -16,13 +16,13 @@
 /// A rank with nothing scheduled still runs a one-token dummy batch while others work
 /// (vLLM data-parallel semantics), so it joins every collective.
 ///
-/// A rank's MoE block is looked up as (local token-expert pairs / top_k tokens, distinct local
-/// experts activated): the profile was measured with tokens that each picked top_k of the
-/// activated experts, so equal pair counts mean equal expert GEMM rows.
+/// A rank's MoE block is timed by the MoE block cost model from the token count of each of its
+/// experts (ProfiledMoeBlockCost for the profile's own table, or any MoeBlockCostModel).
 
 #include <vector>
 
 #include "models/cost_model/layer_profile.h"
+#include "models/cost_model/moe_block_cost.h"
 #include "models/moe_layer_shape.h"
 #include "models/placement/placement.h"
 #include "models/serving/collective_timer.h"
@@ -41,12 +41,12 @@ struct ProfiledServingConfig {
 
 class ProfiledServingCost final : public ServingCostModel {
  public:
-  /// `profile`, `routing` and `collectives` must outlive the model. Throws
+  /// `profile`, `moe`, `routing` and `collectives` must outlive the model. Throws
   /// std::invalid_argument for tensor or pipeline parallelism (not modelled yet) or a placement
   /// over a different number of ranks than the layout's expert parallelism.
-  ProfiledServingCost(const LayerProfile& profile, ProfiledServingConfig config,
-                      const ExpertPlacement& placement, RoutingGenerator& routing,
-                      CollectiveTimer& collectives);
+  ProfiledServingCost(const LayerProfile& profile, const MoeBlockCostModel& moe,
+                      ProfiledServingConfig config, const ExpertPlacement& placement,
+                      RoutingGenerator& routing, CollectiveTimer& collectives);
 
   IterationCost iteration(std::span<const ScheduledBatch> batches) override;
 
@@ -61,13 +61,15 @@ class ProfiledServingCost final : public ServingCostModel {
   double layer_dense_us(double tokens) const;
 
   const LayerProfile* profile_;
+  const MoeBlockCostModel* moe_;
   ProfiledServingConfig config_;
   std::vector<uint32_t> rank_of_expert_;
+  std::vector<std::vector<uint32_t>> experts_of_rank_;
   RoutingGenerator* routing_;
   CollectiveTimer* collectives_;
   TokenRouting scratch_routing_;
-  std::vector<uint32_t> pairs_per_rank_;
-  std::vector<uint32_t> expert_seen_;
+  std::vector<uint64_t> tokens_per_expert_;
+  std::vector<uint64_t> rank_load_;  // tokens per local expert of one rank
 };
 
 }  // namespace moesim

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "models/cost_model/profiled_moe_block_cost.h"
+#include "models/cost_model/roofline_moe_block_cost.h"
 #include "models/serving/static_batch_scheduler.h"
 #include "models/serving/vllm_v1_scheduler.h"
 #include "sim/config_error.h"
@@ -39,6 +41,12 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   const ServingScenario& s = *config_.serving;
   const ModelCard& card = *config_.card;
   profile_ = LayerProfile::load(s.profile);
+  if (s.moe_cost == "roofline") {
+    moe_cost_ =
+        std::make_unique<RooflineMoeBlockCost>(config_.model, config_.gpu, config_.roofline);
+  } else {
+    moe_cost_ = std::make_unique<ProfiledMoeBlockCost>(profile_, config_.model.top_k);
+  }
   memory_ = plan_memory(card, s.layout, s.limits, s.block_size, config_.gpu.memory_capacity,
                         s.gpu_memory_utilization, config_.gpu.name);
 
@@ -60,8 +68,8 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
       std::make_unique<CollectiveTimer>(config_.system, config_.hardware, s.layout.expert_parallel);
   ProfiledServingConfig cost_config{card.num_layers, config_.model, s.layout,
                                     s.framework_overhead_us};
-  cost_ = std::make_unique<ProfiledServingCost>(profile_, cost_config, placement_, *routing_,
-                                                *collectives_);
+  cost_ = std::make_unique<ProfiledServingCost>(profile_, *moe_cost_, cost_config, placement_,
+                                                *routing_, *collectives_);
   try {
     simulation_ = std::make_unique<ServingSimulation>(read_requests(s.requests),
                                                       std::move(schedulers), *cost_, s.tick);

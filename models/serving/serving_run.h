@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/cost_model/layer_profile.h"
+#include "models/cost_model/moe_block_cost.h"
 #include "models/scenario_config.h"
 #include "models/serving/collective_timer.h"
 #include "models/serving/memory_plan.h"
@@ -35,6 +36,7 @@ class ServingRun {
   ScenarioConfig config_;
   RngStreams rng_;
   LayerProfile profile_;
+  std::unique_ptr<MoeBlockCostModel> moe_cost_;
   MemoryPlan memory_;
   ExpertPlacement placement_;
   std::unique_ptr<RoutingGenerator> routing_;

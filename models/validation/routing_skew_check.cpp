@@ -61,7 +61,7 @@ double power_law_us(uint64_t tokens, double alpha, const GroupedTopKRouter& rout
     const auto counts = generator.draw_counts(rng, tokens);
     std::vector<uint64_t> load;
     router.add_rank0_pairs(generator.assign_tokens(counts, tokens), load);
-    sum += cost.time_us(load);
+    sum += cost.block_us(load);
   }
   return sum / kDraws;
 }
@@ -86,12 +86,12 @@ RoutingSkewResult check_routing_skew(const std::filesystem::path& file, uint32_t
     throw ConfigError(fmt::format("{}: no balanced EP{} rows", file.string(), kCheckEp));
   }
   const ExpertLoadCost cost = ExpertLoadCost::fit(fit);
-  result.fit_block_us = cost.block_us();
+  result.fit_block_us = cost.fixed_us();
   result.fit_per_expert_us = cost.per_expert_us();
   result.fit_per_pair_us = cost.per_pair_us();
   std::vector<double> fit_errors;
   for (const auto& s : fit)
-    fit_errors.push_back(std::abs(cost.time_us(s.tokens_per_expert) / s.time_us - 1));
+    fit_errors.push_back(std::abs(cost.block_us(s.tokens_per_expert) / s.time_us - 1));
   std::sort(fit_errors.begin(), fit_errors.end());
   result.fit_median_abs = fit_errors[fit_errors.size() / 2];
 
@@ -111,7 +111,7 @@ RoutingSkewResult check_routing_skew(const std::filesystem::path& file, uint32_t
       const auto balanced = table.find({kCheckEp, "balanced", tokens});
       if (balanced == table.end()) continue;
       const double measured_ratio = ms / balanced->second;
-      const double simulated_ratio = simulated / cost.time_us(balanced_load(tokens, router));
+      const double simulated_ratio = simulated / cost.block_us(balanced_load(tokens, router));
       result.rows.push_back(
           ValidationRow{"kernels",
                         fmt::format("h100-skew/deepseek-v3-fp8-block/ep{}/{}_vs_balanced/tokens{}",
