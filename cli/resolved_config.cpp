@@ -135,6 +135,15 @@ std::string format_resolved_config(const ScenarioConfig& c) {
   y << YAML::Key << "compute_efficiency" << YAML::Value << c.roofline.compute_efficiency;
   y << YAML::Key << "memory_efficiency" << YAML::Value << c.roofline.memory_efficiency;
   y << YAML::Key << "kernel_overhead" << YAML::Value << ps(c.roofline.kernel_overhead);
+  if (!c.roofline.per_operator.empty()) {
+    y << YAML::Key << "per_operator" << YAML::Value << YAML::BeginMap;
+    for (const auto& [kind, e] : c.roofline.per_operator) {
+      y << YAML::Key << std::string(to_string(kind)) << YAML::Value << YAML::BeginMap;
+      y << YAML::Key << "compute_efficiency" << YAML::Value << e.compute;
+      y << YAML::Key << "memory_efficiency" << YAML::Value << e.memory << YAML::EndMap;
+    }
+    y << YAML::EndMap;
+  }
   y << YAML::EndMap << YAML::EndMap << YAML::EndMap;
   return std::string(y.c_str()) + "\n";
 }

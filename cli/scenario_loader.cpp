@@ -156,6 +156,23 @@ void load_cost_model(YamlMap m, ScenarioConfig& cfg, const StrategyCatalog& cata
     cfg.roofline.memory_efficiency = m.get_double("memory_efficiency", 1e-6, 1.0);
   }
   if (m.has("kernel_overhead")) cfg.roofline.kernel_overhead = m.get_time("kernel_overhead");
+  if (m.has("per_operator")) {
+    YamlMap ops = m.get_map("per_operator");
+    for (const std::string& name : ops.keys()) {
+      const auto kind = parse_op_kind(name);
+      if (!kind || *kind == OpKind::kOther) {
+        ops.fail(name,
+                 fmt::format("unknown operator \"{}\" (known: router, expert, combine)", name));
+      }
+      YamlMap o = ops.get_map(name);
+      RooflineEfficiency e{cfg.roofline.compute_efficiency, cfg.roofline.memory_efficiency};
+      if (o.has("compute_efficiency")) e.compute = o.get_double("compute_efficiency", 1e-6, 1.0);
+      if (o.has("memory_efficiency")) e.memory = o.get_double("memory_efficiency", 1e-6, 1.0);
+      o.finish();
+      cfg.roofline.per_operator[*kind] = e;
+    }
+    ops.finish();
+  }
   m.finish();
 }
 

@@ -3,14 +3,26 @@
 /// turn into time. A multiply-add counts as two FLOPs.
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "models/moe_layer_shape.h"
 
 namespace moesim {
 
+/// Which operator the work belongs to, so that a cost model can treat operators differently
+/// (per-operator efficiencies of the roofline).
+enum class OpKind : uint8_t { kRouter, kExpert, kCombine, kOther };
+
+/// "router", "expert", "combine" or "other".
+std::string_view to_string(OpKind kind);
+/// The kind named by `name`, or nullopt.
+std::optional<OpKind> parse_op_kind(std::string_view name);
+
 struct OpCost {
   double flops = 0.0;
   double bytes = 0.0;  ///< bytes read from and written to device memory
+  OpKind kind = OpKind::kOther;
 };
 
 /// Router: logits = x W_r for `tokens` tokens; W_r is hidden x experts.

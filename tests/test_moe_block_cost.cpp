@@ -35,7 +35,9 @@ GpuSpec h100() {
 }  // namespace
 
 TEST_CASE("the roofline MoE block adds one kernel per active expert", "[cost]") {
-  const RooflineMoeBlockCost cost(mixtral(), h100(), RooflineConfig{1.0, 1.0, Time::us(5)});
+  RooflineConfig config;
+  config.kernel_overhead = Time::us(5);
+  const RooflineMoeBlockCost cost(mixtral(), h100(), config);
   // One token on one expert is memory-bound: 3 x 4096 x 14336 x 2 B of weights plus two
   // token vectors (16 KiB) read at 3.35 TB/s = 105.2 us, plus the 5 us kernel overhead.
   const double one = (3.0 * 4096 * 14336 * 2 + 2.0 * 4096 * 2) / 3.35e12 * 1e6 + 5;
@@ -67,4 +69,18 @@ TEST_CASE("the expert load fit serves through the same interface", "[cost]") {
   const ExpertLoadCost fit(20, 10, 0.5);
   const MoeBlockCostModel& model = fit;
   CHECK(model.block_us(std::vector<uint64_t>{4, 0, 6}) == Approx(20 + 2 * 10 + 10 * 0.5));
+}
+
+TEST_CASE("per-operator roofline efficiencies apply to their operator only", "[cost]") {
+  RooflineConfig config;
+  config.per_operator[OpKind::kExpert] = RooflineEfficiency{0.5, 0.25};
+  const RooflineCostModel roofline(config);
+  const GpuSpec gpu = h100();
+  // Memory-bound expert work at a quarter of the bandwidth takes four times as long.
+  const OpCost expert{1.0, 3.35e12, OpKind::kExpert};
+  CHECK(roofline.op_time(expert, gpu).seconds() == Approx(4.0));
+  const OpCost router{1.0, 3.35e12, OpKind::kRouter};
+  CHECK(roofline.op_time(router, gpu).seconds() == Approx(1.0));
+  config.per_operator[OpKind::kRouter] = RooflineEfficiency{0.5, 0.0};
+  CHECK_THROWS_AS(RooflineCostModel(config), std::invalid_argument);
 }

@@ -238,3 +238,17 @@ TEST_CASE("the resolved configuration reloads to the same scenario", "[scenario_
   CHECK(again.roofline.kernel_overhead == original.roofline.kernel_overhead);
   CHECK(again.roofline.compute_efficiency == original.roofline.compute_efficiency);
 }
+
+TEST_CASE("per-operator efficiencies load and an unknown operator is named", "[scenario_loader]") {
+  const std::string with_expert = replace_once(
+      quickstart(), "    kernel_overhead: \"0 us\"",
+      "    kernel_overhead: \"0 us\"\n    per_operator:\n      expert: {compute_efficiency: 0.6}");
+  const ScenarioConfig cfg = load_text(with_expert);
+  REQUIRE(cfg.roofline.per_operator.count(moesim::OpKind::kExpert) == 1);
+  CHECK(cfg.roofline.per_operator.at(moesim::OpKind::kExpert).compute == 0.6);
+  CHECK(cfg.roofline.per_operator.at(moesim::OpKind::kExpert).memory == 1.0);
+  const std::string message =
+      load_error(replace_once(with_expert, "      expert:", "      attention:"));
+  CHECK_THAT(message, Contains("strategies.cost_model.per_operator.attention") &&
+                          Contains("unknown operator"));
+}
