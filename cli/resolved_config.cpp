@@ -93,6 +93,7 @@ void emit_serving(YAML::Emitter& y, const ServingScenario& s) {
   y << YAML::Key << "profile" << YAML::Value << absolute_path(s.profile);
   y << YAML::Key << "framework_overhead" << YAML::Value
     << ps(Time::from_seconds_ceil(s.framework_overhead_us * 1e-6));
+  y << YAML::Key << "async_scheduling" << YAML::Value << s.async_scheduling;
   y << YAML::Key << "moe_cost" << YAML::Value << s.moe_cost;
   y << YAML::Key << "stats_interval" << YAML::Value << ps(s.tick);
   y << YAML::EndMap;

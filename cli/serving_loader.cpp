@@ -71,6 +71,8 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
   if (m.has("framework_overhead")) {
     s.framework_overhead_us = m.get_time("framework_overhead").microseconds();
   }
+  if (m.has("async_scheduling")) s.async_scheduling = m.get_bool("async_scheduling");
+  if (m.has("async_scheduling")) s.async_scheduling = m.get_bool("async_scheduling");
   if (m.has("moe_cost")) {
     s.moe_cost = m.get_string("moe_cost");
     if (s.moe_cost != "profiled" && s.moe_cost != "roofline") {

@@ -26,6 +26,7 @@ struct ServingScenario {
   ParallelLayout layout;
   std::string profile;                 ///< layer profile folder (resolved path)
   double framework_overhead_us = 0.0;  ///< per engine iteration
+  bool async_scheduling = false;       ///< decide each batch one iteration ahead (vLLM)
   std::string moe_cost = "profiled";   ///< MoE block: "profiled" table or "roofline" limit
   std::string requests;                ///< request file (resolved path)
   Time tick = Time::s(1);              ///< statistics interval of timeseries.csv

@@ -242,3 +242,30 @@ TEST_CASE("arrivals go to the least-loaded data-parallel rank", "[serving]") {
   CHECK(per_rank[0] == 2);
   CHECK(per_rank[1] == 2);
 }
+
+TEST_CASE("with async scheduling a request arriving mid-iteration waits for the one after next",
+          "[serving]") {
+  // Iterations take 1 ms + 1 us per token. Request 0 arrives at 0 and decodes for a while;
+  // request 1 arrives at 0.5 ms, during the first iteration.
+  std::vector<ServingRequest> requests(2);
+  requests[0].input_tokens = 10;
+  requests[0].output_tokens = 20;
+  requests[1].id = 1;
+  requests[1].arrival = Time::us(500);
+  requests[1].input_tokens = 10;
+  requests[1].output_tokens = 2;
+  for (const bool async : {false, true}) {
+    CAPTURE(async);
+    CheckingCost cost;
+    ServingSimulation sim(requests, schedulers<VllmV1Scheduler>(1, {8, 64}, 100, 16), cost,
+                          Time::s(1), async);
+    sim.run();
+    check_finished_and_freed(sim);
+    // Iteration 1 runs [0, 1.010 ms): request 0's prefill. Synchronous: request 1 joins
+    // iteration 2. Async: iteration 2 was decided at 0, before it arrived, so it joins 3.
+    const auto& its = sim.iterations();
+    const size_t joined = async ? 2 : 1;
+    CHECK(its[joined].tokens == 11);  // request 0's decode token and request 1's prompt
+    CHECK(sim.requests()[1].first_scheduled == its[joined].start);
+  }
+}

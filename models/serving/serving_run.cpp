@@ -71,8 +71,8 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   cost_ = std::make_unique<ProfiledServingCost>(profile_, *moe_cost_, cost_config, placement_,
                                                 *routing_, *collectives_);
   try {
-    simulation_ = std::make_unique<ServingSimulation>(read_requests(s.requests),
-                                                      std::move(schedulers), *cost_, s.tick);
+    simulation_ = std::make_unique<ServingSimulation>(
+        read_requests(s.requests), std::move(schedulers), *cost_, s.tick, s.async_scheduling);
   } catch (const std::invalid_argument& e) {
     throw ConfigError(fmt::format("{}: {}", s.requests, e.what()));
   }

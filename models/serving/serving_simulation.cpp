@@ -9,11 +9,12 @@ namespace moesim {
 
 ServingSimulation::ServingSimulation(std::vector<ServingRequest> requests,
                                      std::vector<std::unique_ptr<BatchScheduler>> schedulers,
-                                     ServingCostModel& cost, Time tick)
+                                     ServingCostModel& cost, Time tick, bool async_scheduling)
     : requests_(std::move(requests)),
       schedulers_(std::move(schedulers)),
       cost_(&cost),
-      tick_(tick) {
+      tick_(tick),
+      async_scheduling_(async_scheduling) {
   if (schedulers_.empty()) throw std::invalid_argument("serving needs at least one rank");
   if (tick <= Time::zero()) throw std::invalid_argument("statistics tick must be positive");
   std::stable_sort(
@@ -54,6 +55,18 @@ void ServingSimulation::run() {
 }
 
 void ServingSimulation::arrive(ServingRequest& request) {
+  if (async_scheduling_ && engine_busy_) {
+    not_yet_seen_.push_back(&request);
+    return;
+  }
+  admit(request);
+  if (!engine_busy_) {
+    engine_busy_ = true;
+    sim_.schedule_in(Time::zero(), Phase::kDefault, [this] { start_iteration(); });
+  }
+}
+
+void ServingSimulation::admit(ServingRequest& request) {
   // The least-loaded rank (fewest running plus waiting requests; the lowest index on a tie),
   // as vLLM's data-parallel front end balances by queue lengths.
   size_t best = 0;
@@ -65,13 +78,17 @@ void ServingSimulation::arrive(ServingRequest& request) {
   }
   request.dp_rank = static_cast<uint32_t>(best);
   schedulers_[best]->add(request);
-  if (!engine_busy_) {
-    engine_busy_ = true;
-    sim_.schedule_in(Time::zero(), Phase::kDefault, [this] { start_iteration(); });
-  }
 }
 
 void ServingSimulation::start_iteration() {
+  // Async: this batch was decided when the previous iteration started, so only requests that
+  // had arrived by then are in it; the others are seen from the next decision on.
+  std::erase_if(not_yet_seen_, [this](ServingRequest* r) {
+    if (r->arrival > previous_start_) return false;
+    admit(*r);
+    return true;
+  });
+  previous_start_ = sim_.now();
   std::vector<ScheduledBatch> batches;
   bool any = false;
   for (auto& s : schedulers_) {
@@ -79,6 +96,11 @@ void ServingSimulation::start_iteration() {
     any = any || !batches.back().empty();
   }
   if (!any) {
+    if (!not_yet_seen_.empty()) {  // nothing decided ahead: the next decision sees them
+      previous_start_ = sim_.now();
+      sim_.schedule_in(Time::zero(), Phase::kDefault, [this] { start_iteration(); });
+      return;
+    }
     engine_busy_ = false;
     return;
   }

@@ -34,9 +34,13 @@ class ServingSimulation {
  public:
   /// One scheduler per data-parallel rank. `requests` need not be sorted; every request must
   /// fit its rank's KV cache on its own (checked: std::invalid_argument naming the request).
+  /// With `async_scheduling` the engine decides each iteration's batch one iteration ahead, as
+  /// vLLM's async scheduler does (vllm-project/vllm pull request #19970): the batch of
+  /// iteration N + 1 is fixed when iteration N starts, so a request that arrives while the
+  /// engine is busy waits for the iteration after next.
   ServingSimulation(std::vector<ServingRequest> requests,
                     std::vector<std::unique_ptr<BatchScheduler>> schedulers, ServingCostModel& cost,
-                    Time tick = Time::s(1));
+                    Time tick = Time::s(1), bool async_scheduling = false);
 
   /// Runs until every request has finished.
   void run();
@@ -51,6 +55,7 @@ class ServingSimulation {
 
  private:
   void arrive(ServingRequest& request);
+  void admit(ServingRequest& request);
   void start_iteration();
   void finish_iteration(std::vector<ScheduledBatch> batches);
   void tick();
@@ -60,7 +65,10 @@ class ServingSimulation {
   std::vector<std::unique_ptr<BatchScheduler>> schedulers_;
   ServingCostModel* cost_;
   Time tick_;
+  bool async_scheduling_;
   bool engine_busy_ = false;
+  Time previous_start_;                        ///< start of the iteration before the next
+  std::vector<ServingRequest*> not_yet_seen_;  ///< async: arrived after the last decision
   size_t finished_ = 0;
   uint64_t prompt_tokens_since_tick_ = 0, generated_since_tick_ = 0;
   std::vector<ServingSample> samples_;
