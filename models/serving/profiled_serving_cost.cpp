@@ -109,10 +109,22 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   const auto gathered_bytes = all_tokens * config_.shape.token_bytes();
   const double gather_us = 1e6 * collectives_->seconds(Collective::kAllGather, gathered_bytes) +
                            1e6 * collectives_->seconds(Collective::kReduceScatter, gathered_bytes);
-  const auto tokens = static_cast<uint32_t>(all_tokens);
+  contexts_.clear();
+  for (const ScheduledBatch& batch : batches) {
+    for (const BatchItem& item : batch.items) {
+      const ServingRequest& r = *item.request;
+      for (uint32_t i = 0; i < item.new_tokens; ++i) {
+        const uint32_t position = item.context_before + i;
+        contexts_.push_back(
+            TokenContext{step_, r.routing_request, position,
+                         position < r.input_tokens ? TokenPhase::prefill : TokenPhase::decode});
+      }
+    }
+  }
+  ++step_;
   double moe = 0;
   for (uint32_t layer = 0; layer < config_.layers; ++layer) {
-    routing_->generate(layer, tokens, scratch_routing_);
+    routing_->generate_with_context(layer, contexts_, scratch_routing_);
     std::fill(tokens_per_expert_.begin(), tokens_per_expert_.end(), 0);
     for (const uint32_t e : scratch_routing_.experts) ++tokens_per_expert_[e];
     double slowest = 0;

@@ -14,7 +14,9 @@
 ///   final norm, LM head and sampler for each scheduled sequence;
 ///   a fixed framework overhead per iteration.
 /// A rank with nothing scheduled still runs a one-token dummy batch while others work
-/// (vLLM data-parallel semantics), so it joins every collective.
+/// (vLLM data-parallel semantics), so it joins every collective; its token is not routed.
+/// The routing generator sees every routed token's request (its routing-trace id), position,
+/// phase and iteration, so trace replay and request-dependent generators work.
 ///
 /// A rank's MoE block is timed by the MoE block cost model from the token count of each of its
 /// experts (ProfiledMoeBlockCost for the profile's own table, or any MoeBlockCostModel).
@@ -68,6 +70,8 @@ class ProfiledServingCost final : public ServingCostModel {
   RoutingGenerator* routing_;
   CollectiveTimer* collectives_;
   TokenRouting scratch_routing_;
+  std::vector<TokenContext> contexts_;  // every token of the iteration, rank by rank
+  uint64_t step_ = 0;
   std::vector<uint64_t> tokens_per_expert_;
   std::vector<uint64_t> rank_load_;  // tokens per local expert of one rank
 };

@@ -11,9 +11,10 @@ namespace moesim {
 struct ServingRequest {
   uint64_t id = 0;
   Time arrival;
-  uint32_t input_tokens = 0;   ///< prompt length, >= 1
-  uint32_t output_tokens = 0;  ///< tokens to generate, >= 1 (pinned, as with ignore_eos)
-  uint32_t dp_rank = 0;        ///< data-parallel rank that schedules it
+  uint32_t input_tokens = 0;     ///< prompt length, >= 1
+  uint32_t output_tokens = 0;    ///< tokens to generate, >= 1 (pinned, as with ignore_eos)
+  uint32_t dp_rank = 0;          ///< data-parallel rank that schedules it
+  uint64_t routing_request = 0;  ///< request id of its records in a routing trace
 
   // Progress. A request needs `input_tokens + generated` tokens in its KV cache to emit its
   // next token; `computed` of them are there. Preemption frees the cache and sets computed to 0,

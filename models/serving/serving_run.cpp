@@ -30,6 +30,7 @@ std::vector<ServingRequest> read_requests(const std::string& file) {
     r.arrival = Time::from_seconds_ceil(w.arrival_s);
     r.input_tokens = w.input_tokens;
     r.output_tokens = w.output_tokens;
+    r.routing_request = w.routing_request.value_or(w.id);
     requests.push_back(r);
   }
   if (requests.empty()) throw ConfigError(fmt::format("{}: no requests", file));
