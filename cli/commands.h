@@ -1,6 +1,7 @@
 #pragma once
 /// The subcommands of the `moesim` executable. Each returns the process exit code:
-/// 0 success, 2 usage or configuration error, 1 runtime failure.
+/// 0 success, 2 usage or configuration error, 1 runtime failure. The `trace` and `workload`
+/// groups are declared in cli/trace_commands.h and cli/workload_command.h.
 
 #include <cstdint>
 #include <optional>
@@ -28,11 +29,6 @@ struct CalibrateOptions {
   std::string out;    ///< cpu: where to write the host profile ("" means out/host_profile.yaml)
 };
 
-struct TraceConvertOptions {
-  std::string in;   ///< trace to read, either encoding (detected from its content)
-  std::string out;  ///< trace to write; the extension (.jsonl or .mtr) picks the encoding
-};
-
 int run_command(const RunOptions& options);
 /// Runs a validation suite (writes validation.csv and summary.txt, prints the summary), or checks
 /// that a scenario's partition of the MoE layer computes the unpartitioned result (exit 1 if
@@ -42,8 +38,5 @@ int validate_command(const ValidateOptions& options);
 /// cpu: measures this host and writes its profile.
 int calibrate_command(const CalibrateOptions& options);
 int list_command(const std::string& family);
-/// `moesim trace convert IN OUT`: rewrites a routing trace in the other (or the same)
-/// encoding, record for record; prints one line with the counts.
-int trace_convert_command(const TraceConvertOptions& options);
 
 }  // namespace moesim

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/trace_commands.h"
 #include "cli/workload_command.h"
 #include "sim/config_error.h"
 
@@ -56,6 +57,50 @@ int main(int argc, char** argv) {
   trace_convert_cmd->add_option("out", trace_convert.out, "trace to write (.jsonl or .mtr)")
       ->required();
 
+  moesim::TraceStatsCommandOptions trace_stats;
+  auto* trace_stats_cmd = trace_cmd->add_subcommand(
+      "stats", "routing statistics of a trace: CSV files and a printed summary");
+  trace_stats_cmd->add_option("trace", trace_stats.trace, "trace to read (.jsonl or .mtr)")
+      ->required();
+  trace_stats_cmd->add_option("--out", trace_stats.out_dir,
+                              "output directory (default out/trace-stats-<trace stem>)");
+  trace_stats_cmd->add_flag("--no-sch", trace_stats.no_sch,
+                            "skip SCH, which holds every expert choice in memory");
+
+  moesim::TraceGenerateOptions trace_generate;
+  auto* trace_generate_cmd = trace_cmd->add_subcommand(
+      "generate", "write a synthetic or calibrated routing trace (prefill tokens)");
+  trace_generate_cmd
+      ->add_option("--model", trace_generate.model,
+                   "model card; calibrated: Mixtral-8x7B or OLMoE-1B-7B")
+      ->required();
+  trace_generate_cmd
+      ->add_option("--generator", trace_generate.generator, "calibrated, uniform or zipf")
+      ->required();
+  trace_generate_cmd->add_option("--tokens", trace_generate.tokens, "tokens to route")->required();
+  trace_generate_cmd->add_option("--domain", trace_generate.domain,
+                                 "calibrated: text domain measured (arxiv)");
+  trace_generate_cmd->add_option("--skew", trace_generate.skew, "zipf: exponent (1.2)");
+  trace_generate_cmd->add_option("--requests", trace_generate.requests,
+                                 "requests the tokens are split over (1)");
+  trace_generate_cmd->add_option("--seed", trace_generate.seed, "master seed (0)");
+  trace_generate_cmd->add_option("--out", trace_generate.out, "trace to write (.jsonl or .mtr)")
+      ->required();
+
+  moesim::TraceImportOptions trace_import;
+  auto* trace_import_cmd = trace_cmd->add_subcommand(
+      "import", "convert an SGLang or vLLM routing dump (traces/IMPORTERS.md)");
+  trace_import_cmd->add_option("--from", trace_import.from, "sglang or vllm")->required();
+  trace_import_cmd->add_option("in", trace_import.in, "dump to read")->required();
+  trace_import_cmd->add_option("out", trace_import.out, "trace to write (.jsonl or .mtr)")
+      ->required();
+  trace_import_cmd->add_option("--model", trace_import.model,
+                               "model card: header name, experts and top-k");
+  trace_import_cmd->add_option("--experts", trace_import.experts,
+                               "without --model: routed experts per layer (default from dump)");
+  trace_import_cmd->add_option("--top-k", trace_import.top_k,
+                               "without --model: nominal top-k (default: most in any record)");
+
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
   auto* workload_cmd = app.add_subcommand("workload", "generate or import request workloads");
@@ -102,6 +147,9 @@ int main(int argc, char** argv) {
     if (*generate_cmd) return moesim::workload_generate_command(generate);
     if (*sharegpt_cmd) return moesim::workload_import_sharegpt_command(sharegpt_in, sharegpt_out);
     if (*trace_convert_cmd) return moesim::trace_convert_command(trace_convert);
+    if (*trace_stats_cmd) return moesim::trace_stats_command(trace_stats);
+    if (*trace_generate_cmd) return moesim::trace_generate_command(trace_generate);
+    if (*trace_import_cmd) return moesim::trace_import_command(trace_import);
     if (*version_cmd) {
       std::cout << "moesim " << MOESIM_VERSION << '\n';
       return 0;

@@ -40,6 +40,8 @@ CrossLayerPredictability::CrossLayerPredictability(uint32_t num_experts,
     if (i >= j) throw std::invalid_argument("cross-layer pairs need layer i < layer j");
     if (is_source_.size() <= i) is_source_.resize(i + 1, false);
     is_source_[i] = true;
+    if (last_target_.size() <= i) last_target_.resize(i + 1, 0);
+    last_target_[i] = std::max(last_target_[i], j);
     top1_.emplace_back(cells, 0.0);
     all_.emplace_back(cells, 0.0);
   }
@@ -60,6 +62,11 @@ void CrossLayerPredictability::add(const RoutingRecordView& r) {
       all_[p][cell] += 1.0;
       if (k == 0) top1_[p][cell] += 1.0;
     }
+  }
+  // A token's source choices are dropped at its last target layer, so memory holds the tokens
+  // in flight rather than the whole trace.
+  for (const auto& [i, j] : pairs_) {
+    if (j == r.layer && last_target_[i] == j) sources_.erase({i, r.position, r.request});
   }
   if (r.layer < is_source_.size() && is_source_[r.layer]) {
     sources_[{r.layer, r.position, r.request}].assign(r.experts.begin(), r.experts.end());

@@ -33,7 +33,8 @@ class CrossLayerPredictability {
 
   /// One record. A token is identified by (request, position); its record at layer i must come
   /// before its record at layer j. Records of tokens whose layer-i record was not seen are
-  /// ignored for that pair.
+  /// ignored for that pair. A layer-i record is forgotten after the token's record at the
+  /// last layer j paired with i, so memory grows with the tokens in flight, not the trace.
   void add(const RoutingRecordView& record);
 
   const std::vector<std::pair<uint32_t, uint32_t>>& pairs() const { return pairs_; }
@@ -57,7 +58,8 @@ class CrossLayerPredictability {
     size_t operator()(const Key& k) const;
   };
   std::unordered_map<Key, std::vector<uint32_t>, KeyHash> sources_;
-  std::vector<bool> is_source_;  // by layer
+  std::vector<bool> is_source_;        // by layer
+  std::vector<uint32_t> last_target_;  // by source layer: the largest j paired with it
 };
 
 }  // namespace moesim
