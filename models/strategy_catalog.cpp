@@ -10,9 +10,9 @@
 namespace moesim {
 namespace {
 
-const StrategyParam kSkew{"skew", "1.0", "Zipf exponent, >= 0: rank r has weight (r+1)^-skew"};
-const StrategyParam kAlpha{"alpha", "1.0",
-                           "Dirichlet concentration, > 0: small = few hot experts per segment"};
+const StrategyParam kSkew{"skew", "1.0", "Zipf exponent in [0, 10]: rank r has weight (r+1)^-skew"};
+const StrategyParam kAlpha{
+    "alpha", "1.0", "Dirichlet concentration in (0, 1e6]: small = few hot experts per segment"};
 const StrategyParam kSegment{"segment", "256",
                              "tokens per layer between fresh popularity draws, >= 1"};
 
@@ -47,7 +47,7 @@ void add_synthetic_routing(StrategyFamily<RoutingFactory>& routing) {
         {"transition_strength", "0",
          "[0, 1]: chance a choice follows a random row keyed by the token's choice at l-1"},
         {"transition_concentration", "0.1",
-         "Dirichlet concentration of those rows, > 0: small = strong affinity"},
+         "Dirichlet concentration of those rows, (0, 1e6]: small = strong affinity"},
         {"temporal_reuse", "0",
          "[0, 1]: chance a choice repeats the previous token of the same request"},
         {"k.min", "1", "fewest experts per token, [0, num_experts]; 0: null-expert tokens"},
