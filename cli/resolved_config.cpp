@@ -99,6 +99,48 @@ void emit_serving(YAML::Emitter& y, const ServingScenario& s) {
   y << YAML::EndMap;
 }
 
+/// Shortest text that reads back as the same double.
+std::string exact(double v) {
+  return fmt::format("{}", v);
+}
+
+void emit_synthetic(YAML::Emitter& y, const std::string& generator, const SyntheticRoutingSpec& s) {
+  if (generator == "synthetic") {
+    y << YAML::Key << "popularity" << YAML::Value << to_string(s.popularity);
+  }
+  if (s.popularity == PopularityKind::zipf)
+    y << YAML::Key << "skew" << YAML::Value << exact(s.skew);
+  if (s.popularity == PopularityKind::dirichlet) {
+    y << YAML::Key << "alpha" << YAML::Value << exact(s.alpha);
+    y << YAML::Key << "segment" << YAML::Value << s.segment;
+  }
+  if (generator != "synthetic") return;
+  y << YAML::Key << "transition_strength" << YAML::Value << exact(s.transition_strength);
+  y << YAML::Key << "transition_concentration" << YAML::Value << exact(s.transition_concentration);
+  y << YAML::Key << "temporal_reuse" << YAML::Value << exact(s.temporal_reuse);
+  if (s.k) {
+    y << YAML::Key << "k" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    y << YAML::Key << "min" << YAML::Value << s.k->min;
+    y << YAML::Key << "max" << YAML::Value << s.k->max;
+    y << YAML::Key << "mean" << YAML::Value << exact(s.k->mean) << YAML::EndMap;
+  }
+}
+
+/// The generator and every parameter it reads, defaults included.
+void emit_routing(YAML::Emitter& y, const ScenarioConfig& c) {
+  y << YAML::Key << "routing" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "generator" << YAML::Value << c.routing;
+  if (c.routing == "zipf" || c.routing == "dirichlet" || c.routing == "synthetic") {
+    emit_synthetic(y, c.routing, c.routing_params.synthetic);
+  } else if (c.routing == "calibrated") {
+    const CalibratedRoutingSpec& cal = c.routing_params.calibrated;
+    y << YAML::Key << (cal.reshape ? "like" : "model") << YAML::Value << cal.model;
+    y << YAML::Key << "domain" << YAML::Value << cal.domain;
+    y << YAML::Key << "strength" << YAML::Value << exact(cal.strength);
+  }
+  y << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string format_resolved_config(const ScenarioConfig& c) {
@@ -126,8 +168,7 @@ std::string format_resolved_config(const ScenarioConfig& c) {
   }
   y << YAML::EndMap;
   if (c.serving) emit_serving(y, *c.serving);
-  y << YAML::Key << "routing" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "generator" << YAML::Value << c.routing << YAML::EndMap;
+  emit_routing(y, c);
   y << YAML::Key << "strategies" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "placement" << YAML::Value << c.placement;
   y << YAML::Key << "network" << YAML::Value << c.network;

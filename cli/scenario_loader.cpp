@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/routing_loader.h"
 #include "cli/serving_loader.h"
 #include "models/hf_config_loader.h"
 #include "models/model_card_loader.h"
@@ -202,9 +203,7 @@ ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& cat
   }
   workload.finish();
 
-  YamlMap routing = root.get_map("routing");
-  cfg.routing = strategy_name(routing, "generator", catalog.routing, cfg.routing);
-  routing.finish();
+  load_routing(root.get_map("routing"), cfg, catalog);
 
   if (root.has("strategies")) load_strategies(root.get_map("strategies"), cfg, catalog);
   root.finish();

@@ -34,7 +34,8 @@ LayerSimulation::LayerSimulation(const ScenarioConfig& config, const StrategyCat
       require(catalog.placement, config_.placement).make()->place(config_.model.num_experts, ranks);
 
   const RoutingShape shape{config_.model.num_experts, config_.model.top_k};
-  auto generator = require(catalog.routing, config_.routing).make(shape, sim_.rng());
+  auto generator =
+      require(catalog.routing, config_.routing).make(shape, config_.routing_params, sim_.rng());
   generator->generate(0, config_.tokens, routing_);
 
   forward_ = std::make_unique<MoeLayerForward>(

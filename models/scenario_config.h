@@ -14,6 +14,7 @@
 #include "topologies/hardware_catalogue.h"
 #include "topologies/hardware_specs.h"
 #include "topologies/system_config.h"
+#include "traces/routing_params.h"
 
 namespace moesim {
 
@@ -44,6 +45,8 @@ struct ScenarioConfig {
   GpuSpec gpu;
   uint32_t tokens = 0;  ///< tokens in the batch, spread evenly over the ranks
   std::string routing = "uniform";
+  /// The routing generator's parameters; only the part of the named generator is read.
+  RoutingParams routing_params;
   std::string placement = "contiguous";
   std::string cost_model = "roofline";
   RooflineConfig roofline;

@@ -14,6 +14,7 @@
 #include "sim/rng.h"
 #include "sim/simulator.h"
 #include "traces/routing_generator.h"
+#include "traces/routing_params.h"
 
 namespace moesim {
 
@@ -62,8 +63,9 @@ class StrategyFamily {
 };
 
 using PlacementFactory = std::function<std::unique_ptr<PlacementStrategy>()>;
-using RoutingFactory =
-    std::function<std::unique_ptr<RoutingGenerator>(const RoutingShape&, RngStreams&)>;
+/// Each routing factory reads only its own generator's part of RoutingParams.
+using RoutingFactory = std::function<std::unique_ptr<RoutingGenerator>(
+    const RoutingShape&, const RoutingParams&, RngStreams&)>;
 using CostModelFactory = std::function<std::unique_ptr<CostModel>(const RooflineConfig&)>;
 using NetworkFactory = std::function<std::unique_ptr<NetworkModel>(Simulator&)>;
 

@@ -62,6 +62,16 @@ TEST_CASE("version, help and list exit 0", "[cli]") {
   CHECK_THAT(models.out, Contains("DeepSeek-V3") && Contains("671.03") && Contains("37.55") &&
                              Contains("Switch-base-128"));
 
+  // Routing generators with every parameter and its default.
+  const auto routing = run_cli({"list", "routing"});
+  CHECK(routing.exit_code == 0);
+  for (const char* word :
+       {"zipf", "dirichlet", "synthetic", "calibrated", "skew (default 1.0)",
+        "segment (default 256)", "transition_strength (default 0)", "k.mean (default top_k)",
+        "like (default none)", "domain (default c4)"}) {
+    CHECK_THAT(routing.out, Contains(word));
+  }
+
   const auto one = run_cli({"list", "network"});
   CHECK(one.exit_code == 0);
   CHECK_THAT(one.out, Contains("max_min"));

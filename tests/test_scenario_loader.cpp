@@ -235,6 +235,8 @@ TEST_CASE("the resolved configuration reloads to the same scenario", "[scenario_
   CHECK(again.system.gpus == original.system.gpus);
   CHECK(again.system.comm.protocols.size() == original.system.comm.protocols.size());
   CHECK(again.tokens == original.tokens);
+  // Routing parameters round-trip too: tests/test_routing_scenarios.cpp, per generator.
+  CHECK(again.routing == original.routing);
   CHECK(again.roofline.kernel_overhead == original.roofline.kernel_overhead);
   CHECK(again.roofline.compute_efficiency == original.roofline.compute_efficiency);
 }

@@ -64,7 +64,7 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
                    .make()
                    ->place(config_.model.num_experts, s.layout.expert_parallel);
   const RoutingShape shape{config_.model.num_experts, config_.model.top_k};
-  routing_ = require(catalog.routing, config_.routing).make(shape, rng_);
+  routing_ = require(catalog.routing, config_.routing).make(shape, config_.routing_params, rng_);
   collectives_ =
       std::make_unique<CollectiveTimer>(config_.system, config_.hardware, s.layout.expert_parallel);
   ProfiledServingConfig cost_config{card.num_layers, config_.model, s.layout,

@@ -49,6 +49,13 @@ std::vector<std::pair<std::string, std::vector<std::string>>> measured_routing_c
   return out;
 }
 
+std::optional<RoutingShape> measured_routing_shape(const std::string& model) {
+  for (const ModelInfo& m : models()) {
+    if (model == m.name) return RoutingShape{m.experts, m.top_k};
+  }
+  return std::nullopt;
+}
+
 std::map<std::pair<std::string, std::string>, MeasuredRouting> load_measured_routing(
     const std::filesystem::path& dir) {
   std::map<std::pair<std::string, std::string>, MeasuredRouting> out;

@@ -7,9 +7,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "traces/routing_generator.h"
 
 namespace moesim {
 
@@ -36,6 +39,9 @@ std::filesystem::path default_routing_stats_dir();
 
 /// Models with statistics, and the domains of each.
 std::vector<std::pair<std::string, std::vector<std::string>>> measured_routing_catalogue();
+
+/// The experts and top_k of a model with statistics, or nothing for any other name.
+std::optional<RoutingShape> measured_routing_shape(const std::string& model);
 
 /// Reads every (model, domain) of the catalogue from `dir`; keyed by (model, domain). Throws
 /// ConfigError for a missing or malformed file.
