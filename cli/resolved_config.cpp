@@ -137,6 +137,8 @@ void emit_routing(YAML::Emitter& y, const ScenarioConfig& c) {
     y << YAML::Key << (cal.reshape ? "like" : "model") << YAML::Value << cal.model;
     y << YAML::Key << "domain" << YAML::Value << cal.domain;
     y << YAML::Key << "strength" << YAML::Value << exact(cal.strength);
+  } else if (c.routing == "trace") {
+    y << YAML::Key << "file" << YAML::Value << c.routing_params.trace.file;
   }
   y << YAML::EndMap;
 }

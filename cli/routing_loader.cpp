@@ -1,5 +1,7 @@
 #include "cli/routing_loader.h"
 
+#include <filesystem>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -141,6 +143,24 @@ void reject_foreign_parameters(YamlMap& m, const StrategyFamily<RoutingFactory>&
   }
 }
 
+/// `file:` relative to the scenario; the model's MoE layer count from its card. Only serving
+/// scenarios know each token's request and position.
+void read_trace(YamlMap& m, const ScenarioConfig& cfg, TraceRoutingSpec& t) {
+  if (!cfg.serving) {
+    m.fail("generator",
+           "trace replay needs a serving scenario (tokens are found by request and "
+           "position)");
+  }
+  const std::filesystem::path given = m.get_string("file");
+  const std::filesystem::path file =
+      given.is_absolute() ? given : std::filesystem::path(m.file()).parent_path() / given;
+  if (!std::filesystem::exists(file)) {
+    m.fail("file", fmt::format("no routing trace {}", file.string()));
+  }
+  t.file = std::filesystem::absolute(file).lexically_normal().string();
+  t.layers = cfg.card->moe_layer_count();
+}
+
 }  // namespace
 
 void load_routing(YamlMap m, ScenarioConfig& cfg, const StrategyCatalog& catalog) {
@@ -164,6 +184,8 @@ void load_routing(YamlMap m, ScenarioConfig& cfg, const StrategyCatalog& catalog
     read_synthetic(m, cfg.model, p.synthetic);
   } else if (cfg.routing == "calibrated") {
     read_calibrated(m, cfg.model, p.calibrated);
+  } else if (cfg.routing == "trace") {
+    read_trace(m, cfg, p.trace);
   }
   m.finish();
 }

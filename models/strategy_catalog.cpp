@@ -5,6 +5,8 @@
 #include "sim/max_min_network.h"
 #include "traces/round_robin_routing.h"
 #include "traces/synthetic/routing_from_spec.h"
+#include "traces/trace_files.h"
+#include "traces/trace_replay_routing.h"
 #include "traces/uniform_routing.h"
 
 namespace moesim {
@@ -83,6 +85,15 @@ StrategyCatalog builtin_strategies() {
                    return std::make_unique<RoundRobinRouting>(shape);
                  }});
   add_synthetic_routing(c.routing);
+  c.routing.add({"trace",
+                 "replays a routing trace (.jsonl or .mtr), tokens found by request and position; "
+                 "serving scenarios only",
+                 {{"file", "required", "the trace, relative to the scenario"}},
+                 [](const RoutingShape& shape, const RoutingParams& p, RngStreams&) {
+                   const auto reader = open_trace_reader(p.trace.file);
+                   return std::make_unique<TraceReplayRouting>(*reader, p.trace.layers,
+                                                               shape.num_experts, p.trace.file);
+                 }});
   c.routing.add(
       {"calibrated",
        "measured OLMoE-study statistics: per-layer loads, layer 0->7->15 transitions, fitted",

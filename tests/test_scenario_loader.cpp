@@ -254,3 +254,9 @@ TEST_CASE("per-operator efficiencies load and an unknown operator is named", "[s
   CHECK_THAT(message, Contains("strategies.cost_model.per_operator.attention") &&
                           Contains("unknown operator"));
 }
+
+TEST_CASE("trace replay is refused outside a serving scenario", "[scenario_loader]") {
+  const std::string message = load_error(replace_once(quickstart(), "  generator: uniform",
+                                                      "  generator: trace\n  file: routing.mtr"));
+  CHECK_THAT(message, Contains("routing.generator") && Contains("needs a serving scenario"));
+}

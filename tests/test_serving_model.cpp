@@ -154,3 +154,40 @@ TEST_CASE("serving configuration errors exit 2 with the key", "[serving][cli]") 
   fails_with("profile: rtxpro6000_qwen3_30b_a3b_tp1", "profile: nowhere", "no layer profile");
   fails_with("max_num_seqs: 16", "max_num_sequences: 16", "max_num_seqs");
 }
+
+TEST_CASE("a serving run replays a routing trace and names a token the trace lacks",
+          "[serving][cli]") {
+  TempDir dir("serving-trace");
+  // 20 requests x 800 positions covers every request of serving_small (at most 740 tokens).
+  const auto trace = (dir.path() / "routing.mtr").string();
+  REQUIRE(run_cli({"trace", "generate", "--model", "Qwen3-30B-A3B", "--generator", "zipf",
+                   "--tokens", "16000", "--requests", "20", "--seed", "5", "--out", trace})
+              .exit_code == 0);
+  const std::string text = read_text(source_path("tests/scenarios/serving_small.yaml"));
+  moesim::test::write_text(dir.path() / "serving_small.requests.csv",
+                           read_text(source_path("tests/scenarios/serving_small.requests.csv")));
+  const auto path = dir.path() / "replay.yaml";
+  moesim::test::write_text(path,
+                           moesim::test::replace_once(text, "  generator: uniform",
+                                                      "  generator: trace\n  file: routing.mtr"));
+  const auto a = run_cli({"run", path.string(), "--out", (dir.path() / "a").string(), "--quiet"});
+  REQUIRE(a.exit_code == 0);
+  const auto b = run_cli({"run", path.string(), "--out", (dir.path() / "b").string(), "--quiet"});
+  REQUIRE(b.exit_code == 0);
+  CHECK(read_text(dir.path() / "a" / "requests.csv") ==
+        read_text(dir.path() / "b" / "requests.csv"));
+  CHECK_THAT(read_text(dir.path() / "a" / "resolved.yaml"), Contains("routing.mtr"));
+
+  // Too few positions per request: the run stops with the missing token named.
+  const auto short_trace = (dir.path() / "short.mtr").string();
+  REQUIRE(run_cli({"trace", "generate", "--model", "Qwen3-30B-A3B", "--generator", "zipf",
+                   "--tokens", "2000", "--requests", "20", "--out", short_trace})
+              .exit_code == 0);
+  moesim::test::write_text(path,
+                           moesim::test::replace_once(text, "  generator: uniform",
+                                                      "  generator: trace\n  file: short.mtr"));
+  const auto c = run_cli({"run", path.string(), "--out", (dir.path() / "c").string()});
+  CHECK(c.exit_code == 2);
+  CHECK_THAT(c.err, Contains("short.mtr: no routing record for request"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "c"));
+}

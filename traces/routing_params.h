@@ -43,9 +43,17 @@ struct CalibratedRoutingSpec {
   double strength = 1.0;      ///< weight of the measured cross-layer transitions, [0, 1]
 };
 
+/// `trace`: routing replayed from a routing trace file (serving scenarios only, since tokens
+/// are found by request and position).
+struct TraceRoutingSpec {
+  std::string file;     ///< .jsonl or .mtr (absolute path once loaded)
+  uint32_t layers = 0;  ///< the model's MoE layers, which the trace must have
+};
+
 struct RoutingParams {
   SyntheticRoutingSpec synthetic;
   CalibratedRoutingSpec calibrated;
+  TraceRoutingSpec trace;
 };
 
 }  // namespace moesim
