@@ -14,7 +14,7 @@ ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, const MoeB
     : profile_(&profile),
       moe_(&moe),
       config_(config),
-      routing_(&routing),
+      routing_(routing, config.shape.num_experts),
       collectives_(&collectives) {
   const ParallelLayout& l = config.layout;
   if (l.tensor_parallel != 1 || l.pipeline_parallel != 1) {
@@ -40,29 +40,6 @@ ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, const MoeB
     rank_of_expert_.push_back(placement.ranks_of_expert[e].front());
     experts_of_rank_[rank_of_expert_.back()].push_back(e);
   }
-  tokens_per_expert_.resize(config.shape.num_experts);
-}
-
-ProfiledServingCost::RankLoad ProfiledServingCost::load_of(const ScheduledBatch& batch) {
-  RankLoad load;
-  double prefill_context_tokens = 0, decode_context = 0;
-  for (const BatchItem& item : batch.items) {
-    load.tokens += item.new_tokens;
-    load.sequences += 1;
-    if (item.prefill) {
-      load.prefill_tokens += item.new_tokens;
-      prefill_context_tokens += static_cast<double>(item.new_tokens) * item.context_before;
-    } else {
-      load.decodes += 1;
-      decode_context += item.context_before;
-    }
-  }
-  if (load.prefill_tokens > 0) load.prefill_context = prefill_context_tokens / load.prefill_tokens;
-  if (load.decodes > 0) load.decode_context = decode_context / load.decodes;
-  if (load.tokens == 0) {  // the dummy batch of an idle data-parallel rank
-    load.tokens = load.sequences = load.decodes = 1;
-  }
-  return load;
 }
 
 double ProfiledServingCost::attention_us(const RankLoad& load) const {
@@ -87,7 +64,7 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   std::vector<double> rank_layer_us(ranks);
   double all_tokens = 0, embed = 0, dense = 0, attention = 0, head = 0, final_dense = 0;
   for (size_t r = 0; r < ranks; ++r) {
-    const RankLoad load = load_of(batches[r]);
+    const RankLoad load = rank_load(batches[r]);
     all_tokens += load.tokens;
     const double rank_embed = p.token_op_us("embedding", load.tokens);
     const double rank_dense = layer_dense_us(load.tokens), rank_attention = attention_us(load);
@@ -109,29 +86,15 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   const auto gathered_bytes = all_tokens * config_.shape.token_bytes();
   const double gather_us = 1e6 * collectives_->seconds(Collective::kAllGather, gathered_bytes) +
                            1e6 * collectives_->seconds(Collective::kReduceScatter, gathered_bytes);
-  contexts_.clear();
-  for (const ScheduledBatch& batch : batches) {
-    for (const BatchItem& item : batch.items) {
-      const ServingRequest& r = *item.request;
-      for (uint32_t i = 0; i < item.new_tokens; ++i) {
-        const uint32_t position = item.context_before + i;
-        contexts_.push_back(
-            TokenContext{step_, r.routing_request, position,
-                         position < r.input_tokens ? TokenPhase::prefill : TokenPhase::decode});
-      }
-    }
-  }
-  ++step_;
+  routing_.begin(batches);
   double moe = 0;
   for (uint32_t layer = 0; layer < config_.layers; ++layer) {
-    routing_->generate_with_context(layer, contexts_, scratch_routing_);
-    std::fill(tokens_per_expert_.begin(), tokens_per_expert_.end(), 0);
-    for (const uint32_t e : scratch_routing_.experts) ++tokens_per_expert_[e];
+    const std::vector<uint64_t>& tokens_per_expert = routing_.route(layer);
     double slowest = 0;
     for (size_t q = 0; q < experts_of_rank_.size(); ++q) {
-      rank_load_.clear();
-      for (const uint32_t e : experts_of_rank_[q]) rank_load_.push_back(tokens_per_expert_[e]);
-      const double t = moe_->block_us(rank_load_);
+      local_load_.clear();
+      for (const uint32_t e : experts_of_rank_[q]) local_load_.push_back(tokens_per_expert[e]);
+      const double t = moe_->block_us(local_load_);
       if (q < ranks) {
         cost.rank_busy_us[q] += t;
         cost.layer_rank_busy_us[layer * ranks + q] = rank_layer_us[q] + t;

@@ -27,8 +27,10 @@
 #include "models/cost_model/moe_block_cost.h"
 #include "models/moe_layer_shape.h"
 #include "models/placement/placement.h"
+#include "models/serving/batch_routing.h"
 #include "models/serving/collective_timer.h"
 #include "models/serving/parallel_layout.h"
+#include "models/serving/rank_load.h"
 #include "models/serving/serving_cost_model.h"
 #include "traces/routing_generator.h"
 
@@ -53,12 +55,6 @@ class ProfiledServingCost final : public ServingCostModel {
   IterationCost iteration(std::span<const ScheduledBatch> batches) override;
 
  private:
-  struct RankLoad {
-    double tokens = 0, sequences = 0;
-    double prefill_tokens = 0, prefill_context = 0;  // context: token-weighted mean
-    double decodes = 0, decode_context = 0;          // context: mean
-  };
-  static RankLoad load_of(const ScheduledBatch& batch);
   double attention_us(const RankLoad& load) const;
   double layer_dense_us(double tokens) const;
 
@@ -67,13 +63,9 @@ class ProfiledServingCost final : public ServingCostModel {
   ProfiledServingConfig config_;
   std::vector<uint32_t> rank_of_expert_;
   std::vector<std::vector<uint32_t>> experts_of_rank_;
-  RoutingGenerator* routing_;
+  BatchRouting routing_;
   CollectiveTimer* collectives_;
-  TokenRouting scratch_routing_;
-  std::vector<TokenContext> contexts_;  // every token of the iteration, rank by rank
-  uint64_t step_ = 0;
-  std::vector<uint64_t> tokens_per_expert_;
-  std::vector<uint64_t> rank_load_;  // tokens per local expert of one rank
+  std::vector<uint64_t> local_load_;  // tokens per local expert of one rank
 };
 
 }  // namespace moesim
