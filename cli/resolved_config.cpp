@@ -90,7 +90,8 @@ void emit_serving(YAML::Emitter& y, const ServingScenario& s) {
   y << YAML::Key << "expert_parallel" << YAML::Value << (s.layout.expert_parallel > 1);
   y << YAML::Key << "tensor_parallel" << YAML::Value << s.layout.tensor_parallel;
   y << YAML::Key << "pipeline_parallel" << YAML::Value << s.layout.pipeline_parallel;
-  y << YAML::Key << "profile" << YAML::Value << absolute_path(s.profile);
+  y << YAML::Key << "cost_model" << YAML::Value << s.cost_model;
+  if (!s.profile.empty()) y << YAML::Key << "profile" << YAML::Value << absolute_path(s.profile);
   y << YAML::Key << "framework_overhead" << YAML::Value
     << ps(Time::from_seconds_ceil(s.framework_overhead_us * 1e-6));
   y << YAML::Key << "async_scheduling" << YAML::Value << s.async_scheduling;

@@ -41,7 +41,7 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
     s.layout.data_parallel = static_cast<uint32_t>(m.get_uint("data_parallel", 1, 1 << 16));
   }
   if (m.has("tensor_parallel")) {
-    s.layout.tensor_parallel = static_cast<uint32_t>(m.get_uint("tensor_parallel", 1, 1));
+    s.layout.tensor_parallel = static_cast<uint32_t>(m.get_uint("tensor_parallel", 1, 1024));
   }
   if (m.has("pipeline_parallel")) {
     s.layout.pipeline_parallel = static_cast<uint32_t>(m.get_uint("pipeline_parallel", 1, 1));
@@ -57,21 +57,37 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
     m.fail("data_parallel", fmt::format("the layout needs {} GPUs but the machine has {}",
                                         s.layout.gpus(), cfg.system.gpus));
   }
-  const std::string profile = m.get_string("profile");
-  const std::filesystem::path shipped = std::filesystem::path(MOESIM_PROFILES_DIR) / profile;
-  const std::filesystem::path local = relative_to(scenario_path, profile);
-  if (std::filesystem::is_directory(shipped)) {
-    s.profile = shipped.string();
-  } else if (std::filesystem::is_directory(local)) {
-    s.profile = local.string();
+  if (m.has("cost_model")) {
+    s.cost_model = m.get_string("cost_model");
+    if (s.cost_model != "profiled" && s.cost_model != "roofline") {
+      m.fail("cost_model", fmt::format("expected profiled or roofline, got \"{}\"", s.cost_model));
+    }
+  }
+  if (s.cost_model == "roofline") {
+    if (s.layout.tensor_parallel > 1 && s.layout.data_parallel > 1) {
+      m.fail("tensor_parallel", "tensor parallelism with data_parallel > 1 is not modelled yet");
+    }
   } else {
-    m.fail("profile", fmt::format("no layer profile \"{}\" in {} or next to the scenario", profile,
-                                  MOESIM_PROFILES_DIR));
+    if (s.layout.tensor_parallel > 1) {
+      m.fail("tensor_parallel",
+             "the profiled cost model has tensor-parallel-1 profiles only; use cost_model: "
+             "roofline for tensor parallelism");
+    }
+    const std::string profile = m.get_string("profile");
+    const std::filesystem::path shipped = std::filesystem::path(MOESIM_PROFILES_DIR) / profile;
+    const std::filesystem::path local = relative_to(scenario_path, profile);
+    if (std::filesystem::is_directory(shipped)) {
+      s.profile = shipped.string();
+    } else if (std::filesystem::is_directory(local)) {
+      s.profile = local.string();
+    } else {
+      m.fail("profile", fmt::format("no layer profile \"{}\" in {} or next to the scenario",
+                                    profile, MOESIM_PROFILES_DIR));
+    }
   }
   if (m.has("framework_overhead")) {
     s.framework_overhead_us = m.get_time("framework_overhead").microseconds();
   }
-  if (m.has("async_scheduling")) s.async_scheduling = m.get_bool("async_scheduling");
   if (m.has("async_scheduling")) s.async_scheduling = m.get_bool("async_scheduling");
   if (m.has("moe_cost")) {
     s.moe_cost = m.get_string("moe_cost");
@@ -84,7 +100,7 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
     if (s.tick <= Time::zero()) m.fail("stats_interval", "must be positive");
   }
   const ModelCard& card = *cfg.card;
-  if (card.moe_layer_count() != card.num_layers) {
+  if (s.cost_model == "profiled" && card.moe_layer_count() != card.num_layers) {
     m.fail_here(
         fmt::format("the profiled serving model needs every layer to be MoE; {} has {} "
                     "MoE layers of {}",

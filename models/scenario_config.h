@@ -25,12 +25,13 @@ struct ServingScenario {
   uint32_t block_size = 16;             ///< tokens per KV block
   double gpu_memory_utilization = 0.9;  ///< share of each GPU's memory the engine may use
   ParallelLayout layout;
-  std::string profile;                 ///< layer profile folder (resolved path)
-  double framework_overhead_us = 0.0;  ///< per engine iteration
-  bool async_scheduling = false;       ///< decide each batch one iteration ahead (vLLM)
-  std::string moe_cost = "profiled";   ///< MoE block: "profiled" table or "roofline" limit
-  std::string requests;                ///< request file (resolved path)
-  Time tick = Time::s(1);              ///< statistics interval of timeseries.csv
+  std::string cost_model = "profiled";  ///< "profiled" (layer profile) or "roofline"
+  std::string profile;                  ///< layer profile folder (resolved path), profiled only
+  double framework_overhead_us = 0.0;   ///< per engine iteration
+  bool async_scheduling = false;        ///< decide each batch one iteration ahead (vLLM)
+  std::string moe_cost = "profiled";    ///< MoE block: "profiled" table or "roofline" limit
+  std::string requests;                 ///< request file (resolved path)
+  Time tick = Time::s(1);               ///< statistics interval of timeseries.csv
 };
 
 struct ScenarioConfig {

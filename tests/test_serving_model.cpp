@@ -191,3 +191,41 @@ TEST_CASE("a serving run replays a routing trace and names a token the trace lac
   CHECK_THAT(c.err, Contains("short.mtr: no routing record for request"));
   CHECK_FALSE(std::filesystem::exists(dir.path() / "c"));
 }
+
+TEST_CASE("the roofline serving model runs tensor parallelism and more GPUs decode faster",
+          "[serving][cli]") {
+  TempDir dir("serving-tp");
+  moesim::test::write_text(dir.path() / "serving_small.requests.csv",
+                           read_text(source_path("tests/scenarios/serving_small.requests.csv")));
+  const std::string text = read_text(source_path("tests/scenarios/serving_tp_roofline.yaml"));
+  const auto tpot_ms = [&](const std::string& tp, const std::string& extra) {
+    const auto path = dir.path() / ("tp" + tp + ".yaml");
+    moesim::test::write_text(path, moesim::test::replace_once(text, "  tensor_parallel: 2",
+                                                              "  tensor_parallel: " + tp + extra));
+    const auto r = run_cli({"run", path.string(), "--out", (dir.path() / ("o" + tp)).string()});
+    REQUIRE(r.exit_code == 0);
+    const size_t at = r.out.find("\nTPOT");
+    REQUIRE(at != std::string::npos);
+    return std::stod(r.out.substr(at + 5));
+  };
+  const double tp2 = tpot_ms("2", ""), tp4 = tpot_ms("4", ""), tp8 = tpot_ms("8", "");
+  CHECK(tp4 < tp2);
+  CHECK(tp8 < tp4);
+  // Experts whole on their GPUs (TP4 + EP4) instead of sliced: still a valid layout.
+  CHECK(tpot_ms("4", "\n  expert_parallel: true") > 0);
+
+  const auto fails = [&](const std::string& from, const std::string& to, const std::string& what) {
+    const auto path = dir.path() / "bad.yaml";
+    moesim::test::write_text(path, moesim::test::replace_once(text, from, to));
+    const auto r = run_cli({"run", path.string(), "--out", (dir.path() / "bad").string()});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains(what));
+  };
+  fails("  cost_model: roofline", "  profile: rtxpro6000_qwen3_30b_a3b_tp1",
+        "tensor-parallel-1 profiles only");
+  fails("  tensor_parallel: 2", "  tensor_parallel: 2\n  data_parallel: 2\n  expert_parallel: true",
+        "not modelled yet");
+  fails("  tensor_parallel: 2", "  tensor_parallel: 16", "the layout needs 16 GPUs");
+  // 93 GB of bf16 weights do not fit one 80 GB H100.
+  fails("  tensor_parallel: 2", "  tensor_parallel: 1", "H100-SXM: weights (93.41 GB)");
+}

@@ -4,6 +4,7 @@
 
 #include "models/cost_model/profiled_moe_block_cost.h"
 #include "models/cost_model/roofline_moe_block_cost.h"
+#include "models/serving/roofline_serving_cost.h"
 #include "models/serving/static_batch_scheduler.h"
 #include "models/serving/vllm_v1_scheduler.h"
 #include "sim/config_error.h"
@@ -41,13 +42,6 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
     : config_(config), rng_(config.seed) {
   const ServingScenario& s = *config_.serving;
   const ModelCard& card = *config_.card;
-  profile_ = LayerProfile::load(s.profile);
-  if (s.moe_cost == "roofline") {
-    moe_cost_ =
-        std::make_unique<RooflineMoeBlockCost>(config_.model, config_.gpu, config_.roofline);
-  } else {
-    moe_cost_ = std::make_unique<ProfiledMoeBlockCost>(profile_, config_.model.top_k);
-  }
   memory_ = plan_memory(card, s.layout, s.limits, s.block_size, config_.gpu.memory_capacity,
                         s.gpu_memory_utilization, config_.gpu.name);
 
@@ -65,12 +59,28 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
                    ->place(config_.model.num_experts, s.layout.expert_parallel);
   const RoutingShape shape{config_.model.num_experts, config_.model.top_k};
   routing_ = require(catalog.routing, config_.routing).make(shape, config_.routing_params, rng_);
+  // The collectives run over every GPU: the expert-parallel group of DP+EP, or the
+  // tensor-parallel group of one replica.
   collectives_ =
-      std::make_unique<CollectiveTimer>(config_.system, config_.hardware, s.layout.expert_parallel);
-  ProfiledServingConfig cost_config{card.num_layers, config_.model, s.layout,
-                                    s.framework_overhead_us};
-  cost_ = std::make_unique<ProfiledServingCost>(profile_, *moe_cost_, cost_config, placement_,
-                                                *routing_, *collectives_);
+      std::make_unique<CollectiveTimer>(config_.system, config_.hardware, s.layout.gpus());
+  if (s.cost_model == "roofline") {
+    RooflineServingConfig cost_config{card, config_.gpu, config_.roofline, s.layout,
+                                      s.framework_overhead_us};
+    cost_ =
+        std::make_unique<RooflineServingCost>(cost_config, placement_, *routing_, *collectives_);
+  } else {
+    profile_ = LayerProfile::load(s.profile);
+    if (s.moe_cost == "roofline") {
+      moe_cost_ =
+          std::make_unique<RooflineMoeBlockCost>(config_.model, config_.gpu, config_.roofline);
+    } else {
+      moe_cost_ = std::make_unique<ProfiledMoeBlockCost>(profile_, config_.model.top_k);
+    }
+    ProfiledServingConfig cost_config{card.num_layers, config_.model, s.layout,
+                                      s.framework_overhead_us};
+    cost_ = std::make_unique<ProfiledServingCost>(profile_, *moe_cost_, cost_config, placement_,
+                                                  *routing_, *collectives_);
+  }
   try {
     simulation_ = std::make_unique<ServingSimulation>(
         read_requests(s.requests), std::move(schedulers), *cost_, s.tick, s.async_scheduling);

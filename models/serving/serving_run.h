@@ -41,7 +41,7 @@ class ServingRun {
   ExpertPlacement placement_;
   std::unique_ptr<RoutingGenerator> routing_;
   std::unique_ptr<CollectiveTimer> collectives_;
-  std::unique_ptr<ProfiledServingCost> cost_;
+  std::unique_ptr<ServingCostModel> cost_;
   std::unique_ptr<ServingSimulation> simulation_;
 };
 

@@ -1,0 +1,173 @@
+#include "models/serving/roofline_serving_cost.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "models/layer_operators.h"
+
+namespace moesim {
+namespace {
+
+WeightFormat weight_format(const ModelCard& card) {
+  return card.dtype == Dtype::kFp8 ? WeightFormat::kFp8Block : WeightFormat::kBf16;
+}
+
+BatchShape shape_of(const RankLoad& load) {
+  BatchShape b;
+  b.prefill_tokens = static_cast<uint64_t>(load.prefill_tokens);
+  b.prefill_context = load.prefill_context;
+  b.decode_tokens = static_cast<uint64_t>(load.decodes);
+  b.decode_context = load.decode_context;
+  return b;
+}
+
+}  // namespace
+
+RooflineServingCost::RooflineServingCost(RooflineServingConfig config,
+                                         const ExpertPlacement& placement,
+                                         RoutingGenerator& routing, CollectiveTimer& collectives)
+    : config_(std::move(config)),
+      roofline_(config_.roofline),
+      routing_(routing, config_.card.num_routed_experts),
+      collectives_(&collectives),
+      no_load_(config_.card.num_routed_experts, 0) {
+  const ParallelLayout& l = config_.layout;
+  if (l.pipeline_parallel != 1) {
+    throw std::invalid_argument("pipeline parallelism is not modelled yet (pipeline_parallel 1)");
+  }
+  if (l.tensor_parallel > 1 && l.data_parallel > 1) {
+    throw std::invalid_argument(
+        "tensor parallelism together with data parallelism is not modelled yet");
+  }
+  if (placement.ranks != l.expert_parallel ||
+      placement.ranks_of_expert.size() != config_.card.num_routed_experts) {
+    throw std::invalid_argument(fmt::format(
+        "expert placement over {} ranks and {} experts does not match expert_parallel {} and {} "
+        "experts",
+        placement.ranks, placement.ranks_of_expert.size(), l.expert_parallel,
+        config_.card.num_routed_experts));
+  }
+  experts_of_gpu_.resize(l.expert_parallel);
+  for (uint32_t e = 0; e < placement.ranks_of_expert.size(); ++e) {
+    experts_of_gpu_[placement.ranks_of_expert[e].front()].push_back(e);
+  }
+}
+
+double RooflineServingCost::ops_us(const std::vector<LayerOperator>& ops, double split,
+                                   double& attention, double& dense) const {
+  double total = 0;
+  for (const LayerOperator& op : ops) {
+    if (op.name == "moe.experts") continue;  // timed per GPU from its own experts
+    const double s = op.name == "moe.router" ? 1.0 : split;
+    OpCost work{op.flops / s,
+                (op.weight_bytes + op.kv_read_bytes + op.kv_write_bytes) / s + op.activation_bytes,
+                op.name == "moe.router" ? OpKind::kRouter : OpKind::kOther};
+    const double us = roofline_.op_time(work, config_.gpu).microseconds();
+    (op.name.starts_with("attention") ? attention : dense) += us;
+    total += us;
+  }
+  return total;
+}
+
+double RooflineServingCost::experts_us(const std::vector<uint64_t>& load, double split) const {
+  const ModelCard& c = config_.card;
+  const double matrices = c.activation == Activation::kSwiglu ? 3.0 : 2.0;
+  const double h = static_cast<double>(c.hidden_size);
+  const double f = static_cast<double>(c.expert_intermediate_size) / split;
+  const double wbytes = bytes_per_weight(weight_format(c));
+  double us = 0;
+  for (const uint64_t n : load) {
+    if (n == 0) continue;
+    const double t = static_cast<double>(n);
+    const OpCost work{2 * matrices * h * f * t, matrices * h * f * wbytes + 2 * t * h * 2.0,
+                      OpKind::kExpert};
+    us += roofline_.op_time(work, config_.gpu).microseconds();
+  }
+  return us;
+}
+
+IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> batches) {
+  const ModelCard& card = config_.card;
+  const ParallelLayout& l = config_.layout;
+  const size_t ranks = batches.size();
+  const double tp = l.tensor_parallel;
+  const WeightFormat format = weight_format(card);
+  IterationCost cost;
+  cost.rank_busy_us.assign(ranks, 0.0);
+  cost.layer_rank_busy_us.assign(size_t{card.num_layers} * ranks, 0.0);
+
+  std::vector<RankLoad> loads;
+  double all_tokens = 0;
+  for (const ScheduledBatch& b : batches) {
+    loads.push_back(rank_load(b));
+    all_tokens += loads.back().tokens;
+  }
+  // Per layer: tensor-parallel all-reduces of each rank's tokens, or the expert-parallel
+  // all-gather and reduce-scatter of every rank's tokens.
+  const double token_bytes = static_cast<double>(card.hidden_size) * 2.0;
+  const double comm_us =
+      l.tensor_parallel > 1
+          ? 2e6 * collectives_->seconds(Collective::kAllReduce, all_tokens * token_bytes)
+          : 1e6 * (collectives_->seconds(Collective::kAllGather, all_tokens * token_bytes) +
+                   collectives_->seconds(Collective::kReduceScatter, all_tokens * token_bytes));
+
+  routing_.begin(batches);
+  for (uint32_t layer = 0; layer < card.num_layers; ++layer) {
+    double slowest_rank = 0, attention = 0, dense = 0;
+    std::vector<double> rank_us(ranks);
+    for (size_t r = 0; r < ranks; ++r) {
+      double a = 0, d = 0;
+      const auto ops =
+          decoder_layer_operators(card, layer, shape_of(loads[r]), no_load_, format, format);
+      rank_us[r] = ops_us(ops, tp, a, d);
+      if (rank_us[r] > slowest_rank) {
+        slowest_rank = rank_us[r];
+        attention = a;
+        dense = d;
+      }
+    }
+    cost.attention_us += attention;
+    cost.dense_us += dense;
+    double slowest_moe = 0;
+    if (card.moe_layers.is_moe(layer)) {
+      const std::vector<uint64_t>& load = routing_.route(layer);
+      for (size_t g = 0; g < experts_of_gpu_.size(); ++g) {
+        local_load_.clear();
+        for (const uint32_t e : experts_of_gpu_[g]) local_load_.push_back(load[e]);
+        // Without expert parallelism every TP GPU holds a 1/TP slice of every expert.
+        const double us = experts_us(local_load_, l.expert_parallel > 1 ? 1.0 : tp);
+        slowest_moe = std::max(slowest_moe, us);
+        if (g < ranks) rank_us[g] += us;
+      }
+      cost.communication_us += comm_us;
+    } else if (l.tensor_parallel > 1) {
+      cost.communication_us += comm_us;
+    }
+    cost.moe_us += slowest_moe;
+    for (size_t r = 0; r < ranks; ++r) {
+      cost.layer_rank_busy_us[layer * ranks + r] = rank_us[r];
+      cost.rank_busy_us[r] += rank_us[r];
+    }
+  }
+
+  double outer = 0;  // embedding and LM head, the slowest rank
+  for (size_t r = 0; r < ranks; ++r) {
+    double a = 0, d = 0;
+    const auto ops =
+        embedding_and_head_operators(card, static_cast<uint64_t>(loads[r].tokens),
+                                     static_cast<uint64_t>(loads[r].sequences), format);
+    const double us = ops_us(ops, tp, a, d);
+    cost.rank_busy_us[r] += us;
+    outer = std::max(outer, us);
+  }
+  cost.sampling_us = outer;
+  cost.overhead_us = config_.framework_overhead_us;
+  const double total_us = cost.attention_us + cost.dense_us + cost.moe_us + cost.communication_us +
+                          cost.sampling_us + cost.overhead_us;
+  cost.duration = Time::from_seconds_ceil(total_us * 1e-6);
+  return cost;
+}
+
+}  // namespace moesim
