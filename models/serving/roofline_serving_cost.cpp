@@ -65,7 +65,7 @@ double RooflineServingCost::ops_us(const std::vector<LayerOperator>& ops, double
                 (op.weight_bytes + op.kv_read_bytes + op.kv_write_bytes) / s + op.activation_bytes,
                 op.name == "moe.router" ? OpKind::kRouter : OpKind::kOther};
     const double us = roofline_.op_time(work, config_.gpu).microseconds();
-    (op.name.starts_with("attention") ? attention : dense) += us;
+    (op.name == "attention.core" ? attention : dense) += us;  // projections count as dense
     total += us;
   }
   return total;
