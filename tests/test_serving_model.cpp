@@ -229,3 +229,16 @@ TEST_CASE("the roofline serving model runs tensor parallelism and more GPUs deco
   // 93 GB of bf16 weights do not fit one 80 GB H100.
   fails("  tensor_parallel: 2", "  tensor_parallel: 1", "H100-SXM: weights (93.41 GB)");
 }
+
+TEST_CASE("the memory plan splits experts by expert parallelism, else by tensor parallelism",
+          "[serving]") {
+  const ModelCard card = load_model_card(source_path("models/catalogue/Mixtral-8x7B.yaml"));
+  const SchedulerLimits limits{16, 512};
+  const double tp4 =
+      plan_memory(card, ParallelLayout{1, 1, 4, 1}, limits, 16, 80e9, 0.9, "g").weight_bytes;
+  const double tp4_ep4 =
+      plan_memory(card, ParallelLayout{1, 4, 4, 1}, limits, 16, 80e9, 0.9, "g").weight_bytes;
+  // Either way a GPU holds a quarter of every weight: 46.7 B parameters x 2 bytes / 4.
+  CHECK(tp4 == Approx(tp4_ep4));
+  CHECK(tp4 / 1e9 == Approx(46.7 * 2 / 4).epsilon(0.02));
+}

@@ -2,8 +2,9 @@
 /// Device memory at start-up, as vLLM sizes it: a fraction of each GPU's memory is given to the
 /// engine; weights and peak activations come out of it and the rest becomes KV-cache blocks.
 ///
-/// Weights per GPU: every non-expert parameter (replicated across data-parallel ranks) plus the
-/// GPU's share of routed experts (all experts / expert_parallel). KV cache per token: 2 x
+/// Weights per GPU: the non-expert parameters (replicated across data-parallel ranks, split by
+/// tensor parallelism) plus the GPU's share of routed experts (all experts / expert_parallel
+/// with expert parallelism, else sliced / tensor_parallel). KV cache per token: 2 x
 /// kv_heads x head_dim elements per layer (mha/gqa) or kv_lora_rank + rope elements (mla), in
 /// bf16. Peak activations: the token budget's hidden vectors and its routed experts'
 /// intermediate activations (2 x F per token-expert pair), plus fp32 logits for max_num_seqs
