@@ -18,12 +18,12 @@ RandomTransitions::RandomTransitions(uint32_t num_experts, double concentration,
 
 const LayerTransition* RandomTransitions::at(uint32_t layer) {
   if (layer == 0 || strength_ == 0.0) return nullptr;
-  while (layers_.size() <= layer) {
+  while (layers_.size() < layer) {  // the transition into layer n from layer n - 1
     LayerTransition t;
-    t.source = layers_.empty() ? 0 : static_cast<uint32_t>(layers_.size()) - 1;
+    t.source = static_cast<uint32_t>(layers_.size());
     t.strength = strength_;
     std::vector<double> row(num_experts_);
-    for (uint32_t i = 0; i < num_experts_ && !layers_.empty(); ++i) {
+    for (uint32_t i = 0; i < num_experts_; ++i) {
       double total = 0.0;
       while (!(total > 0.0)) {
         total = 0.0;
@@ -32,9 +32,9 @@ const LayerTransition* RandomTransitions::at(uint32_t layer) {
       t.first_rows.emplace_back(row);
     }
     t.rest_rows = t.first_rows;
-    layers_.push_back(std::move(t));  // index 0 is an unused placeholder
+    layers_.push_back(std::move(t));
   }
-  return &layers_[layer];
+  return &layers_[layer - 1];
 }
 
 }  // namespace moesim

@@ -23,7 +23,7 @@ class RandomTransitions final : public CrossLayerModel {
   double concentration_;
   double strength_;
   RngStream* rng_;
-  std::vector<LayerTransition> layers_;  // index l holds the transition into layer l
+  std::vector<LayerTransition> layers_;  // index l - 1 holds the transition into layer l
 };
 
 }  // namespace moesim
