@@ -13,6 +13,11 @@ struct ExpertPlacement {
 
   /// The experts held by `rank`, ascending.
   std::vector<uint32_t> experts_on(uint32_t rank) const;
+  /// For each rank, the experts it serves when every expert is served by its first replica
+  /// (a cost model with no basis for splitting an expert's tokens). Throws
+  /// std::invalid_argument unless the placement covers `ranks` ranks and `experts` experts.
+  std::vector<std::vector<uint32_t>> served_by_first_replica(uint32_t ranks,
+                                                             uint32_t experts) const;
 };
 
 class PlacementStrategy {

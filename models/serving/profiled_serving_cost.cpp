@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <fmt/format.h>
-
 namespace moesim {
 
 ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, const MoeBlockCostModel& moe,
@@ -26,20 +24,7 @@ ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, const MoeB
     throw std::invalid_argument(
         "expert_parallel must equal data_parallel (DP+EP) or be 1 (a single GPU)");
   }
-  if (placement.ranks != l.expert_parallel ||
-      placement.ranks_of_expert.size() != config.shape.num_experts) {
-    throw std::invalid_argument(fmt::format(
-        "expert placement over {} ranks and {} experts does not match expert_parallel {} and {} "
-        "experts",
-        placement.ranks, placement.ranks_of_expert.size(), l.expert_parallel,
-        config.shape.num_experts));
-  }
-  // Each expert is served by its first replica: the profile gives no basis for splitting.
-  experts_of_rank_.resize(l.expert_parallel);
-  for (uint32_t e = 0; e < placement.ranks_of_expert.size(); ++e) {
-    rank_of_expert_.push_back(placement.ranks_of_expert[e].front());
-    experts_of_rank_[rank_of_expert_.back()].push_back(e);
-  }
+  experts_of_rank_ = placement.served_by_first_replica(l.expert_parallel, config.shape.num_experts);
 }
 
 double ProfiledServingCost::attention_us(const RankLoad& load) const {

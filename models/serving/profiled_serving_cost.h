@@ -61,7 +61,6 @@ class ProfiledServingCost final : public ServingCostModel {
   const LayerProfile* profile_;
   const MoeBlockCostModel* moe_;
   ProfiledServingConfig config_;
-  std::vector<uint32_t> rank_of_expert_;
   std::vector<std::vector<uint32_t>> experts_of_rank_;
   BatchRouting routing_;
   CollectiveTimer* collectives_;

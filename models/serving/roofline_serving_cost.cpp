@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <fmt/format.h>
-
 #include "models/layer_operators.h"
 
 namespace moesim {
@@ -41,18 +39,8 @@ RooflineServingCost::RooflineServingCost(RooflineServingConfig config,
     throw std::invalid_argument(
         "tensor parallelism together with data parallelism is not modelled yet");
   }
-  if (placement.ranks != l.expert_parallel ||
-      placement.ranks_of_expert.size() != config_.card.num_routed_experts) {
-    throw std::invalid_argument(fmt::format(
-        "expert placement over {} ranks and {} experts does not match expert_parallel {} and {} "
-        "experts",
-        placement.ranks, placement.ranks_of_expert.size(), l.expert_parallel,
-        config_.card.num_routed_experts));
-  }
-  experts_of_gpu_.resize(l.expert_parallel);
-  for (uint32_t e = 0; e < placement.ranks_of_expert.size(); ++e) {
-    experts_of_gpu_[placement.ranks_of_expert[e].front()].push_back(e);
-  }
+  experts_of_gpu_ =
+      placement.served_by_first_replica(l.expert_parallel, config_.card.num_routed_experts);
 }
 
 double RooflineServingCost::ops_us(const std::vector<LayerOperator>& ops, double split,
