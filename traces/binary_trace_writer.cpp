@@ -55,14 +55,7 @@ void BinaryTraceWriter::write_header() {
 
 void BinaryTraceWriter::write(const RoutingBatch& batch) {
   if (finished_) throw std::logic_error("BinaryTraceWriter::write after finish");
-  for (size_t i = 0; i < batch.size(); ++i) {
-    const RoutingRecordView r = batch.record(i);
-    const std::string problem = routing_record_problem(header_, r.layer, r.experts, r.scores);
-    if (!problem.empty()) {
-      throw ConfigError(
-          fmt::format("{}: record {}: {}", file_.final_path().string(), records_ + i + 1, problem));
-    }
-  }
+  check_batch_fits_header(header_, batch, file_.final_path().string(), records_);
   records_ += batch.size();
   choices_ += batch.experts.size();
 

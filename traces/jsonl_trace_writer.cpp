@@ -79,14 +79,9 @@ void JsonlTraceWriter::append_record(const RoutingRecordView& r) {
 
 void JsonlTraceWriter::write(const RoutingBatch& batch) {
   if (finished_) throw std::logic_error("JsonlTraceWriter::write after finish");
+  check_batch_fits_header(header_, batch, file_.final_path().string(), records_);
   for (size_t i = 0; i < batch.size(); ++i) {
-    const RoutingRecordView r = batch.record(i);
-    const std::string problem = routing_record_problem(header_, r.layer, r.experts, r.scores);
-    if (!problem.empty()) {
-      throw ConfigError(
-          fmt::format("{}: record {}: {}", file_.final_path().string(), records_ + i + 1, problem));
-    }
-    append_record(r);
+    append_record(batch.record(i));
     if (buffer_.size() >= kFlushBytes) {
       file_.write(buffer_);
       buffer_.clear();

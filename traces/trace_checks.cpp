@@ -67,6 +67,18 @@ std::string routing_record_problem(const TraceHeader& header, uint32_t layer,
   return {};
 }
 
+void check_batch_fits_header(const TraceHeader& header, const RoutingBatch& batch,
+                             std::string_view trace_path, uint64_t records_before) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const RoutingRecordView r = batch.record(i);
+    const std::string problem = routing_record_problem(header, r.layer, r.experts, r.scores);
+    if (!problem.empty()) {
+      throw ConfigError(
+          fmt::format("{}: record {}: {}", trace_path, records_before + i + 1, problem));
+    }
+  }
+}
+
 void check_trace_matches_model(const TraceHeader& header, uint32_t layers, uint32_t experts,
                                std::string_view trace_path) {
   if (header.layers == layers && header.experts == experts) return;

@@ -27,6 +27,11 @@ std::string routing_record_problem(const TraceHeader& header, uint32_t layer,
                                    std::span<const uint32_t> experts,
                                    std::span<const float> scores);
 
+/// Throws ConfigError naming `trace_path` and the record (counted from 1, after
+/// `records_before` earlier records) of the first record of `batch` that does not fit `header`.
+void check_batch_fits_header(const TraceHeader& header, const RoutingBatch& batch,
+                             std::string_view trace_path, uint64_t records_before);
+
 /// Throws ConfigError naming `trace_path` unless the trace has the model's number of MoE
 /// layers and routed experts per layer.
 void check_trace_matches_model(const TraceHeader& header, uint32_t layers, uint32_t experts,
