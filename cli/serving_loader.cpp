@@ -44,7 +44,11 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
     s.layout.tensor_parallel = static_cast<uint32_t>(m.get_uint("tensor_parallel", 1, 1024));
   }
   if (m.has("pipeline_parallel")) {
-    s.layout.pipeline_parallel = static_cast<uint32_t>(m.get_uint("pipeline_parallel", 1, 1));
+    s.layout.pipeline_parallel = static_cast<uint32_t>(m.get_uint("pipeline_parallel", 1, 1024));
+  }
+  if (s.layout.pipeline_parallel > cfg.card->num_layers) {
+    m.fail("pipeline_parallel", fmt::format("{} stages for {} decoder layers",
+                                            s.layout.pipeline_parallel, cfg.card->num_layers));
   }
   const bool expert_parallel = m.has("expert_parallel") && m.get_bool("expert_parallel");
   s.layout.expert_parallel =
@@ -63,11 +67,11 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
       m.fail("cost_model", fmt::format("expected profiled or roofline, got \"{}\"", s.cost_model));
     }
   }
-  if (s.cost_model == "roofline") {
-    if (s.layout.tensor_parallel > 1 && s.layout.data_parallel > 1) {
-      m.fail("tensor_parallel", "tensor parallelism with data_parallel > 1 is not modelled yet");
-    }
-  } else {
+  if (m.has("async_scheduling")) s.async_scheduling = m.get_bool("async_scheduling");
+  if (s.async_scheduling && s.layout.pipeline_parallel > 1) {
+    m.fail("async_scheduling", "async scheduling with pipeline_parallel > 1 is not modelled");
+  }
+  if (s.cost_model != "roofline") {
     if (s.layout.tensor_parallel > 1) {
       m.fail("tensor_parallel",
              "the profiled cost model has tensor-parallel-1 profiles only; use cost_model: "
@@ -88,7 +92,6 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
   if (m.has("framework_overhead")) {
     s.framework_overhead_us = m.get_time("framework_overhead").microseconds();
   }
-  if (m.has("async_scheduling")) s.async_scheduling = m.get_bool("async_scheduling");
   if (m.has("moe_cost")) {
     s.moe_cost = m.get_string("moe_cost");
     if (s.moe_cost != "profiled" && s.moe_cost != "roofline") {

@@ -34,9 +34,10 @@ std::string format_serving_summary(const ServingRun& run) {
   const double busy_us = attention + dense + moe + comm + sampling + overhead;
   std::string out;
   auto o = std::back_inserter(out);
-  fmt::format_to(o, "serving {}: {} on {} x {}, DP{} EP{}, scheduler {}\n", run.config().name,
-                 run.config().card->name, s.layout.gpus(), run.config().gpu.name,
-                 s.layout.data_parallel, s.layout.expert_parallel, s.scheduler);
+  fmt::format_to(o, "serving {}: {} on {} x {}, DP{} TP{} PP{} EP{}, scheduler {}\n",
+                 run.config().name, run.config().card->name, s.layout.gpus(), run.config().gpu.name,
+                 s.layout.data_parallel, s.layout.tensor_parallel, s.layout.pipeline_parallel,
+                 s.layout.expert_parallel, s.scheduler);
   fmt::format_to(o,
                  "memory per GPU: weights {:.2f} GB, activations {:.2f} GB, KV cache {} blocks "
                  "of {} tokens ({:.2f} GB)\n",
@@ -52,8 +53,15 @@ std::string format_serving_summary(const ServingRun& run) {
   out += distribution_line("TPOT", sum.tpot_s, 1e3, "ms");
   out += distribution_line("inter-token latency", sum.itl_s, 1e3, "ms");
   out += distribution_line("request latency", sum.latency_s, 1e3, "ms");
-  fmt::format_to(o, "\nengine time by component (critical path, share of {:.2f} s busy):\n",
-                 busy_us / 1e6);
+  if (s.layout.pipeline_parallel == 1) {
+    fmt::format_to(o, "\nengine time by component (critical path, share of {:.2f} s busy):\n",
+                   busy_us / 1e6);
+  } else {
+    fmt::format_to(o,
+                   "\nengine time by component (every stage's critical path, share of {:.2f} s "
+                   "summed over batches that overlap in the pipeline):\n",
+                   busy_us / 1e6);
+  }
   for (const auto& [name, us] : {std::pair{"MoE blocks", moe},
                                  {"attention", attention},
                                  {"dense operators", dense},
@@ -119,20 +127,34 @@ std::string format_layers_csv(const ServingSimulation& sim) {
 std::string format_serving_trace(const ServingSimulation& sim) {
   ChromeTrace trace;
   const uint32_t pid = trace.add_process("ranks");
-  std::vector<std::pair<uint32_t, uint32_t>> lanes;  // compute, communication per rank
+  const size_t stages = sim.pipeline_stages();
+  std::vector<std::vector<uint32_t>> compute(sim.ranks());  // per rank, one lane per stage
+  std::vector<uint32_t> communication;
   for (size_t r = 0; r < sim.ranks(); ++r) {
-    lanes.emplace_back(trace.add_lane(pid, fmt::format("rank {} compute", r)),
-                       trace.add_lane(pid, fmt::format("rank {} communication", r)));
+    for (size_t s = 0; s < stages; ++s) {
+      compute[r].push_back(
+          trace.add_lane(pid, stages == 1 ? fmt::format("rank {} compute", r)
+                                          : fmt::format("rank {} stage {} compute", r, s)));
+    }
+    communication.push_back(trace.add_lane(pid, fmt::format("rank {} communication", r)));
   }
   for (const IterationRecord& it : sim.iterations()) {
     const Time comm = Time::from_seconds_ceil(it.cost.communication_us * 1e-6);
     for (size_t r = 0; r < sim.ranks(); ++r) {
-      const Time busy =
-          std::min(Time::from_seconds_ceil(it.cost.rank_busy_us[r] * 1e-6), it.end - it.start);
-      trace.add_span(pid, lanes[r].first, "iteration", "compute", it.start, it.start + busy);
-      if (comm > Time::zero()) {
-        trace.add_span(pid, lanes[r].second, "dispatch+combine", "communication",
-                       it.end - std::min(comm, it.end - it.start), it.end);
+      if (stages == 1) {
+        const Time busy =
+            std::min(Time::from_seconds_ceil(it.cost.rank_busy_us[r] * 1e-6), it.end - it.start);
+        trace.add_span(pid, compute[r][0], "iteration", "compute", it.start, it.start + busy);
+      } else {  // the window of each stage (per-rank busy time is not split by stage)
+        for (size_t s = 0; s < stages; ++s) {
+          trace.add_span(pid, compute[r][s], "stage", "compute", it.stages[s].first,
+                         it.stages[s].second);
+        }
+      }
+      if (comm > Time::zero()) {  // drawn at the end of the last stage's window
+        const auto& [last_start, last_end] = it.stages.back();
+        trace.add_span(pid, communication[r], "dispatch+combine", "communication",
+                       last_end - std::min(comm, last_end - last_start), last_end);
       }
     }
   }

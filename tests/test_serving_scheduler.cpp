@@ -269,3 +269,104 @@ TEST_CASE("with async scheduling a request arriving mid-iteration waits for the 
     CHECK(sim.requests()[1].first_scheduled == its[joined].start);
   }
 }
+
+namespace {
+
+/// CheckingCost's iteration time split evenly over `stages` pipeline stages.
+class StagedCost final : public ServingCostModel {
+ public:
+  explicit StagedCost(uint32_t stages) : stages_(stages) {}
+  IterationCost iteration(std::span<const ScheduledBatch> batches) override {
+    IterationCost c = inner.iteration(batches);
+    c.stage_us.assign(stages_, c.duration.microseconds() / stages_);
+    return c;
+  }
+  CheckingCost inner;
+
+ private:
+  uint32_t stages_;
+};
+
+}  // namespace
+
+TEST_CASE("pipeline stages keep several batches in flight and pass each from stage to stage",
+          "[serving]") {
+  // Two stages of 10 ms each. A (3 tokens to generate) arrives at 0; B (2 tokens) at 5 ms,
+  // while A's prefill is on the first stage. B's prefill enters the first stage when A's
+  // leaves it (10 ms); A is not scheduled again until its batch has left the last stage.
+  class TwoStages final : public ServingCostModel {
+   public:
+    IterationCost iteration(std::span<const ScheduledBatch>) override {
+      IterationCost c;
+      c.duration = Time::ms(20);
+      c.stage_us = {10e3, 10e3};
+      c.rank_busy_us = {0.0};
+      return c;
+    }
+  } cost;
+  std::vector<ServingRequest> requests(2);
+  requests[0].input_tokens = requests[1].input_tokens = 4;
+  requests[0].output_tokens = 3;
+  requests[1].id = 1;
+  requests[1].arrival = Time::ms(5);
+  requests[1].output_tokens = 2;
+  ServingSimulation sim(requests, schedulers<VllmV1Scheduler>(1, {8, 64}, 100, 16), cost,
+                        Time::s(1), false, 2);
+  sim.run();
+  check_finished_and_freed(sim);
+  const auto ms = [](const std::vector<Time>& times) {
+    std::vector<int64_t> out;
+    for (const Time t : times) out.push_back(t.picoseconds() / 1'000'000'000);
+    return out;
+  };
+  CHECK(ms(sim.requests()[0].token_times) == std::vector<int64_t>{20, 40, 60});
+  CHECK(ms(sim.requests()[1].token_times) == std::vector<int64_t>{30, 50});
+  const IterationRecord& second = sim.iterations().at(1);  // B's prefill
+  REQUIRE(second.stages.size() == 2);
+  CHECK(second.stages[0] == std::pair{Time::ms(10), Time::ms(20)});
+  CHECK(second.stages[1] == std::pair{Time::ms(20), Time::ms(30)});
+  // One stage: B joins A's first decode at 20 ms, and both share every iteration after.
+  class OneStage final : public ServingCostModel {
+   public:
+    IterationCost iteration(std::span<const ScheduledBatch>) override {
+      IterationCost c;
+      c.duration = Time::ms(20);
+      c.rank_busy_us = {0.0};
+      return c;
+    }
+  } whole;
+  ServingSimulation serial(requests, schedulers<VllmV1Scheduler>(1, {8, 64}, 100, 16), whole);
+  serial.run();
+  CHECK(ms(serial.requests()[1].token_times) == std::vector<int64_t>{40, 60});
+}
+
+TEST_CASE("serving runs keep their invariants with pipeline stages", "[serving]") {
+  const auto requests = random_requests(200, 11, 300, 60);
+  for (const bool continuous : {true, false}) {
+    CAPTURE(continuous);
+    StagedCost cost(3);
+    const SchedulerLimits limits{16, 256};
+    auto s = continuous ? schedulers<VllmV1Scheduler>(2, limits, 40, 16)
+                        : schedulers<StaticBatchScheduler>(2, limits, 40, 16);
+    ServingSimulation sim(requests, std::move(s), cost, Time::ms(100), false, 3);
+    sim.run();
+    check_finished_and_freed(sim);
+    CHECK(cost.inner.max_batch_tokens <= 256);
+    if (continuous) CHECK(sim.preemptions() > 0);
+    // Batches overlap in time: some iteration starts before the one ahead of it ends.
+    bool overlapped = false;
+    for (size_t i = 1; i < sim.iterations().size(); ++i) {
+      overlapped = overlapped || sim.iterations()[i].start < sim.iterations()[i - 1].end;
+    }
+    CHECK(overlapped);
+  }
+}
+
+TEST_CASE("a cost model must time every pipeline stage", "[serving]") {
+  CheckingCost cost;  // no stage times
+  std::vector<ServingRequest> requests(1);
+  requests[0].input_tokens = requests[0].output_tokens = 4;
+  ServingSimulation sim(requests, schedulers<VllmV1Scheduler>(1, {8, 64}, 100, 16), cost,
+                        Time::s(1), false, 2);
+  CHECK_THROWS_WITH(sim.run(), Catch::Matchers::Contains("timed 0 pipeline stages"));
+}

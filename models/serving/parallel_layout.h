@@ -16,6 +16,12 @@ struct ParallelLayout {
   uint32_t pipeline_parallel = 1;
 
   uint32_t gpus() const { return data_parallel * tensor_parallel * pipeline_parallel; }
+
+  /// The pipeline stage that runs decoder layer `layer` of `layers`: contiguous runs of
+  /// layers, as equal as whole layers allow (layer l of L runs on stage floor(l P / L)).
+  uint32_t stage_of_layer(uint32_t layer, uint32_t layers) const {
+    return static_cast<uint32_t>(uint64_t{layer} * pipeline_parallel / layers);
+  }
 };
 
 }  // namespace moesim

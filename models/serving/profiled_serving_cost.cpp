@@ -8,17 +8,20 @@ namespace moesim {
 ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, const MoeBlockCostModel& moe,
                                          ProfiledServingConfig config,
                                          const ExpertPlacement& placement,
-                                         RoutingGenerator& routing, CollectiveTimer& collectives)
+                                         RoutingGenerator& routing, LayoutCollectives& collectives)
     : profile_(&profile),
       moe_(&moe),
       config_(config),
       routing_(routing, config.shape.num_experts),
       collectives_(&collectives) {
   const ParallelLayout& l = config.layout;
-  if (l.tensor_parallel != 1 || l.pipeline_parallel != 1) {
+  if (l.tensor_parallel != 1) {
     throw std::invalid_argument(
-        "the profiled serving cost model covers data and expert parallelism only "
-        "(tensor_parallel and pipeline_parallel must be 1)");
+        "the profiled serving cost model has tensor-parallel-1 profiles only "
+        "(tensor_parallel must be 1)");
+  }
+  if (l.pipeline_parallel > config.layers) {
+    throw std::invalid_argument("more pipeline stages than decoder layers");
   }
   if (l.expert_parallel != 1 && l.expert_parallel != l.data_parallel) {
     throw std::invalid_argument(
@@ -41,16 +44,19 @@ double ProfiledServingCost::layer_dense_us(double tokens) const {
 
 IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> batches) {
   const LayerProfile& p = *profile_;
+  const ParallelLayout& layout = config_.layout;
   const size_t ranks = batches.size();
   IterationCost cost;
   cost.rank_busy_us.assign(ranks, 0.0);
 
   cost.layer_rank_busy_us.assign(size_t{config_.layers} * ranks, 0.0);
   std::vector<double> rank_layer_us(ranks);
-  double all_tokens = 0, embed = 0, dense = 0, attention = 0, head = 0, final_dense = 0;
+  double all_tokens = 0, most_tokens = 0, embed = 0, dense = 0, attention = 0, head = 0,
+         final_dense = 0;
   for (size_t r = 0; r < ranks; ++r) {
     const RankLoad load = rank_load(batches[r]);
     all_tokens += load.tokens;
+    most_tokens = std::max(most_tokens, load.tokens);
     const double rank_embed = p.token_op_us("embedding", load.tokens);
     const double rank_dense = layer_dense_us(load.tokens), rank_attention = attention_us(load);
     const double rank_final = p.token_op_us("final_layernorm", load.tokens);
@@ -69,8 +75,11 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
 
   // Expert parallelism: every rank sees every token; each runs the experts it holds.
   const auto gathered_bytes = all_tokens * config_.shape.token_bytes();
-  const double gather_us = 1e6 * collectives_->seconds(Collective::kAllGather, gathered_bytes) +
-                           1e6 * collectives_->seconds(Collective::kReduceScatter, gathered_bytes);
+  const double gather_us =
+      1e6 * collectives_->data.seconds(Collective::kAllGather, gathered_bytes) +
+      1e6 * collectives_->data.seconds(Collective::kReduceScatter, gathered_bytes);
+  const uint32_t stages = layout.pipeline_parallel;
+  if (stages > 1) cost.stage_us.assign(stages, 0.0);
   routing_.begin(batches);
   double moe = 0;
   for (uint32_t layer = 0; layer < config_.layers; ++layer) {
@@ -87,6 +96,10 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
       slowest = std::max(slowest, t);
     }
     moe += slowest;
+    if (stages > 1) {
+      cost.stage_us[layout.stage_of_layer(layer, config_.layers)] +=
+          dense + attention + slowest + gather_us;
+    }
   }
 
   cost.attention_us = config_.layers * attention;
@@ -95,6 +108,16 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   cost.communication_us = config_.layers * gather_us;
   cost.sampling_us = head;
   cost.overhead_us = config_.framework_overhead_us;
+  if (stages > 1) {
+    // Each stage hands the hidden states and the residual of its tokens to the next.
+    const double handoff_us =
+        1e6 * collectives_->stage.seconds(Collective::kSendRecv,
+                                          2 * most_tokens * config_.shape.token_bytes());
+    cost.stage_us.front() += embed + cost.overhead_us;
+    cost.stage_us.back() += final_dense + head;
+    for (uint32_t s = 0; s + 1 < stages; ++s) cost.stage_us[s] += handoff_us;
+    cost.communication_us += (stages - 1) * handoff_us;
+  }
   const double total_us = cost.attention_us + cost.dense_us + cost.moe_us + cost.communication_us +
                           cost.sampling_us + cost.overhead_us;
   cost.duration = Time::from_seconds_ceil(total_us * 1e-6);

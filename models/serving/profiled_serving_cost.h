@@ -13,6 +13,10 @@
 ///     reduce-scatter returns the results;
 ///   final norm, LM head and sampler for each scheduled sequence;
 ///   a fixed framework overhead per iteration.
+/// With pipeline parallelism the layers are split into contiguous stages
+/// (ParallelLayout::stage_of_layer); the first stage also runs the embedding and the
+/// overhead, the last the final norm, LM head and sampler, and each stage but the last sends
+/// its tokens' hidden states and residual (2 x tokens x hidden bf16) to the next.
 /// A rank with nothing scheduled still runs a one-token dummy batch while others work
 /// (vLLM data-parallel semantics), so it joins every collective; its token is not routed.
 /// The routing generator sees every routed token's request (its routing-trace id), position,
@@ -28,7 +32,7 @@
 #include "models/moe_layer_shape.h"
 #include "models/placement/placement.h"
 #include "models/serving/batch_routing.h"
-#include "models/serving/collective_timer.h"
+#include "models/serving/layout_collectives.h"
 #include "models/serving/parallel_layout.h"
 #include "models/serving/rank_load.h"
 #include "models/serving/serving_cost_model.h"
@@ -46,11 +50,12 @@ struct ProfiledServingConfig {
 class ProfiledServingCost final : public ServingCostModel {
  public:
   /// `profile`, `moe`, `routing` and `collectives` must outlive the model. Throws
-  /// std::invalid_argument for tensor or pipeline parallelism (not modelled yet) or a placement
-  /// over a different number of ranks than the layout's expert parallelism.
+  /// std::invalid_argument for tensor parallelism (the profiles are measured at TP 1), more
+  /// pipeline stages than layers, or a placement over a different number of ranks than the
+  /// layout's expert parallelism.
   ProfiledServingCost(const LayerProfile& profile, const MoeBlockCostModel& moe,
                       ProfiledServingConfig config, const ExpertPlacement& placement,
-                      RoutingGenerator& routing, CollectiveTimer& collectives);
+                      RoutingGenerator& routing, LayoutCollectives& collectives);
 
   IterationCost iteration(std::span<const ScheduledBatch> batches) override;
 
@@ -63,7 +68,7 @@ class ProfiledServingCost final : public ServingCostModel {
   ProfiledServingConfig config_;
   std::vector<std::vector<uint32_t>> experts_of_rank_;
   BatchRouting routing_;
-  CollectiveTimer* collectives_;
+  LayoutCollectives* collectives_;
   std::vector<uint64_t> local_load_;  // tokens per local expert of one rank
 };
 

@@ -25,19 +25,19 @@ BatchShape shape_of(const RankLoad& load) {
 
 RooflineServingCost::RooflineServingCost(RooflineServingConfig config,
                                          const ExpertPlacement& placement,
-                                         RoutingGenerator& routing, CollectiveTimer& collectives)
+                                         RoutingGenerator& routing, LayoutCollectives& collectives)
     : config_(std::move(config)),
       roofline_(config_.roofline),
       routing_(routing, config_.card.num_routed_experts),
       collectives_(&collectives),
       no_load_(config_.card.num_routed_experts, 0) {
   const ParallelLayout& l = config_.layout;
-  if (l.pipeline_parallel != 1) {
-    throw std::invalid_argument("pipeline parallelism is not modelled yet (pipeline_parallel 1)");
+  if (l.pipeline_parallel > config_.card.num_layers) {
+    throw std::invalid_argument("more pipeline stages than decoder layers");
   }
-  if (l.tensor_parallel > 1 && l.data_parallel > 1) {
+  if (l.data_parallel > 1 && l.expert_parallel != l.data_parallel * l.tensor_parallel) {
     throw std::invalid_argument(
-        "tensor parallelism together with data parallelism is not modelled yet");
+        "data parallelism is modelled with expert parallelism over every GPU of a stage");
   }
   experts_of_gpu_ =
       placement.served_by_first_replica(l.expert_parallel, config_.card.num_routed_experts);
@@ -87,19 +87,23 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
   cost.layer_rank_busy_us.assign(size_t{card.num_layers} * ranks, 0.0);
 
   std::vector<RankLoad> loads;
-  double all_tokens = 0;
+  double all_tokens = 0, most_tokens = 0;
   for (const ScheduledBatch& b : batches) {
     loads.push_back(rank_load(b));
     all_tokens += loads.back().tokens;
+    most_tokens = std::max(most_tokens, loads.back().tokens);
   }
-  // Per layer: tensor-parallel all-reduces of each rank's tokens, or the expert-parallel
+  // Per layer: a tensor-parallel all-reduce of the busiest replica's tokens after attention
+  // and after the FFN or MoE block; per MoE layer with data parallelism, the expert-parallel
   // all-gather and reduce-scatter of every rank's tokens.
   const double token_bytes = static_cast<double>(card.hidden_size) * 2.0;
-  const double comm_us =
-      l.tensor_parallel > 1
-          ? 2e6 * collectives_->seconds(Collective::kAllReduce, all_tokens * token_bytes)
-          : 1e6 * (collectives_->seconds(Collective::kAllGather, all_tokens * token_bytes) +
-                   collectives_->seconds(Collective::kReduceScatter, all_tokens * token_bytes));
+  const double all_reduce_us =
+      1e6 * collectives_->tensor.seconds(Collective::kAllReduce, most_tokens * token_bytes);
+  const double gather_us =
+      1e6 * (collectives_->data.seconds(Collective::kAllGather, all_tokens * token_bytes) +
+             collectives_->data.seconds(Collective::kReduceScatter, all_tokens * token_bytes));
+  const uint32_t stages = l.pipeline_parallel;
+  if (stages > 1) cost.stage_us.assign(stages, 0.0);
 
   routing_.begin(batches);
   for (uint32_t layer = 0; layer < card.num_layers; ++layer) {
@@ -118,40 +122,57 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
     }
     cost.attention_us += attention;
     cost.dense_us += dense;
-    double slowest_moe = 0;
+    double slowest_moe = 0, layer_comm = 2 * all_reduce_us;
     if (card.moe_layers.is_moe(layer)) {
       const std::vector<uint64_t>& load = routing_.route(layer);
+      std::vector<double> replica_moe(ranks, 0.0);  // the slowest GPU of each replica
       for (size_t g = 0; g < experts_of_gpu_.size(); ++g) {
         local_load_.clear();
         for (const uint32_t e : experts_of_gpu_[g]) local_load_.push_back(load[e]);
         // Without expert parallelism every TP GPU holds a 1/TP slice of every expert.
         const double us = experts_us(local_load_, l.expert_parallel > 1 ? 1.0 : tp);
         slowest_moe = std::max(slowest_moe, us);
-        if (g < ranks) rank_us[g] += us;
+        const size_t replica = g / l.tensor_parallel;  // GPU g = replica x TP + TP rank
+        if (replica < ranks) replica_moe[replica] = std::max(replica_moe[replica], us);
       }
-      cost.communication_us += comm_us;
-    } else if (l.tensor_parallel > 1) {
-      cost.communication_us += comm_us;
+      for (size_t r = 0; r < ranks; ++r) rank_us[r] += replica_moe[r];
+      layer_comm += gather_us;
     }
     cost.moe_us += slowest_moe;
+    cost.communication_us += layer_comm;
+    if (stages > 1) {
+      cost.stage_us[l.stage_of_layer(layer, card.num_layers)] +=
+          attention + dense + slowest_moe + layer_comm;
+    }
     for (size_t r = 0; r < ranks; ++r) {
       cost.layer_rank_busy_us[layer * ranks + r] = rank_us[r];
       cost.rank_busy_us[r] += rank_us[r];
     }
   }
 
-  double outer = 0;  // embedding and LM head, the slowest rank
+  double embedding = 0, head = 0;  // the slowest rank
   for (size_t r = 0; r < ranks; ++r) {
     double a = 0, d = 0;
-    const auto ops =
-        embedding_and_head_operators(card, static_cast<uint64_t>(loads[r].tokens),
-                                     static_cast<uint64_t>(loads[r].sequences), format);
-    const double us = ops_us(ops, tp, a, d);
-    cost.rank_busy_us[r] += us;
-    outer = std::max(outer, us);
+    const auto tokens = static_cast<uint64_t>(loads[r].tokens);
+    const auto sequences = static_cast<uint64_t>(loads[r].sequences);
+    const auto ops = embedding_and_head_operators(card, tokens, sequences, format);
+    const double first = ops_us({ops.front()}, tp, a, d);  // the embedding
+    const double last = ops_us({ops.back()}, tp, a, d);    // the LM head
+    cost.rank_busy_us[r] += first + last;
+    embedding = std::max(embedding, first);
+    head = std::max(head, last);
   }
-  cost.sampling_us = outer;
+  cost.sampling_us = embedding + head;
   cost.overhead_us = config_.framework_overhead_us;
+  if (stages > 1) {
+    // Each stage hands the hidden states and the residual of its tokens to the next.
+    const double handoff_us =
+        1e6 * collectives_->stage.seconds(Collective::kSendRecv, 2 * most_tokens * token_bytes);
+    cost.stage_us.front() += embedding + cost.overhead_us;
+    cost.stage_us.back() += head;
+    for (uint32_t s = 0; s + 1 < stages; ++s) cost.stage_us[s] += handoff_us;
+    cost.communication_us += (stages - 1) * handoff_us;
+  }
   const double total_us = cost.attention_us + cost.dense_us + cost.moe_us + cost.communication_us +
                           cost.sampling_us + cost.overhead_us;
   cost.duration = Time::from_seconds_ceil(total_us * 1e-6);

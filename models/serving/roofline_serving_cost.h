@@ -5,14 +5,18 @@
 /// needed. With efficiencies 1 and no kernel cost it is the fastest the GPUs could serve the
 /// schedule, the MoE-Lens-style bound a measured or profiled run is read against.
 ///
-/// Layouts:
-///   data parallel + expert parallel (tensor_parallel 1): as ProfiledServingCost, each rank its
-///     own tokens for attention, the experts shared, all-gather and reduce-scatter per layer;
-///   tensor parallel (data_parallel 1): attention heads, dense and shared-expert FFNs and the
-///     LM head are split over the TP GPUs (FLOPs, weights and KV traffic divided; activations
-///     and the router replicated); routed experts are split along their intermediate dimension,
-///     or, with expert parallelism, placed whole on the GPUs; two all-reduces of the tokens'
-///     hidden vectors per layer (after attention and after the MoE block).
+/// Layouts (any combination; the GPUs of one pipeline stage are data_parallel x
+/// tensor_parallel, GPU g serving replica g / tensor_parallel):
+///   data parallel: each replica schedules and attends to its own tokens; with it the experts
+///     are shared by every GPU of the stage (expert parallelism) and each MoE layer adds an
+///     all-gather and a reduce-scatter of every replica's tokens among the replicas (vLLM's
+///     allgather_reducescatter backend);
+///   tensor parallel: attention heads, dense and shared-expert FFNs, embedding and LM head are
+///     split over the TP GPUs of a replica (FLOPs, weights and KV traffic divided; activations
+///     and the router replicated); routed experts are sliced along their intermediate
+///     dimension, or, with expert parallelism, placed whole on the GPUs; two all-reduces of the
+///     replica's hidden vectors per layer (after attention and after the FFN or MoE block);
+///   pipeline parallel: contiguous runs of layers per stage, as the profiled model.
 /// The slowest GPU of each phase sets the pace, as in the profiled model.
 
 #include <vector>
@@ -22,7 +26,7 @@
 #include "models/model_card.h"
 #include "models/placement/placement.h"
 #include "models/serving/batch_routing.h"
-#include "models/serving/collective_timer.h"
+#include "models/serving/layout_collectives.h"
 #include "models/serving/parallel_layout.h"
 #include "models/serving/rank_load.h"
 #include "models/serving/serving_cost_model.h"
@@ -40,12 +44,11 @@ struct RooflineServingConfig {
 
 class RooflineServingCost final : public ServingCostModel {
  public:
-  /// `routing` and `collectives` (over the expert-parallel group, or the tensor-parallel group
-  /// when data_parallel is 1) must outlive the model. Throws std::invalid_argument for
-  /// pipeline parallelism, tensor parallelism together with data parallelism, or a placement
-  /// that does not match the expert-parallel size.
+  /// `routing` and `collectives` must outlive the model. Throws std::invalid_argument for more
+  /// pipeline stages than layers, data parallelism without expert parallelism over all the
+  /// stage's GPUs, or a placement that does not match the expert-parallel size.
   RooflineServingCost(RooflineServingConfig config, const ExpertPlacement& placement,
-                      RoutingGenerator& routing, CollectiveTimer& collectives);
+                      RoutingGenerator& routing, LayoutCollectives& collectives);
 
   IterationCost iteration(std::span<const ScheduledBatch> batches) override;
 
@@ -60,7 +63,7 @@ class RooflineServingCost final : public ServingCostModel {
   RooflineCostModel roofline_;
   std::vector<std::vector<uint32_t>> experts_of_gpu_;
   BatchRouting routing_;
-  CollectiveTimer* collectives_;
+  LayoutCollectives* collectives_;
   std::vector<uint64_t> local_load_;
   std::vector<uint64_t> no_load_;
 };

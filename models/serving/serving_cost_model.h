@@ -23,6 +23,10 @@ struct IterationCost {
   std::vector<double> rank_busy_us;  ///< kernel time of each rank, waiting excluded
   /// Kernel time of each rank in each decoder layer, [layer * ranks + rank].
   std::vector<double> layer_rank_busy_us;
+  /// With pipeline parallelism, the time of each stage in turn (its layers on the slowest rank,
+  /// plus embedding and overhead on the first, LM head on the last, and the hand-off of the
+  /// activations to the next stage); empty without. Summed, they make `duration`.
+  std::vector<double> stage_us;
 };
 
 class ServingCostModel {

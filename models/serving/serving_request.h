@@ -23,6 +23,9 @@ struct ServingRequest {
   uint32_t generated = 0;
   uint32_t kv_blocks = 0;  ///< blocks held in the rank's paged KV cache
   uint32_t preemptions = 0;
+  /// In a batch that has not completed yet (only possible with pipeline stages): its next
+  /// tokens depend on that batch, so it is not scheduled again until then.
+  bool in_flight = false;
 
   Time first_scheduled = Time::max();
   std::vector<Time> token_times;  ///< emission time of each generated token

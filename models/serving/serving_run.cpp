@@ -59,10 +59,7 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
                    ->place(config_.model.num_experts, s.layout.expert_parallel);
   const RoutingShape shape{config_.model.num_experts, config_.model.top_k};
   routing_ = require(catalog.routing, config_.routing).make(shape, config_.routing_params, rng_);
-  // The collectives run over every GPU: the expert-parallel group of DP+EP, or the
-  // tensor-parallel group of one replica.
-  collectives_ =
-      std::make_unique<CollectiveTimer>(config_.system, config_.hardware, s.layout.gpus());
+  collectives_ = std::make_unique<LayoutCollectives>(config_.system, config_.hardware, s.layout);
   if (s.cost_model == "roofline") {
     RooflineServingConfig cost_config{card, config_.gpu, config_.roofline, s.layout,
                                       s.framework_overhead_us};
@@ -83,7 +80,8 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   }
   try {
     simulation_ = std::make_unique<ServingSimulation>(
-        read_requests(s.requests), std::move(schedulers), *cost_, s.tick, s.async_scheduling);
+        read_requests(s.requests), std::move(schedulers), *cost_, s.tick, s.async_scheduling,
+        s.layout.pipeline_parallel);
   } catch (const std::invalid_argument& e) {
     throw ConfigError(fmt::format("{}: {}", s.requests, e.what()));
   }

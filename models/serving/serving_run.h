@@ -1,6 +1,7 @@
 #pragma once
 /// A serving scenario put together and run: the memory plan sizes each rank's KV cache, the
-/// strategies come from the catalogue, and the profiled cost model times every iteration.
+/// strategies come from the catalogue, and the profiled or roofline cost model times every
+/// iteration.
 
 #include <memory>
 #include <vector>
@@ -8,7 +9,7 @@
 #include "models/cost_model/layer_profile.h"
 #include "models/cost_model/moe_block_cost.h"
 #include "models/scenario_config.h"
-#include "models/serving/collective_timer.h"
+#include "models/serving/layout_collectives.h"
 #include "models/serving/memory_plan.h"
 #include "models/serving/profiled_serving_cost.h"
 #include "models/serving/serving_simulation.h"
@@ -40,7 +41,7 @@ class ServingRun {
   MemoryPlan memory_;
   ExpertPlacement placement_;
   std::unique_ptr<RoutingGenerator> routing_;
-  std::unique_ptr<CollectiveTimer> collectives_;
+  std::unique_ptr<LayoutCollectives> collectives_;
   std::unique_ptr<ServingCostModel> cost_;
   std::unique_ptr<ServingSimulation> simulation_;
 };

@@ -9,13 +9,16 @@ namespace moesim {
 
 ServingSimulation::ServingSimulation(std::vector<ServingRequest> requests,
                                      std::vector<std::unique_ptr<BatchScheduler>> schedulers,
-                                     ServingCostModel& cost, Time tick, bool async_scheduling)
+                                     ServingCostModel& cost, Time tick, bool async_scheduling,
+                                     uint32_t pipeline_stages)
     : requests_(std::move(requests)),
       schedulers_(std::move(schedulers)),
       cost_(&cost),
       tick_(tick),
-      async_scheduling_(async_scheduling) {
+      async_scheduling_(async_scheduling),
+      stage_free_(pipeline_stages, Time::zero()) {
   if (schedulers_.empty()) throw std::invalid_argument("serving needs at least one rank");
+  if (pipeline_stages == 0) throw std::invalid_argument("serving needs at least one stage");
   if (tick <= Time::zero()) throw std::invalid_argument("statistics tick must be positive");
   std::stable_sort(
       requests_.begin(), requests_.end(),
@@ -62,8 +65,16 @@ void ServingSimulation::arrive(ServingRequest& request) {
   admit(request);
   if (!engine_busy_) {
     engine_busy_ = true;
-    sim_.schedule_in(Time::zero(), Phase::kDefault, [this] { start_iteration(); });
+    request_start();
+  } else if (in_flight_ < stage_free_.size()) {
+    request_start();  // a pipeline slot is open: the first stage may take a batch now
   }
+}
+
+void ServingSimulation::request_start() {
+  if (start_pending_) return;
+  start_pending_ = true;
+  sim_.schedule_in(Time::zero(), Phase::kDefault, [this] { start_iteration(); });
 }
 
 void ServingSimulation::admit(ServingRequest& request) {
@@ -81,6 +92,10 @@ void ServingSimulation::admit(ServingRequest& request) {
 }
 
 void ServingSimulation::start_iteration() {
+  start_pending_ = false;
+  // Every stage holds a batch, or the first is busy: a completion or the first stage's
+  // release calls again.
+  if (in_flight_ == stage_free_.size() || stage_free_.front() > sim_.now()) return;
   // Async: this batch was decided when the previous iteration started, so only requests that
   // had arrived by then are in it; the others are seen from the next decision on.
   std::erase_if(not_yet_seen_, [this](ServingRequest* r) {
@@ -96,33 +111,69 @@ void ServingSimulation::start_iteration() {
     any = any || !batches.back().empty();
   }
   if (!any) {
+    if (in_flight_ > 0) return;    // waiting on batches in the pipeline; their completion calls
     if (!not_yet_seen_.empty()) {  // nothing decided ahead: the next decision sees them
       previous_start_ = sim_.now();
-      sim_.schedule_in(Time::zero(), Phase::kDefault, [this] { start_iteration(); });
+      request_start();
       return;
     }
     engine_busy_ = false;
     return;
   }
-  IterationRecord record;
-  record.start = sim_.now();
+  uint64_t tokens = 0;
   for (const ScheduledBatch& b : batches) {
-    record.tokens += b.tokens();
+    tokens += b.tokens();
     for (const BatchItem& item : b.items) {
       ServingRequest& r = *item.request;
+      r.in_flight = true;
       if (r.first_scheduled == Time::max()) r.first_scheduled = sim_.now();
       if (item.prefill) prompt_tokens_since_tick_ += item.new_tokens;
     }
   }
-  record.cost = cost_->iteration(batches);
-  record.end = record.start + record.cost.duration;
+  IterationRecord record = place_on_stages(cost_->iteration(batches));
+  record.tokens = tokens;
+  ++in_flight_;
+  if (stage_free_.size() > 1) {
+    sim_.schedule_at(record.stages.front().second, Phase::kCompletion,
+                     [this] { start_iteration(); });
+  }
   iterations_.push_back(std::move(record));
   sim_.schedule_at(
       iterations_.back().end, Phase::kCompletion,
       [this, batches = std::move(batches)]() mutable { finish_iteration(std::move(batches)); });
 }
 
+IterationRecord ServingSimulation::place_on_stages(const IterationCost& cost) {
+  IterationRecord record;
+  record.start = sim_.now();
+  if (stage_free_.size() == 1) {
+    record.end = record.start + cost.duration;
+    record.stages.emplace_back(record.start, record.end);
+    stage_free_.front() = record.end;
+  } else {
+    if (cost.stage_us.size() != stage_free_.size()) {
+      throw std::logic_error(
+          fmt::format("the cost model timed {} pipeline stages, the engine has {}",
+                      cost.stage_us.size(), stage_free_.size()));
+    }
+    Time ready = record.start;
+    for (size_t s = 0; s < stage_free_.size(); ++s) {
+      const Time begin = std::max(ready, stage_free_[s]);
+      ready = begin + Time::from_seconds_ceil(cost.stage_us[s] * 1e-6);
+      stage_free_[s] = ready;
+      record.stages.emplace_back(begin, ready);
+    }
+    record.end = ready;
+  }
+  record.cost = cost;
+  return record;
+}
+
 void ServingSimulation::finish_iteration(std::vector<ScheduledBatch> batches) {
+  --in_flight_;
+  for (const ScheduledBatch& b : batches) {
+    for (const BatchItem& item : b.items) item.request->in_flight = false;
+  }
   for (size_t r = 0; r < batches.size(); ++r) {
     for (const BatchItem& item : batches[r].items) {
       const ServingRequest& req = *item.request;

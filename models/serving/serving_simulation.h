@@ -3,6 +3,11 @@
 /// own, and the engine runs one iteration after another for as long as any rank has work, all
 /// ranks in lockstep (an iteration lasts as long as the cost model says the slowest rank
 /// needs). Tokens emitted by an iteration become visible at its end.
+///
+/// With P pipeline stages up to P batches are in flight, one per stage, as vLLM keeps a queue
+/// of pipeline-parallel batches: a new batch starts as soon as the first stage is free, of the
+/// requests that are not in flight, and each batch passes the stages in turn (a stage waits for
+/// the batch ahead of it to leave).
 
 #include <memory>
 #include <vector>
@@ -26,6 +31,7 @@ struct ServingSample {
 /// One engine iteration, for the trace and the per-rank totals.
 struct IterationRecord {
   Time start, end;
+  std::vector<std::pair<Time, Time>> stages;  ///< start and end on each pipeline stage
   uint64_t tokens = 0;
   IterationCost cost;
 };
@@ -38,9 +44,11 @@ class ServingSimulation {
   /// vLLM's async scheduler does (vllm-project/vllm pull request #19970): the batch of
   /// iteration N + 1 is fixed when iteration N starts, so a request that arrives while the
   /// engine is busy waits for the iteration after next.
+  /// `pipeline_stages` (>= 1) must match the cost model's stage times.
   ServingSimulation(std::vector<ServingRequest> requests,
                     std::vector<std::unique_ptr<BatchScheduler>> schedulers, ServingCostModel& cost,
-                    Time tick = Time::s(1), bool async_scheduling = false);
+                    Time tick = Time::s(1), bool async_scheduling = false,
+                    uint32_t pipeline_stages = 1);
 
   /// Runs until every request has finished.
   void run();
@@ -50,13 +58,17 @@ class ServingSimulation {
   const std::vector<IterationRecord>& iterations() const { return iterations_; }
   uint64_t preemptions() const;
   size_t ranks() const { return schedulers_.size(); }
+  size_t pipeline_stages() const { return stage_free_.size(); }
   const BatchScheduler& scheduler(size_t rank) const { return *schedulers_.at(rank); }
   Time end_time() const { return end_; }
 
  private:
   void arrive(ServingRequest& request);
   void admit(ServingRequest& request);
+  void request_start();
   void start_iteration();
+  /// Places a batch with `cost` on the stages from now; returns its record.
+  IterationRecord place_on_stages(const IterationCost& cost);
   void finish_iteration(std::vector<ScheduledBatch> batches);
   void tick();
 
@@ -67,6 +79,9 @@ class ServingSimulation {
   Time tick_;
   bool async_scheduling_;
   bool engine_busy_ = false;
+  std::vector<Time> stage_free_;  ///< when each pipeline stage is free again
+  uint32_t in_flight_ = 0;        ///< batches started and not yet completed
+  bool start_pending_ = false;
   Time previous_start_;                        ///< start of the iteration before the next
   std::vector<ServingRequest*> not_yet_seen_;  ///< async: arrived after the last decision
   size_t finished_ = 0;

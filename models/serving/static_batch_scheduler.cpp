@@ -18,6 +18,7 @@ ScheduledBatch StaticBatchScheduler::schedule() {
   uint32_t budget = limits_.max_num_batched_tokens;
   for (ServingRequest* r : running_) {
     if (budget == 0) break;
+    if (r->in_flight) continue;
     const uint32_t tokens = std::min(r->tokens_pending(), budget);
     batch.items.push_back(BatchItem{r, tokens, r->computed, r->in_prefill()});
     budget -= tokens;

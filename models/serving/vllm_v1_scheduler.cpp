@@ -11,11 +11,19 @@ ScheduledBatch VllmV1Scheduler::schedule() {
 
   for (size_t i = 0; i < running_.size() && budget > 0;) {
     ServingRequest& r = *running_[i];
+    if (r.in_flight) {
+      ++i;
+      continue;
+    }
     const uint32_t tokens = std::min(r.tokens_pending(), budget);
     bool scheduled = true;
     while (!pool_.grow_to(r, uint64_t{r.computed} + tokens)) {
-      ServingRequest* victim = running_.back();
-      running_.pop_back();  // always at or after i, so not yet in this batch
+      // The most recently admitted request not in flight: at or after i (r is not), so not yet
+      // in this batch.
+      size_t v = running_.size() - 1;
+      while (running_[v]->in_flight) --v;
+      ServingRequest* victim = running_[v];
+      running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(v));
       preempt(*victim);
       preempted = true;
       if (victim == &r) {

@@ -5,7 +5,8 @@
 /// arrival order while the budget, max_num_seqs and the KV cache allow, a prompt longer than
 /// the remaining budget being chunked. When a running request cannot get the KV blocks it
 /// needs, the most recently admitted running request is preempted (its cache freed, to be
-/// recomputed later), and no waiting request is admitted in that iteration.
+/// recomputed later), and no waiting request is admitted in that iteration. With pipeline
+/// stages, requests of a batch still in the pipeline are skipped and never preempted.
 
 #include "models/serving/batch_scheduler.h"
 

@@ -26,6 +26,8 @@ std::string_view to_string(Collective op) {
       return "all_reduce";
     case Collective::kAllToAll:
       return "alltoall";
+    case Collective::kSendRecv:
+      return "send_recv";
   }
   return "unknown";
 }
@@ -47,6 +49,7 @@ uint32_t collective_steps(Collective op, uint32_t ranks, AllReduceAlgorithm algo
     case Collective::kAllReduce:
       return algorithm == AllReduceAlgorithm::kSwitchReduce ? 1 : 2 * (ranks - 1);
     case Collective::kAllToAll:
+    case Collective::kSendRecv:
       return 1;
   }
   return 0;
@@ -80,6 +83,10 @@ Time simulate_collective(const SystemConfig& config, const BuiltSystem& system, 
       break;
     case Collective::kAllToAll:
       comm.all_to_all(bytes, finished);
+      break;
+    case Collective::kSendRecv:
+      if (ranks < 2) throw std::invalid_argument("a send-receive needs two GPUs");
+      comm.send(0, 1, bytes, finished);
       break;
   }
   sim.run();

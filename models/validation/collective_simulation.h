@@ -14,9 +14,11 @@
 
 namespace moesim {
 
-enum class Collective : uint8_t { kAllGather, kReduceScatter, kAllReduce, kAllToAll };
+/// kSendRecv: GPU 0 sends the whole buffer to GPU 1 (a pipeline-stage hand-off).
+enum class Collective : uint8_t { kAllGather, kReduceScatter, kAllReduce, kAllToAll, kSendRecv };
 
-/// nccl-tests names: all_gather, reduce_scatter, all_reduce, alltoall.
+/// nccl-tests names: all_gather, reduce_scatter, all_reduce, alltoall (send_recv is not
+/// nccl-tests' ring sendrecv, so it is not parsed).
 std::optional<Collective> parse_collective(std::string_view name);
 std::string_view to_string(Collective op);
 
@@ -27,7 +29,7 @@ std::vector<AllReduceAlgorithm> candidate_algorithms(const SystemConfig& config,
                                                      const BuiltSystem& system, Collective op);
 
 /// Algorithm steps: ring all-gather and reduce-scatter N-1, ring all-reduce 2(N-1), switch
-/// all-reduce 1, all-to-all 1.
+/// all-reduce 1, all-to-all 1, send-receive 1.
 uint32_t collective_steps(Collective op, uint32_t ranks, AllReduceAlgorithm algorithm);
 
 /// Duration of `op` over `bytes` (nccl-tests size) among GPUs 0..ranks-1 of `system`; with

@@ -1,0 +1,104 @@
+// Parallel layouts of a serving scenario through the CLI: tensor parallelism together with
+// data and expert parallelism (roofline model), and pipeline stages in both cost models.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "support/json_check.h"
+#include "support/scenario_files.h"
+
+using Catch::Matchers::Contains;
+using moesim::test::read_text;
+using moesim::test::run_cli;
+using moesim::test::source_path;
+using moesim::test::TempDir;
+
+namespace {
+
+using Edits = std::vector<std::pair<std::string, std::string>>;
+
+/// Runs tests/scenarios/`scenario` with each edit's text replaced, writing to dir/`name`.
+moesim::test::CliResult run_variant(const TempDir& dir, const std::string& scenario,
+                                    const Edits& edits, const std::string& name) {
+  moesim::test::write_text(dir.path() / "serving_small.requests.csv",
+                           read_text(source_path("tests/scenarios/serving_small.requests.csv")));
+  std::string text = read_text(source_path("tests/scenarios/" + scenario));
+  for (const auto& [from, to] : edits) text = moesim::test::replace_once(text, from, to);
+  const auto path = dir.path() / (name + ".yaml");
+  moesim::test::write_text(path, text);
+  return run_cli({"run", path.string(), "--out", (dir.path() / name).string()});
+}
+
+double number_after(const std::string& text, const std::string& label) {
+  const size_t at = text.find(label);
+  REQUIRE(at != std::string::npos);
+  return std::stod(text.substr(at + label.size()));
+}
+
+}  // namespace
+
+TEST_CASE("tensor parallelism within data-parallel replicas decodes faster than one GPU each",
+          "[serving][cli]") {
+  TempDir dir("serving-tp-dp");
+  const std::string tp2 = "  tensor_parallel: 2";
+  const auto one_gpu = run_variant(
+      dir, "serving_tp_roofline.yaml",
+      {{tp2, "  tensor_parallel: 1\n  data_parallel: 2\n  expert_parallel: true"}}, "dp2");
+  REQUIRE(one_gpu.exit_code == 0);
+  const auto two_gpus = run_variant(
+      dir, "serving_tp_roofline.yaml",
+      {{tp2, "  tensor_parallel: 2\n  data_parallel: 2\n  expert_parallel: true"}}, "dp2tp2");
+  REQUIRE(two_gpus.exit_code == 0);
+  CHECK_THAT(two_gpus.out, Contains("DP2 TP2 PP1 EP4"));
+  CHECK(number_after(two_gpus.out, "\nTPOT") < number_after(one_gpu.out, "\nTPOT"));
+  // Data parallelism still needs expert parallelism.
+  const auto no_ep = run_variant(dir, "serving_tp_roofline.yaml",
+                                 {{tp2, "  tensor_parallel: 2\n  data_parallel: 2"}}, "no_ep");
+  CHECK(no_ep.exit_code == 2);
+  CHECK_THAT(no_ep.err, Contains("expert_parallel"));
+}
+
+TEST_CASE("pipeline stages run in both cost models and lay out a lane per stage",
+          "[serving][cli]") {
+  TempDir dir("serving-pp");
+  // Roofline: Mixtral over two stages of two tensor-parallel GPUs.
+  const auto roofline = run_variant(
+      dir, "serving_tp_roofline.yaml",
+      {{"  tensor_parallel: 2", "  tensor_parallel: 2\n  pipeline_parallel: 2"}}, "pp_roofline");
+  REQUIRE(roofline.exit_code == 0);
+  CHECK_THAT(roofline.out, Contains("DP1 TP2 PP2 EP1"));
+
+  // Profiled: the DP2+EP2 run on four GPUs, in one stage and in two.
+  const Edits four_gpus{{"  gpus: 2\n  gpus_per_switch: 2", "  gpus: 4\n  gpus_per_switch: 4"}};
+  const auto flat = run_variant(dir, "serving_small.yaml", four_gpus, "flat");
+  REQUIRE(flat.exit_code == 0);
+  Edits two_stages = four_gpus;
+  two_stages.emplace_back("  expert_parallel: true",
+                          "  expert_parallel: true\n  pipeline_parallel: 2");
+  const auto staged = run_variant(dir, "serving_small.yaml", two_stages, "staged");
+  REQUIRE(staged.exit_code == 0);
+  CHECK_THAT(staged.out, Contains("DP2 TP1 PP2 EP2"));
+  // Each GPU holds half the layers: half the weights and twice the KV blocks, or more.
+  CHECK(number_after(staged.out, "KV cache ") > 2 * number_after(flat.out, "KV cache "));
+  const std::string trace = read_text(dir.path() / "staged" / "trace.json");
+  CHECK_THAT(trace, Contains("rank 1 stage 1 compute"));
+  CHECK(moesim::test::parse_json(trace).at("traceEvents").items.size() > 10);
+  const std::string requests = read_text(dir.path() / "staged" / "requests.csv");
+  CHECK(std::count(requests.begin(), requests.end(), '\n') == 21);  // header + 20 requests
+
+  const auto fails = [&](Edits edits, const std::string& what) {
+    const auto r = run_variant(dir, "serving_small.yaml", edits, "bad");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains(what));
+  };
+  Edits async = two_stages;
+  async.emplace_back("  stats_interval", "  async_scheduling: true\n  stats_interval");
+  fails(async, "async scheduling with pipeline_parallel > 1 is not modelled");
+  fails({{"  expert_parallel: true", "  expert_parallel: true\n  pipeline_parallel: 64"}},
+        "64 stages for 48 decoder layers");
+  fails({{"  expert_parallel: true", "  expert_parallel: true\n  pipeline_parallel: 2"}},
+        "the layout needs 4 GPUs but the machine has 2");
+}
