@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "models/cost_model/layer_profile.h"
+
 namespace moesim {
 namespace {
 
@@ -72,10 +74,11 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
     m.fail("async_scheduling", "async scheduling with pipeline_parallel > 1 is not modelled");
   }
   if (s.cost_model != "roofline") {
-    if (s.layout.tensor_parallel > 1) {
+    if (s.layout.tensor_parallel > 1 && s.layout.expert_parallel > 1) {
       m.fail("tensor_parallel",
-             "the profiled cost model has tensor-parallel-1 profiles only; use cost_model: "
-             "roofline for tensor parallelism");
+             "the profiled cost model runs tensor parallelism without expert parallelism (a "
+             "profile's MoE table slices every expert over the TP GPUs); use cost_model: "
+             "roofline for TP with EP");
     }
     const std::string profile = m.get_string("profile");
     const std::filesystem::path shipped = std::filesystem::path(MOESIM_PROFILES_DIR) / profile;
@@ -87,6 +90,19 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
     } else {
       m.fail("profile", fmt::format("no layer profile \"{}\" in {} or next to the scenario",
                                     profile, MOESIM_PROFILES_DIR));
+    }
+    const LayerProfile::Measured measured = LayerProfile::read_measured(s.profile);
+    if (!measured.model.empty() && measured.model != cfg.card->name) {
+      m.fail("profile", fmt::format("the profile \"{}\" was measured on {}, the scenario's model "
+                                    "is {}",
+                                    profile, measured.model, cfg.card->name));
+    }
+    if (measured.tensor_parallel != s.layout.tensor_parallel) {
+      m.fail("tensor_parallel",
+             fmt::format("the profile \"{}\" was measured at tensor parallel {}, the layout has "
+                         "{}; use a profile measured at {} or cost_model: roofline",
+                         profile, measured.tensor_parallel, s.layout.tensor_parallel,
+                         s.layout.tensor_parallel));
     }
   }
   if (m.has("framework_overhead")) {

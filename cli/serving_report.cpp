@@ -65,7 +65,7 @@ std::string format_serving_summary(const ServingRun& run) {
   for (const auto& [name, us] : {std::pair{"MoE blocks", moe},
                                  {"attention", attention},
                                  {"dense operators", dense},
-                                 {"EP communication", comm},
+                                 {"communication", comm},
                                  {"LM head + sampler", sampling},
                                  {"framework overhead", overhead}}) {
     fmt::format_to(o, "  {:<20} {:>9.3f} s {:>6.1f}%\n", name, us / 1e6,

@@ -1,6 +1,7 @@
 // Parallel layouts of a serving scenario through the CLI: tensor parallelism together with
 // data and expert parallelism (roofline model), and pipeline stages in both cost models.
 
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -101,4 +102,43 @@ TEST_CASE("pipeline stages run in both cost models and lay out a lane per stage"
         "64 stages for 48 decoder layers");
   fails({{"  expert_parallel: true", "  expert_parallel: true\n  pipeline_parallel: 2"}},
         "the layout needs 4 GPUs but the machine has 2");
+}
+
+TEST_CASE("the profiled model runs tensor parallelism from a profile measured at that degree",
+          "[serving][cli]") {
+  TempDir dir("serving-tp-profiled");
+  // A stand-in TP2 profile: the shipped TP1 tables declared as measured per GPU at TP2, so
+  // the TP2 run differs from one GPU only by its all-reduces.
+  const auto shipped = source_path("models/profiles/rtxpro6000_qwen3_30b_a3b_tp1");
+  std::filesystem::create_directories(dir.path() / "tp2_profile");
+  for (const char* table : {"dense.csv", "per_sequence.csv", "attention.csv", "moe.csv"}) {
+    std::filesystem::copy_file(shipped / table, dir.path() / "tp2_profile" / table);
+  }
+  moesim::test::write_text(dir.path() / "tp2_profile" / "profile.yaml",
+                           "tensor_parallel: 2\nmodel: Qwen3-30B-A3B\n");
+  const std::string dp2 = "  data_parallel: 2\n  expert_parallel: true";
+  const auto one_gpu = run_variant(dir, "serving_small.yaml", {{dp2, "  data_parallel: 1"}}, "tp1");
+  REQUIRE(one_gpu.exit_code == 0);
+  const Edits tp2{{dp2, "  tensor_parallel: 2"},
+                  {"profile: rtxpro6000_qwen3_30b_a3b_tp1", "profile: tp2_profile"}};
+  const auto two_gpus = run_variant(dir, "serving_small.yaml", tp2, "tp2");
+  REQUIRE(two_gpus.exit_code == 0);
+  CHECK_THAT(two_gpus.out, Contains("DP1 TP2 PP1 EP1"));
+  // Same per-GPU tables plus two all-reduces per layer: slower per token than one GPU.
+  CHECK(number_after(two_gpus.out, "\nTPOT") > number_after(one_gpu.out, "\nTPOT"));
+  CHECK(number_after(two_gpus.out, "  communication") > 0);
+
+  const auto fails = [&](const Edits& edits, const std::string& what) {
+    const auto r = run_variant(dir, "serving_small.yaml", edits, "bad");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains(what));
+  };
+  // The shipped profile was measured at TP1.
+  fails({{dp2, "  tensor_parallel: 2"}}, "was measured at tensor parallel 1, the layout has 2");
+  // Experts sliced over TP in the profile's MoE table: no expert parallelism with it.
+  fails({{dp2, "  tensor_parallel: 2\n  expert_parallel: true"},
+         {"profile: rtxpro6000_qwen3_30b_a3b_tp1", "profile: tp2_profile"}},
+        "use cost_model: roofline for TP with EP");
+  moesim::test::write_text(dir.path() / "tp2_profile" / "profile.yaml", "tensor_parralel: 2\n");
+  fails(tp2, "profile.yaml:1: tensor_parralel");
 }

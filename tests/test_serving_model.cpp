@@ -222,7 +222,7 @@ TEST_CASE("the roofline serving model runs tensor parallelism and more GPUs deco
     CHECK_THAT(r.err, Contains(what));
   };
   fails("  cost_model: roofline", "  profile: rtxpro6000_qwen3_30b_a3b_tp1",
-        "tensor-parallel-1 profiles only");
+        "was measured on Qwen3-30B-A3B, the scenario's model is Mixtral-8x7B");
   fails("  tensor_parallel: 2", "  tensor_parallel: 16", "the layout needs 16 GPUs");
   // 93 GB of bf16 weights do not fit one 80 GB H100.
   fails("  tensor_parallel: 2", "  tensor_parallel: 1", "H100-SXM: weights (93.41 GB)");

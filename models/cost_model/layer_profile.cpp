@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/config/yaml_map.h"
 #include "sim/config_error.h"
 #include "traces/csv_table.h"
 
@@ -38,9 +39,21 @@ double lookup(const std::map<std::string, RaggedGridTable>& curves, const std::s
 
 }  // namespace
 
+LayerProfile::Measured LayerProfile::read_measured(const std::filesystem::path& dir) {
+  Measured measured;
+  const std::filesystem::path meta = dir / "profile.yaml";
+  if (!std::filesystem::exists(meta)) return measured;
+  YamlMap m(load_yaml_file(meta.string()), meta.string(), "");
+  measured.tensor_parallel = static_cast<uint32_t>(m.get_uint("tensor_parallel", 1, 1024));
+  if (m.has("model")) measured.model = m.get_string("model");
+  m.finish();
+  return measured;
+}
+
 LayerProfile LayerProfile::load(const std::filesystem::path& dir) {
   LayerProfile p;
   p.dir_ = dir;
+  p.tensor_parallel_ = read_measured(dir).tensor_parallel;
   read_named_curves(dir / "dense.csv", "tokens", p.token_ops_);
   read_named_curves(dir / "per_sequence.csv", "sequences", p.sequence_ops_);
 

@@ -5,6 +5,8 @@
 ///   per_sequence.csv  layer, sequences, time_us    lm_head and sampler
 ///   attention.csv     prefill_chunk, kv_prefill, n_decode, kv_decode, time_us
 ///   moe.csv           tokens, activated_experts, time_us
+///   profile.yaml      optional: tensor_parallel (the TP degree the tables were measured at,
+///                     each time per GPU; default 1) and model (the catalogue card measured)
 /// Lookups interpolate between measured points (RaggedGridTable); the MoE block uses
 /// ProfiledMoeTable's rule with the clamping described at moe_us().
 
@@ -21,6 +23,13 @@ class LayerProfile {
  public:
   /// Reads the four tables of `dir`; a missing file, column or operator is a ConfigError.
   static LayerProfile load(const std::filesystem::path& dir);
+  /// How `dir`'s tables were measured (profile.yaml; TP 1 and no model without it). A bad
+  /// profile.yaml is a ConfigError naming its line.
+  struct Measured {
+    uint32_t tensor_parallel = 1;
+    std::string model;  ///< catalogue card name, "" when not stated
+  };
+  static Measured read_measured(const std::filesystem::path& dir);
 
   /// Time of a token-wise operator (e.g. "qkv_proj") on `tokens` tokens, microseconds.
   double token_op_us(const std::string& op, double tokens) const;
@@ -37,6 +46,7 @@ class LayerProfile {
   double moe_us(double tokens, double activated) const;
 
   const std::filesystem::path& dir() const { return dir_; }
+  uint32_t tensor_parallel() const { return tensor_parallel_; }
 
  private:
   std::filesystem::path dir_;
@@ -45,6 +55,7 @@ class LayerProfile {
   RaggedGridTable attention_{4};
   RaggedGridTable moe_{2};
   double min_activated_ = 0.0;  ///< fewest activated experts measured
+  uint32_t tensor_parallel_ = 1;
 };
 
 }  // namespace moesim

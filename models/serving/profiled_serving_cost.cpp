@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 namespace moesim {
 
 ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, const MoeBlockCostModel& moe,
@@ -15,10 +17,14 @@ ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, const MoeB
       routing_(routing, config.shape.num_experts),
       collectives_(&collectives) {
   const ParallelLayout& l = config.layout;
-  if (l.tensor_parallel != 1) {
+  if (l.tensor_parallel != profile.tensor_parallel()) {
+    throw std::invalid_argument(fmt::format(
+        "the layout has tensor parallel {} but the profile was measured at tensor parallel {}",
+        l.tensor_parallel, profile.tensor_parallel()));
+  }
+  if (l.tensor_parallel > 1 && l.expert_parallel > 1) {
     throw std::invalid_argument(
-        "the profiled serving cost model has tensor-parallel-1 profiles only "
-        "(tensor_parallel must be 1)");
+        "the profiled serving cost model runs tensor parallelism without expert parallelism");
   }
   if (l.pipeline_parallel > config.layers) {
     throw std::invalid_argument("more pipeline stages than decoder layers");
@@ -78,6 +84,11 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   const double gather_us =
       1e6 * collectives_->data.seconds(Collective::kAllGather, gathered_bytes) +
       1e6 * collectives_->data.seconds(Collective::kReduceScatter, gathered_bytes);
+  // Tensor parallelism: the profile's times are per GPU; each layer adds an all-reduce of the
+  // replica's hidden vectors after attention and another after the MoE block.
+  const double all_reduce_us =
+      2e6 * collectives_->tensor.seconds(Collective::kAllReduce,
+                                         most_tokens * config_.shape.token_bytes());
   const uint32_t stages = layout.pipeline_parallel;
   if (stages > 1) cost.stage_us.assign(stages, 0.0);
   routing_.begin(batches);
@@ -98,14 +109,14 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
     moe += slowest;
     if (stages > 1) {
       cost.stage_us[layout.stage_of_layer(layer, config_.layers)] +=
-          dense + attention + slowest + gather_us;
+          dense + attention + slowest + gather_us + all_reduce_us;
     }
   }
 
   cost.attention_us = config_.layers * attention;
   cost.dense_us = embed + final_dense + config_.layers * dense;
   cost.moe_us = moe;
-  cost.communication_us = config_.layers * gather_us;
+  cost.communication_us = config_.layers * (gather_us + all_reduce_us);
   cost.sampling_us = head;
   cost.overhead_us = config_.framework_overhead_us;
   if (stages > 1) {

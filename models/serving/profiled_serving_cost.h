@@ -13,6 +13,9 @@
 ///     reduce-scatter returns the results;
 ///   final norm, LM head and sampler for each scheduled sequence;
 ///   a fixed framework overhead per iteration.
+/// With tensor parallelism (the profile measured at the layout's degree, each time per GPU;
+/// experts sliced over the TP GPUs, so no expert parallelism) each layer adds two all-reduces
+/// of the replica's hidden vectors among its TP GPUs, after attention and after the MoE block.
 /// With pipeline parallelism the layers are split into contiguous stages
 /// (ParallelLayout::stage_of_layer); the first stage also runs the embedding and the
 /// overhead, the last the final norm, LM head and sampler, and each stage but the last sends
@@ -50,9 +53,9 @@ struct ProfiledServingConfig {
 class ProfiledServingCost final : public ServingCostModel {
  public:
   /// `profile`, `moe`, `routing` and `collectives` must outlive the model. Throws
-  /// std::invalid_argument for tensor parallelism (the profiles are measured at TP 1), more
-  /// pipeline stages than layers, or a placement over a different number of ranks than the
-  /// layout's expert parallelism.
+  /// std::invalid_argument for a tensor-parallel degree other than the profile's, tensor
+  /// parallelism with expert parallelism, more pipeline stages than layers, or a placement
+  /// over a different number of ranks than the layout's expert parallelism.
   ProfiledServingCost(const LayerProfile& profile, const MoeBlockCostModel& moe,
                       ProfiledServingConfig config, const ExpertPlacement& placement,
                       RoutingGenerator& routing, LayoutCollectives& collectives);

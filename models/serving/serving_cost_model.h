@@ -17,7 +17,7 @@ struct IterationCost {
   double attention_us = 0;           ///< attention kernels
   double dense_us = 0;               ///< norms, projections, rotary, embedding
   double moe_us = 0;                 ///< routed-expert blocks
-  double communication_us = 0;       ///< expert-parallel dispatch and combine
+  double communication_us = 0;       ///< collectives: EP gather/scatter, TP all-reduce, PP hand-off
   double sampling_us = 0;            ///< LM head and sampler
   double overhead_us = 0;            ///< framework (scheduling, launch, Python) per iteration
   std::vector<double> rank_busy_us;  ///< kernel time of each rank, waiting excluded
