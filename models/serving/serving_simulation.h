@@ -4,10 +4,11 @@
 /// ranks in lockstep (an iteration lasts as long as the cost model says the slowest rank
 /// needs). Tokens emitted by an iteration become visible at its end.
 ///
-/// With P pipeline stages up to P batches are in flight, one per stage, as vLLM keeps a queue
-/// of pipeline-parallel batches: a new batch starts as soon as the first stage is free, of the
-/// requests that are not in flight, and each batch passes the stages in turn (a stage waits for
-/// the batch ahead of it to leave).
+/// With P pipeline stages up to P batches are in flight, one per stage, as vLLM's engine keeps
+/// a queue of max_concurrent_batches = pipeline_parallel_size batches (its executors'
+/// max_concurrent_batches, synchronous scheduling): a new batch starts as soon as the first
+/// stage is free, of the requests that are not in flight, and each batch passes the stages in
+/// turn (a stage waits for the batch ahead of it to leave).
 
 #include <memory>
 #include <vector>
