@@ -143,7 +143,7 @@ void ServingSimulation::start_iteration() {
       [this, batches = std::move(batches)]() mutable { finish_iteration(std::move(batches)); });
 }
 
-IterationRecord ServingSimulation::place_on_stages(const IterationCost& cost) {
+IterationRecord ServingSimulation::place_on_stages(IterationCost cost) {
   IterationRecord record;
   record.start = sim_.now();
   if (stage_free_.size() == 1) {
@@ -165,7 +165,7 @@ IterationRecord ServingSimulation::place_on_stages(const IterationCost& cost) {
     }
     record.end = ready;
   }
-  record.cost = cost;
+  record.cost = std::move(cost);
   return record;
 }
 

@@ -69,7 +69,7 @@ class ServingSimulation {
   void request_start();
   void start_iteration();
   /// Places a batch with `cost` on the stages from now; returns its record.
-  IterationRecord place_on_stages(const IterationCost& cost);
+  IterationRecord place_on_stages(IterationCost cost);
   void finish_iteration(std::vector<ScheduledBatch> batches);
   void tick();
 
