@@ -92,15 +92,21 @@ int validate_command(const ValidateOptions& options) {
     goals_met = true;  // a report, not a gate: see cpu_suite.h
   } else if (options.suite == "serving") {
     const std::filesystem::path dir = MOESIM_VALIDATION_SCENARIOS_DIR;
+    const std::filesystem::path measured = dir / "measured" / "vllm_qwen3_30b_a3b_dp2ep2";
     const StrategyCatalog catalog = builtin_strategies();
-    ServingRun run(load_scenario((dir / "vllm_qwen3_30b_a3b_dp2ep2.yaml").string(), catalog),
-                   catalog);
+    const ScenarioConfig config =
+        load_scenario((dir / "vllm_qwen3_30b_a3b_dp2ep2.yaml").string(), catalog);
+    ServingRun run(config, catalog);
     run.run();
-    ServingSuiteReport report =
-        compare_serving_run(run, dir / "measured" / "vllm_qwen3_30b_a3b_dp2ep2");
+    ServingSuiteReport report = compare_serving_run(run, measured);
     rows = std::move(report.rows);
     summary = std::move(report.summary);
     goals_met = report.goals_met;
+    // The stated 4 ms was measured under synchronous scheduling; async scheduling was built to
+    // hide that gap, and vLLM pull request #11133 left 0.15-0.17 ms of it.
+    summary += overhead_sensitivity(
+        config, catalog, 160.0,
+        "the gap async scheduling leaves, vLLM pull request #11133; docs/validation.md", measured);
   } else if (options.suite == "routing") {
     RoutingSuiteReport report = run_routing_suite(default_routing_stats_dir());
     rows = std::move(report.rows);

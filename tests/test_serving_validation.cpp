@@ -32,4 +32,7 @@ TEST_CASE("the serving replay meets the TPOT and TTFT goals and reports every ro
   CHECK(row_passes("ttft_mean_ms"));
   CHECK(row_passes("ttft_median_ms"));
   CHECK_THAT(r.out, Contains("goals met"));
+  // The summary shows how much of the agreement the stated per-iteration overhead carries.
+  CHECK_THAT(r.out, Contains("sensitivity (no goal): framework_overhead 0.16 ms instead of the "
+                             "stated 4.00 ms"));
 }

@@ -115,4 +115,29 @@ ServingSuiteReport compare_serving_run(const ServingRun& run,
   return report;
 }
 
+std::string overhead_sensitivity(ScenarioConfig config, const StrategyCatalog& catalog,
+                                 double overhead_us, const std::string& why,
+                                 const std::filesystem::path& measured_dir) {
+  const double stated_us = config.serving->framework_overhead_us;
+  config.serving->framework_overhead_us = overhead_us;
+  ServingRun run(config, catalog);
+  run.run();
+  const ServingSimulation& sim = run.simulation();
+  const ServingSummary s = summarise(sim.requests(), sim.iterations().size(), sim.preemptions());
+  const MeasuredRun m = read_measured(measured_dir);
+  const auto line = [](const char* name, double measured, double simulated) {
+    return fmt::format("  {:<12} {:>9.1f} ms {:>+7.1f}%\n", name, 1e3 * simulated,
+                       100 * (simulated - measured) / measured);
+  };
+  std::string out = fmt::format(
+      "sensitivity (no goal): framework_overhead {:.2f} ms instead of the stated {:.2f} ms\n"
+      "  ({})\n",
+      overhead_us / 1e3, stated_us / 1e3, why);
+  out += line("TPOT mean", m.tpot_s.mean, s.tpot_s.mean);
+  out += line("TPOT median", m.tpot_s.median, s.tpot_s.median);
+  out += line("TTFT mean", m.ttft_s.mean, s.ttft_s.mean);
+  out += line("TTFT median", m.ttft_s.median, s.ttft_s.median);
+  return out;
+}
+
 }  // namespace moesim

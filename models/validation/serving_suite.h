@@ -29,4 +29,12 @@ struct ServingSuiteReport {
 ServingSuiteReport compare_serving_run(const ServingRun& run,
                                        const std::filesystem::path& measured_dir);
 
+/// The replay of `config` again with `overhead_us` per iteration instead of its stated
+/// framework overhead, summarised against the measured run in a few lines for the suite's
+/// summary (no goal): how much of the agreement the stated overhead carries. `why` names the
+/// alternative value's source.
+std::string overhead_sensitivity(ScenarioConfig config, const StrategyCatalog& catalog,
+                                 double overhead_us, const std::string& why,
+                                 const std::filesystem::path& measured_dir);
+
 }  // namespace moesim
