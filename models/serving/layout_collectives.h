@@ -21,6 +21,12 @@ struct LayoutCollectives {
         data(config, hardware, layout.data_parallel),
         stage(config, hardware, layout.pipeline_parallel > 1 ? 2 : 1) {}
 
+  /// Microseconds for a pipeline stage to hand `tokens` tokens to the next: their hidden
+  /// states and residual (vLLM's intermediate tensors), `token_bytes` each.
+  double stage_handoff_us(double tokens, double token_bytes) {
+    return 1e6 * stage.seconds(Collective::kSendRecv, 2 * tokens * token_bytes);
+  }
+
   CollectiveTimer tensor;  ///< among the tensor_parallel GPUs of one replica
   CollectiveTimer data;    ///< among the data_parallel ranks (one GPU of each)
   CollectiveTimer stage;   ///< between two GPUs (pipeline hand-off); one GPU without stages

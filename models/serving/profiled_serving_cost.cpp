@@ -120,14 +120,8 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   cost.sampling_us = head;
   cost.overhead_us = config_.framework_overhead_us;
   if (stages > 1) {
-    // Each stage hands the hidden states and the residual of its tokens to the next.
-    const double handoff_us =
-        1e6 * collectives_->stage.seconds(Collective::kSendRecv,
-                                          2 * most_tokens * config_.shape.token_bytes());
-    cost.stage_us.front() += embed + cost.overhead_us;
-    cost.stage_us.back() += final_dense + head;
-    for (uint32_t s = 0; s + 1 < stages; ++s) cost.stage_us[s] += handoff_us;
-    cost.communication_us += (stages - 1) * handoff_us;
+    close_pipeline_stages(cost, embed + cost.overhead_us, final_dense + head,
+                          collectives_->stage_handoff_us(most_tokens, config_.shape.token_bytes()));
   }
   const double total_us = cost.attention_us + cost.dense_us + cost.moe_us + cost.communication_us +
                           cost.sampling_us + cost.overhead_us;

@@ -29,6 +29,18 @@ struct IterationCost {
   std::vector<double> stage_us;
 };
 
+/// Completes the stage times of a pipelined iteration whose layers are already in
+/// `cost.stage_us`: the first stage also runs `first_us` (embedding, framework overhead), the
+/// last `last_us` (final norm, LM head, sampler), and every stage but the last hands its
+/// tokens' activations to the next in `handoff_us`, counted as communication.
+inline void close_pipeline_stages(IterationCost& cost, double first_us, double last_us,
+                                  double handoff_us) {
+  cost.stage_us.front() += first_us;
+  cost.stage_us.back() += last_us;
+  for (size_t s = 0; s + 1 < cost.stage_us.size(); ++s) cost.stage_us[s] += handoff_us;
+  cost.communication_us += static_cast<double>(cost.stage_us.size() - 1) * handoff_us;
+}
+
 class ServingCostModel {
  public:
   virtual ~ServingCostModel() = default;
