@@ -5,22 +5,11 @@
 #include <fmt/format.h>
 
 namespace moesim {
-namespace {
-
-template <class Factory>
-const StrategyEntry<Factory>& require(const StrategyFamily<Factory>& family,
-                                      const std::string& name) {
-  if (const auto* entry = family.find(name)) return *entry;
-  throw std::invalid_argument(fmt::format("unknown {} strategy '{}' (known: {})", family.name(),
-                                          name, fmt::join(family.names(), ", ")));
-}
-
-}  // namespace
 
 LayerSimulation::LayerSimulation(const ScenarioConfig& config, const StrategyCatalog& catalog)
     : config_(config), sim_(config.seed) {
   topology_ = build_system(config_.system, config_.hardware).topology;
-  network_ = require(catalog.network, config_.network).make(sim_);
+  network_ = catalog.network.at(config_.network).make(sim_);
   topology_.install(*network_);
 
   const auto ranks = static_cast<uint32_t>(topology_.gpus().size());
@@ -29,13 +18,13 @@ LayerSimulation::LayerSimulation(const ScenarioConfig& config, const StrategyCat
     gpus_.emplace_back(sim_, r, fmt::format("gpu{}", r), std::vector<std::string>{"compute"},
                        &task_spans);
   }
-  cost_ = require(catalog.cost_model, config_.cost_model).make(config_.roofline);
+  cost_ = catalog.cost_model.at(config_.cost_model).make(config_.roofline);
   placement_ =
-      require(catalog.placement, config_.placement).make()->place(config_.model.num_experts, ranks);
+      catalog.placement.at(config_.placement).make()->place(config_.model.num_experts, ranks);
 
   const RoutingShape shape{config_.model.num_experts, config_.model.top_k};
   auto generator =
-      require(catalog.routing, config_.routing).make(shape, config_.routing_params, sim_.rng());
+      catalog.routing.at(config_.routing).make(shape, config_.routing_params, sim_.rng());
   generator->generate(0, config_.tokens, routing_);
 
   forward_ = std::make_unique<MoeLayerForward>(

@@ -20,7 +20,8 @@ namespace moesim {
 
 class LayerSimulation {
  public:
-  /// Throws std::invalid_argument for an unknown strategy name or an inconsistent config.
+  /// Throws ConfigError for an unknown strategy name, std::invalid_argument for an inconsistent
+  /// config.
   LayerSimulation(const ScenarioConfig& config, const StrategyCatalog& catalog);
 
   /// Runs the forward to completion. Throws std::runtime_error if it does not finish.

@@ -8,8 +8,11 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "models/cost_model/roofline.h"
 #include "models/placement/placement.h"
+#include "sim/config_error.h"
 #include "sim/network_model.h"
 #include "sim/rng.h"
 #include "sim/simulator.h"
@@ -46,6 +49,12 @@ class StrategyFamily {
       if (e.name == name) return &e;
     }
     return nullptr;
+  }
+  /// The entry with this name; ConfigError naming the known ones otherwise.
+  const StrategyEntry<Factory>& at(const std::string& name) const {
+    if (const auto* entry = find(name)) return *entry;
+    throw ConfigError(
+        fmt::format("unknown {} strategy '{}' (known: {})", name_, name, fmt::join(names(), ", ")));
   }
   std::vector<std::string> names() const {
     std::vector<std::string> out;

@@ -11,17 +11,6 @@
 #include "traces/workload/workload_file.h"
 
 namespace moesim {
-namespace {
-
-template <class Factory>
-const StrategyEntry<Factory>& require(const StrategyFamily<Factory>& family,
-                                      const std::string& name) {
-  if (const auto* entry = family.find(name)) return *entry;
-  throw ConfigError(fmt::format("unknown {} strategy '{}' (known: {})", family.name(), name,
-                                fmt::join(family.names(), ", ")));
-}
-
-}  // namespace
 
 std::vector<ServingRequest> read_requests(const std::string& file) {
   std::vector<ServingRequest> requests;
@@ -54,11 +43,11 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
       schedulers.push_back(std::make_unique<VllmV1Scheduler>(s.limits, pool));
     }
   }
-  placement_ = require(catalog.placement, config_.placement)
+  placement_ = catalog.placement.at(config_.placement)
                    .make()
                    ->place(config_.model.num_experts, s.layout.expert_parallel);
   const RoutingShape shape{config_.model.num_experts, config_.model.top_k};
-  routing_ = require(catalog.routing, config_.routing).make(shape, config_.routing_params, rng_);
+  routing_ = catalog.routing.at(config_.routing).make(shape, config_.routing_params, rng_);
   collectives_ = std::make_unique<LayoutCollectives>(config_.system, config_.hardware, s.layout);
   if (s.cost_model == "roofline") {
     RooflineServingConfig cost_config{card, config_.gpu, config_.roofline, s.layout,
