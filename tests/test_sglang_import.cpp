@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/config_error.h"
+#include "support/routing_samples.h"
 #include "support/scenario_files.h"
 #include "traces/import/sglang_dump_reader.h"
 
@@ -24,35 +25,13 @@ std::string fixture(const std::string& name) {
   return moesim::test::source_path("tests/data/sglang/" + name).string();
 }
 
-struct Flat {
-  uint64_t step;
-  uint64_t request;
-  uint32_t position;
-  TokenPhase phase;
-  uint32_t layer;
-  std::vector<uint32_t> experts;
-  bool operator==(const Flat&) const = default;
-};
-
-std::vector<Flat> read_all(moesim::TraceReader& reader, size_t batch) {
-  std::vector<Flat> all;
-  RoutingBatch b;
-  while (reader.next(b, batch)) {
-    REQUIRE(b.size() <= batch);
-    for (size_t i = 0; i < b.size(); ++i) {
-      const auto r = b.record(i);
-      all.push_back({r.step, r.request, r.position, r.phase, r.layer,
-                     std::vector<uint32_t>(r.experts.begin(), r.experts.end())});
-    }
-  }
-  CHECK(b.empty());
-  return all;
-}
+using Flat = moesim::test::FlatRecord;
+using moesim::test::read_flat_records;
 
 std::string error_of(const std::string& name, RoutingImportOptions options = {}) {
   try {
     SglangDumpReader reader(fixture(name), options);
-    read_all(reader, 100);
+    read_flat_records(reader, 100);
   } catch (const moesim::ConfigError& e) {
     return e.what();
   }
@@ -84,11 +63,11 @@ TEST_CASE("an SGLang per_token dump becomes one record per token and layer", "[i
       {kBig, 0, 3, D, 0, {0, 2}}, {kBig, 0, 3, D, 1, {1, 0}}, {kBig, 1, 6, D, 0, {3}},
       {kBig, 1, 6, D, 1, {2, 1}}};
   // batches of 4 split passes and tokens at arbitrary points
-  CHECK(read_all(reader, 4) == expected);
+  CHECK(read_flat_records(reader, 4) == expected);
 
   // The same dump with ZIP64 extra fields and end records, as in archives past 4 GiB.
   SglangDumpReader zip64(fixture("per_token_zip64.pt"), options);
-  CHECK(read_all(zip64, 1000) == expected);
+  CHECK(read_flat_records(zip64, 1000) == expected);
 }
 
 TEST_CASE("without a physical-to-logical map the ids are kept and counted", "[import]") {
@@ -98,7 +77,7 @@ TEST_CASE("without a physical-to-logical map the ids are kept and counted", "[im
   // the largest physical id is 5; top_k as given
   CHECK(reader.header().experts == 6);
   CHECK(reader.header().top_k == 8);
-  const auto records = read_all(reader, 1000);
+  const auto records = read_flat_records(reader, 1000);
   REQUIRE(records.size() == 13);
   CHECK(records[1].experts == std::vector<uint32_t>{5, 2});
 

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/config_error.h"
+#include "support/routing_samples.h"
 #include "support/scenario_files.h"
 #include "traces/import/vllm_routed_experts_reader.h"
 
@@ -33,35 +34,15 @@ const std::string kGenerationLine =
     R"({"prompt_routed_experts": null, "routed_experts": [[[1, 2], [3, 4]]], )"
     R"("usage": {"prompt_tokens": 7}})";
 
-struct Flat {
-  uint64_t step;
-  uint64_t request;
-  uint32_t position;
-  TokenPhase phase;
-  uint32_t layer;
-  std::vector<uint32_t> experts;
-  bool operator==(const Flat&) const = default;
-};
-
-std::vector<Flat> read_all(VllmRoutedExpertsReader& reader, size_t batch) {
-  std::vector<Flat> all;
-  RoutingBatch b;
-  while (reader.next(b, batch)) {
-    for (size_t i = 0; i < b.size(); ++i) {
-      const auto r = b.record(i);
-      all.push_back({r.step, r.request, r.position, r.phase, r.layer,
-                     std::vector<uint32_t>(r.experts.begin(), r.experts.end())});
-    }
-  }
-  return all;
-}
+using Flat = moesim::test::FlatRecord;
+using moesim::test::read_flat_records;
 
 std::string error_of(const std::string& text, RoutingImportOptions options = {}) {
   TempDir dir("vllm-errors");
   write_text(dir / "r.jsonl", text);
   try {
     VllmRoutedExpertsReader reader((dir / "r.jsonl").string(), options);
-    read_all(reader, 100);
+    read_flat_records(reader, 100);
   } catch (const moesim::ConfigError& e) {
     return e.what();
   }
@@ -89,7 +70,7 @@ TEST_CASE("vLLM routed experts become records per token and layer", "[import]") 
       {0, 0, 2, P, 1, {3, 0}}, {1, 0, 3, D, 0, {3, 1}}, {1, 0, 3, D, 1, {0, 2}},
       {2, 0, 4, D, 0, {2, 0}}, {2, 0, 4, D, 1, {1, 0}}, {0, 1, 0, P, 0, {4, 5}},
       {0, 1, 0, P, 1, {1, 0}}, {1, 2, 7, D, 0, {1, 2}}, {1, 2, 7, D, 1, {3, 4}}};
-  CHECK(read_all(reader, 3) == expected);
+  CHECK(read_flat_records(reader, 3) == expected);
 
   RoutingImportOptions options;
   options.experts = 128;

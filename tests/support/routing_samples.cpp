@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 namespace moesim::test {
@@ -45,9 +46,22 @@ RoutingBatch read_all_records(TraceReader& reader, size_t batch_records) {
   RoutingBatch all;
   RoutingBatch part;
   while (reader.next(part, batch_records)) {
+    if (part.size() > batch_records) throw std::logic_error("reader returned too many records");
     for (size_t i = 0; i < part.size(); ++i) all.push(part.record(i));
   }
+  if (!part.empty()) throw std::logic_error("reader returned records with its end");
   return all;
+}
+
+std::vector<FlatRecord> read_flat_records(TraceReader& reader, size_t batch_records) {
+  const RoutingBatch all = read_all_records(reader, batch_records);
+  std::vector<FlatRecord> flat;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const RoutingRecordView r = all.record(i);
+    flat.push_back({r.step, r.request, r.position, r.phase, r.layer,
+                    std::vector<uint32_t>(r.experts.begin(), r.experts.end())});
+  }
+  return flat;
 }
 
 std::string routing_difference(const RoutingBatch& a, const RoutingBatch& b) {
