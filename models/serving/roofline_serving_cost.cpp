@@ -125,7 +125,7 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
     double slowest_moe = 0, layer_comm = 2 * all_reduce_us;
     if (card.moe_layers.is_moe(layer)) {
       const std::vector<uint64_t>& load = routing_.route(layer);
-      std::vector<double> replica_moe(ranks, 0.0);  // the slowest GPU of each replica
+      replica_moe_.assign(ranks, 0.0);  // the slowest GPU of each replica
       for (size_t g = 0; g < experts_of_gpu_.size(); ++g) {
         local_load_.clear();
         for (const uint32_t e : experts_of_gpu_[g]) local_load_.push_back(load[e]);
@@ -133,9 +133,9 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
         const double us = experts_us(local_load_, l.expert_parallel > 1 ? 1.0 : tp);
         slowest_moe = std::max(slowest_moe, us);
         const size_t replica = g / l.tensor_parallel;  // GPU g = replica x TP + TP rank
-        if (replica < ranks) replica_moe[replica] = std::max(replica_moe[replica], us);
+        if (replica < ranks) replica_moe_[replica] = std::max(replica_moe_[replica], us);
       }
-      for (size_t r = 0; r < ranks; ++r) rank_us[r] += replica_moe[r];
+      for (size_t r = 0; r < ranks; ++r) rank_us[r] += replica_moe_[r];
       layer_comm += gather_us;
     }
     cost.moe_us += slowest_moe;

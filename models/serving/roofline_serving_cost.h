@@ -65,6 +65,7 @@ class RooflineServingCost final : public ServingCostModel {
   BatchRouting routing_;
   LayoutCollectives* collectives_;
   std::vector<uint64_t> local_load_;
+  std::vector<double> replica_moe_;  // MoE time of each replica's slowest GPU, one layer
   std::vector<uint64_t> no_load_;
 };
 
