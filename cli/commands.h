@@ -37,6 +37,6 @@ int validate_command(const ValidateOptions& options);
 /// comm: fits the per-system constants on the fit rows and prints them as systems.yaml keys;
 /// cpu: measures this host and writes its profile.
 int calibrate_command(const CalibrateOptions& options);
-int list_command(const std::string& family);
+int list_command(const std::string& family, bool markdown);
 
 }  // namespace moesim

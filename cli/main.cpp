@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
   auto* list_cmd = app.add_subcommand("list", "list strategy families and their strategies");
   list_cmd->add_option("family", family,
                        "only this family, or hardware, topology or models (the catalogues)");
+  bool markdown = false;
+  list_cmd->add_flag("--markdown", markdown,
+                     "every strategy family as Markdown (the text of docs/strategies.md)");
 
   moesim::ValidateOptions validate;
   auto* validate_cmd =
@@ -141,7 +144,7 @@ int main(int argc, char** argv) {
       if (*seed_opt) run.seed = seed;
       return moesim::run_command(run);
     }
-    if (*list_cmd) return moesim::list_command(family);
+    if (*list_cmd) return moesim::list_command(family, markdown);
     if (*validate_cmd) return moesim::validate_command(validate);
     if (*calibrate_cmd) return moesim::calibrate_command(calibrate);
     if (*generate_cmd) return moesim::workload_generate_command(generate);

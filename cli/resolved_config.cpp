@@ -79,9 +79,49 @@ std::string absolute_path(const std::string& path) {
   return std::filesystem::absolute(path).lexically_normal().string();
 }
 
+/// The parameters of a strategy as a mapping, "a.b" nested as key b of mapping a.
+YAML::Node params_node(const Params& params) {
+  YAML::Node node(YAML::NodeType::Map);
+  for (const auto& [name, value] : params.formatted()) {
+    YAML::Node at = node;
+    std::string rest = name;
+    for (auto dot = rest.find('.'); dot != std::string::npos; dot = rest.find('.')) {
+      const std::string head = rest.substr(0, dot);
+      if (!at[head]) at[head] = YAML::Node(YAML::NodeType::Map);
+      at.reset(at[head]);
+      rest = rest.substr(dot + 1);
+    }
+    at[rest] = value;
+  }
+  return node;
+}
+
+/// `key: name` for a strategy without parameters, else `key: {name, parameters...}`.
+void emit_choice(YAML::Emitter& y, const std::string& key, const StrategyChoice& choice) {
+  y << YAML::Key << key << YAML::Value;
+  const YAML::Node params = params_node(choice.params);
+  if (params.size() == 0) {
+    y << choice.name;
+    return;
+  }
+  y << YAML::BeginMap << YAML::Key << "name" << YAML::Value << choice.name;
+  for (const auto& kv : params) y << YAML::Key << kv.first << YAML::Value << kv.second;
+  y << YAML::EndMap;
+}
+
+/// The generator and every parameter it reads, defaults included.
+void emit_routing(YAML::Emitter& y, const ScenarioConfig& c) {
+  y << YAML::Key << "routing" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "generator" << YAML::Value << c.routing.name;
+  for (const auto& kv : params_node(c.routing.params)) {
+    y << YAML::Key << kv.first << YAML::Value << kv.second;
+  }
+  y << YAML::EndMap;
+}
+
 void emit_serving(YAML::Emitter& y, const ServingScenario& s) {
   y << YAML::Key << "serving" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "scheduler" << YAML::Value << s.scheduler;
+  emit_choice(y, "scheduler", s.scheduler);
   y << YAML::Key << "max_num_seqs" << YAML::Value << s.limits.max_num_seqs;
   y << YAML::Key << "max_num_batched_tokens" << YAML::Value << s.limits.max_num_batched_tokens;
   y << YAML::Key << "block_size" << YAML::Value << s.block_size;
@@ -90,57 +130,12 @@ void emit_serving(YAML::Emitter& y, const ServingScenario& s) {
   y << YAML::Key << "expert_parallel" << YAML::Value << (s.layout.expert_parallel > 1);
   y << YAML::Key << "tensor_parallel" << YAML::Value << s.layout.tensor_parallel;
   y << YAML::Key << "pipeline_parallel" << YAML::Value << s.layout.pipeline_parallel;
-  y << YAML::Key << "cost_model" << YAML::Value << s.cost_model;
-  if (!s.profile.empty()) y << YAML::Key << "profile" << YAML::Value << absolute_path(s.profile);
+  emit_choice(y, "cost_model", s.cost_model);
   y << YAML::Key << "framework_overhead" << YAML::Value
     << ps(Time::from_seconds_ceil(s.framework_overhead_us * 1e-6));
   y << YAML::Key << "async_scheduling" << YAML::Value << s.async_scheduling;
-  y << YAML::Key << "moe_cost" << YAML::Value << s.moe_cost;
+  emit_choice(y, "moe_cost", s.moe_cost);
   y << YAML::Key << "stats_interval" << YAML::Value << ps(s.tick);
-  y << YAML::EndMap;
-}
-
-/// Shortest text that reads back as the same double.
-std::string exact(double v) {
-  return fmt::format("{}", v);
-}
-
-void emit_synthetic(YAML::Emitter& y, const std::string& generator, const SyntheticRoutingSpec& s) {
-  if (generator == "synthetic") {
-    y << YAML::Key << "popularity" << YAML::Value << to_string(s.popularity);
-  }
-  if (s.popularity == PopularityKind::zipf)
-    y << YAML::Key << "skew" << YAML::Value << exact(s.skew);
-  if (s.popularity == PopularityKind::dirichlet) {
-    y << YAML::Key << "alpha" << YAML::Value << exact(s.alpha);
-    y << YAML::Key << "segment" << YAML::Value << s.segment;
-  }
-  if (generator != "synthetic") return;
-  y << YAML::Key << "transition_strength" << YAML::Value << exact(s.transition_strength);
-  y << YAML::Key << "transition_concentration" << YAML::Value << exact(s.transition_concentration);
-  y << YAML::Key << "temporal_reuse" << YAML::Value << exact(s.temporal_reuse);
-  if (s.k) {
-    y << YAML::Key << "k" << YAML::Value << YAML::Flow << YAML::BeginMap;
-    y << YAML::Key << "min" << YAML::Value << s.k->min;
-    y << YAML::Key << "max" << YAML::Value << s.k->max;
-    y << YAML::Key << "mean" << YAML::Value << exact(s.k->mean) << YAML::EndMap;
-  }
-}
-
-/// The generator and every parameter it reads, defaults included.
-void emit_routing(YAML::Emitter& y, const ScenarioConfig& c) {
-  y << YAML::Key << "routing" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "generator" << YAML::Value << c.routing;
-  if (c.routing == "zipf" || c.routing == "dirichlet" || c.routing == "synthetic") {
-    emit_synthetic(y, c.routing, c.routing_params.synthetic);
-  } else if (c.routing == "calibrated") {
-    const CalibratedRoutingSpec& cal = c.routing_params.calibrated;
-    y << YAML::Key << (cal.reshape ? "like" : "model") << YAML::Value << cal.model;
-    y << YAML::Key << "domain" << YAML::Value << cal.domain;
-    y << YAML::Key << "strength" << YAML::Value << exact(cal.strength);
-  } else if (c.routing == "trace") {
-    y << YAML::Key << "file" << YAML::Value << c.routing_params.trace.file;
-  }
   y << YAML::EndMap;
 }
 
@@ -173,23 +168,10 @@ std::string format_resolved_config(const ScenarioConfig& c) {
   if (c.serving) emit_serving(y, *c.serving);
   emit_routing(y, c);
   y << YAML::Key << "strategies" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "placement" << YAML::Value << c.placement;
-  y << YAML::Key << "network" << YAML::Value << c.network;
-  y << YAML::Key << "cost_model" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "name" << YAML::Value << c.cost_model;
-  y << YAML::Key << "compute_efficiency" << YAML::Value << c.roofline.compute_efficiency;
-  y << YAML::Key << "memory_efficiency" << YAML::Value << c.roofline.memory_efficiency;
-  y << YAML::Key << "kernel_overhead" << YAML::Value << ps(c.roofline.kernel_overhead);
-  if (!c.roofline.per_operator.empty()) {
-    y << YAML::Key << "per_operator" << YAML::Value << YAML::BeginMap;
-    for (const auto& [kind, e] : c.roofline.per_operator) {
-      y << YAML::Key << std::string(to_string(kind)) << YAML::Value << YAML::BeginMap;
-      y << YAML::Key << "compute_efficiency" << YAML::Value << e.compute;
-      y << YAML::Key << "memory_efficiency" << YAML::Value << e.memory << YAML::EndMap;
-    }
-    y << YAML::EndMap;
-  }
-  y << YAML::EndMap << YAML::EndMap << YAML::EndMap;
+  emit_choice(y, "placement", c.placement);
+  emit_choice(y, "network", c.network);
+  emit_choice(y, "cost_model", c.cost_model);
+  y << YAML::EndMap << YAML::EndMap;
   return std::string(y.c_str()) + "\n";
 }
 

@@ -53,7 +53,7 @@ std::string format_summary(const LayerSimulation& sim) {
                  c.system.name.empty() ? "" : fmt::format(" (system {})", c.system.name));
   fmt::format_to(out,
                  "workload  {} tokens; routing {}, placement {}, cost model {}, network {}\n\n",
-                 c.tokens, c.routing, c.placement, c.cost_model, c.network);
+                 c.tokens, c.routing.name, c.placement.name, c.cost_model.name, c.network.name);
 
   const Time total = r.end - r.start;
   fmt::format_to(out, "{:<10} {:>12} {:>12} {:>7}\n", "stage", "start (us)", "time (us)", "share");

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "cli/routing_loader.h"
 #include "cli/serving_loader.h"
+#include "cli/strategy_loader.h"
 #include "models/hf_config_loader.h"
 #include "models/model_card_loader.h"
 #include "sim/config/yaml_map.h"
@@ -136,51 +136,11 @@ void load_hardware(YamlMap m, ScenarioConfig& cfg) {
   m.finish();
 }
 
-template <class Factory>
-std::string strategy_name(YamlMap& m, const std::string& key, const StrategyFamily<Factory>& family,
-                          const std::string& fallback) {
-  if (!m.has(key)) return fallback;
-  const std::string name = m.get_string(key);
-  if (family.find(name) == nullptr) {
-    m.fail(key, fmt::format("unknown {} strategy \"{}\" (known: {})", family.name(), name,
-                            fmt::join(family.names(), ", ")));
-  }
-  return name;
-}
-
-void load_cost_model(YamlMap m, ScenarioConfig& cfg, const StrategyCatalog& catalog) {
-  cfg.cost_model = strategy_name(m, "name", catalog.cost_model, cfg.cost_model);
-  if (m.has("compute_efficiency")) {
-    cfg.roofline.compute_efficiency = m.get_double("compute_efficiency", 1e-6, 1.0);
-  }
-  if (m.has("memory_efficiency")) {
-    cfg.roofline.memory_efficiency = m.get_double("memory_efficiency", 1e-6, 1.0);
-  }
-  if (m.has("kernel_overhead")) cfg.roofline.kernel_overhead = m.get_time("kernel_overhead");
-  if (m.has("per_operator")) {
-    YamlMap ops = m.get_map("per_operator");
-    for (const std::string& name : ops.keys()) {
-      const auto kind = parse_op_kind(name);
-      if (!kind || *kind == OpKind::kOther) {
-        ops.fail(name,
-                 fmt::format("unknown operator \"{}\" (known: router, expert, combine)", name));
-      }
-      YamlMap o = ops.get_map(name);
-      RooflineEfficiency e{cfg.roofline.compute_efficiency, cfg.roofline.memory_efficiency};
-      if (o.has("compute_efficiency")) e.compute = o.get_double("compute_efficiency", 1e-6, 1.0);
-      if (o.has("memory_efficiency")) e.memory = o.get_double("memory_efficiency", 1e-6, 1.0);
-      o.finish();
-      cfg.roofline.per_operator[*kind] = e;
-    }
-    ops.finish();
-  }
-  m.finish();
-}
-
-void load_strategies(YamlMap m, ScenarioConfig& cfg, const StrategyCatalog& catalog) {
-  cfg.placement = strategy_name(m, "placement", catalog.placement, cfg.placement);
-  cfg.network = strategy_name(m, "network", catalog.network, cfg.network);
-  if (m.has("cost_model")) load_cost_model(m.get_map("cost_model"), cfg, catalog);
+void load_strategies(YamlMap m, ScenarioConfig& cfg, const StrategyCatalog& catalog,
+                     const ParamCheckContext& context) {
+  cfg.placement = read_strategy(m, "placement", catalog.placement, "contiguous", context);
+  cfg.network = read_strategy(m, "network", catalog.network, "max_min", context);
+  cfg.cost_model = read_strategy(m, "cost_model", catalog.cost_model, "roofline", context);
   m.finish();
 }
 
@@ -195,17 +155,31 @@ ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& cat
 
   load_hardware(root.get_map("hardware"), cfg);
 
+  ParamCheckContext context;
+  context.model = &cfg.model;
+  context.card = cfg.card ? &*cfg.card : nullptr;
+  context.gpu = cfg.gpu.name;
+  context.scenario_dir = std::filesystem::path(path).parent_path();
+  context.serving = root.has("serving");
+
   YamlMap workload = root.get_map("workload");
-  if (root.has("serving")) {
-    load_serving(root.get_map("serving"), workload, path, cfg);
+  if (context.serving) {
+    load_serving(root.get_map("serving"), workload, path, cfg, catalog, context);
+    context.layout = &cfg.serving->layout;
   } else {
     cfg.tokens = static_cast<uint32_t>(workload.get_uint("tokens", 1, kMaxTokens));
   }
   workload.finish();
 
-  load_routing(root.get_map("routing"), cfg, catalog);
+  YamlMap routing = root.get_map("routing");
+  cfg.routing = read_strategy_inline(routing, "generator", catalog.routing, "uniform", context);
 
-  if (root.has("strategies")) load_strategies(root.get_map("strategies"), cfg, catalog);
+  if (root.has("strategies")) {
+    load_strategies(root.get_map("strategies"), cfg, catalog, context);
+  } else {
+    YamlMap none(YAML::Node(YAML::NodeType::Map), path, "strategies");
+    load_strategies(none, cfg, catalog, context);
+  }
   root.finish();
   return cfg;
 }

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "models/cost_model/layer_profile.h"
+#include "cli/strategy_loader.h"
 
 namespace moesim {
 namespace {
@@ -17,16 +17,11 @@ std::filesystem::path relative_to(const std::string& scenario_path, const std::s
 }  // namespace
 
 void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path,
-                  ScenarioConfig& cfg) {
+                  ScenarioConfig& cfg, const StrategyCatalog& catalog,
+                  const ParamCheckContext& check_context) {
   ServingScenario s;
   if (!cfg.card) {
     m.fail_here("serving needs the whole model: give model.card or model.config_json");
-  }
-  if (m.has("scheduler")) {
-    s.scheduler = m.get_string("scheduler");
-    if (s.scheduler != "vllm_v1" && s.scheduler != "static") {
-      m.fail("scheduler", fmt::format("expected vllm_v1 or static, got \"{}\"", s.scheduler));
-    }
   }
   if (m.has("max_num_seqs")) {
     s.limits.max_num_seqs = static_cast<uint32_t>(m.get_uint("max_num_seqs", 1, 1 << 20));
@@ -63,67 +58,26 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
     m.fail("data_parallel", fmt::format("the layout needs {} GPUs but the machine has {}",
                                         s.layout.gpus(), cfg.system.gpus));
   }
-  if (m.has("cost_model")) {
-    s.cost_model = m.get_string("cost_model");
-    if (s.cost_model != "profiled" && s.cost_model != "roofline") {
-      m.fail("cost_model", fmt::format("expected profiled or roofline, got \"{}\"", s.cost_model));
-    }
-  }
   if (m.has("async_scheduling")) s.async_scheduling = m.get_bool("async_scheduling");
   if (s.async_scheduling && s.layout.pipeline_parallel > 1) {
     m.fail("async_scheduling", "async scheduling with pipeline_parallel > 1 is not modelled");
   }
-  if (s.cost_model != "roofline") {
-    if (s.layout.tensor_parallel > 1 && s.layout.expert_parallel > 1) {
-      m.fail("tensor_parallel",
-             "the profiled cost model runs tensor parallelism without expert parallelism (a "
-             "profile's MoE table slices every expert over the TP GPUs); use cost_model: "
-             "roofline for TP with EP");
-    }
-    const std::string profile = m.get_string("profile");
-    const std::filesystem::path shipped = std::filesystem::path(MOESIM_PROFILES_DIR) / profile;
-    const std::filesystem::path local = relative_to(scenario_path, profile);
-    if (std::filesystem::is_directory(shipped)) {
-      s.profile = shipped.string();
-    } else if (std::filesystem::is_directory(local)) {
-      s.profile = local.string();
-    } else {
-      m.fail("profile", fmt::format("no layer profile \"{}\" in {} or next to the scenario",
-                                    profile, MOESIM_PROFILES_DIR));
-    }
-    const LayerProfile::Measured measured = LayerProfile::read_measured(s.profile);
-    if (!measured.model.empty() && measured.model != cfg.card->name) {
-      m.fail("profile", fmt::format("the profile \"{}\" was measured on {}, the scenario's model "
-                                    "is {}",
-                                    profile, measured.model, cfg.card->name));
-    }
-    if (measured.tensor_parallel != s.layout.tensor_parallel) {
-      m.fail("tensor_parallel",
-             fmt::format("the profile \"{}\" was measured at tensor parallel {}, the layout has "
-                         "{}; use a profile measured at {} or cost_model: roofline",
-                         profile, measured.tensor_parallel, s.layout.tensor_parallel,
-                         s.layout.tensor_parallel));
-    }
+  if (m.has("profile")) {
+    m.fail("profile",
+           "a parameter of the profiled cost model: write cost_model: {name: profiled, profile: "
+           "...}");
   }
+  ParamCheckContext context = check_context;
+  context.layout = &s.layout;
+  s.scheduler = read_strategy(m, "scheduler", catalog.scheduler, "vllm_v1", context);
+  s.cost_model = read_strategy(m, "cost_model", catalog.serving_cost, "profiled", context);
+  s.moe_cost = read_strategy(m, "moe_cost", catalog.moe_cost, "profiled", context);
   if (m.has("framework_overhead")) {
     s.framework_overhead_us = m.get_time("framework_overhead").microseconds();
-  }
-  if (m.has("moe_cost")) {
-    s.moe_cost = m.get_string("moe_cost");
-    if (s.moe_cost != "profiled" && s.moe_cost != "roofline") {
-      m.fail("moe_cost", fmt::format("expected profiled or roofline, got \"{}\"", s.moe_cost));
-    }
   }
   if (m.has("stats_interval")) {
     s.tick = m.get_time("stats_interval");
     if (s.tick <= Time::zero()) m.fail("stats_interval", "must be positive");
-  }
-  const ModelCard& card = *cfg.card;
-  if (s.cost_model == "profiled" && card.moe_layer_count() != card.num_layers) {
-    m.fail_here(
-        fmt::format("the profiled serving model needs every layer to be MoE; {} has {} "
-                    "MoE layers of {}",
-                    card.name, card.moe_layer_count(), card.num_layers));
   }
   m.finish();
 

@@ -4,13 +4,15 @@
 #include <string>
 
 #include "models/scenario_config.h"
+#include "models/strategies/strategy_catalog.h"
 #include "sim/config/yaml_map.h"
 
 namespace moesim {
 
-/// Fills cfg.serving. Needs cfg.card (the model block must name a card or config.json) and
-/// cfg.system. Errors are ConfigErrors with the file, line and key.
+/// Fills cfg.serving, its strategies from `catalog`. Needs cfg.card (the model block must name a
+/// card or config.json) and cfg.system. Errors are ConfigErrors with the file, line and key.
 void load_serving(YamlMap serving, YamlMap& workload, const std::string& scenario_path,
-                  ScenarioConfig& cfg);
+                  ScenarioConfig& cfg, const StrategyCatalog& catalog,
+                  const ParamCheckContext& check_context);
 
 }  // namespace moesim

@@ -37,13 +37,20 @@ std::string format_serving_summary(const ServingRun& run) {
   fmt::format_to(o, "serving {}: {} on {} x {}, DP{} TP{} PP{} EP{}, scheduler {}\n",
                  run.config().name, run.config().card->name, s.layout.gpus(), run.config().gpu.name,
                  s.layout.data_parallel, s.layout.tensor_parallel, s.layout.pipeline_parallel,
-                 s.layout.expert_parallel, s.scheduler);
+                 s.layout.expert_parallel, s.scheduler.name);
   fmt::format_to(o,
                  "memory per GPU: weights {:.2f} GB, activations {:.2f} GB, KV cache {} blocks "
                  "of {} tokens ({:.2f} GB)\n",
                  run.memory().weight_bytes / 1e9, run.memory().activation_bytes / 1e9,
                  run.memory().kv_blocks, s.block_size,
                  run.memory().kv_blocks * s.block_size * run.memory().kv_bytes_per_token / 1e9);
+  const ExpertLoadBalancer& experts = run.experts();
+  fmt::format_to(o,
+                 "experts: placement {}, {} replicas on {} ranks, MoE tokens per rank max/mean "
+                 "{:.3f}, {} re-plans moving {:.2f} GB\n",
+                 run.config().placement.name, experts.placement().replicas(),
+                 experts.placement().ranks, experts.max_over_mean(), experts.replans(),
+                 experts.migrated_bytes() / 1e9);
   fmt::format_to(o, "{} requests, {} iterations, {} preemptions, {:.2f} s, {:.1f} output tok/s\n\n",
                  sum.requests, sum.iterations, sum.preemptions, sum.duration_s,
                  sum.output_tokens_per_s);

@@ -55,7 +55,7 @@ int validate_scenario(const ValidateOptions& options) {
       "scenario '{}': {} routed tokens of {} (hidden {}, expert FFN {}, top-{}), placement {} "
       "over {} ranks\n{}",
       cfg.name, r.tokens, cfg.model.name, cfg.model.hidden_size, cfg.model.expert_ffn_size,
-      cfg.model.top_k, cfg.placement, r.ranks, r.partition);
+      cfg.model.top_k, cfg.placement.name, r.ranks, r.partition);
   std::cout << fmt::format(
       "partitioned vs unpartitioned: max |diff| {:.3g}, relative L2 {:.3g} (fp32 tolerance "
       "{:.3g}): "

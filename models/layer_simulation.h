@@ -10,7 +10,7 @@
 
 #include "models/moe_layer_forward.h"
 #include "models/scenario_config.h"
-#include "models/strategy_catalog.h"
+#include "models/strategies/strategy_catalog.h"
 #include "sim/compute_stream.h"
 #include "sim/simulator.h"
 #include "topologies/topology.h"

@@ -38,6 +38,8 @@ MoeLayerForward::MoeLayerForward(LayerForwardSetup setup) : s_(setup) {
   result_.expert_tokens_per_rank.assign(ranks, 0);
   selections_per_home_.assign(ranks, 0);
 
+  rank_expert_tokens_.assign(ranks, std::vector<uint64_t>(s_.shape->num_experts, 0));
+  std::vector<uint64_t> turn(s_.shape->num_experts, 0);  // round robin over an expert's replicas
   std::vector<uint8_t> sent_to(ranks, 0);
   for (size_t t = 0; t < tokens; ++t) {
     const auto home = static_cast<uint32_t>(t * ranks / tokens);  // contiguous blocks
@@ -48,7 +50,8 @@ MoeLayerForward::MoeLayerForward(LayerForwardSetup setup) : s_(setup) {
         throw std::invalid_argument(
             fmt::format("token {} chose expert {} of {}", t, e, s_.shape->num_experts));
       }
-      const uint32_t r = s_.placement->ranks_of_expert[e].front();
+      const uint32_t r = replica_for(e, turn);
+      ++rank_expert_tokens_[r][e];
       ++result_.tokens_per_expert[e];
       ++result_.expert_tokens_per_rank[r];
       ++selections_per_home_[home];
@@ -59,6 +62,19 @@ MoeLayerForward::MoeLayerForward(LayerForwardSetup setup) : s_(setup) {
       }
     }
   }
+}
+
+uint32_t MoeLayerForward::replica_for(uint32_t expert, std::vector<uint64_t>& turn) const {
+  const std::vector<uint32_t>& replicas = s_.placement->ranks_of_expert[expert];
+  if (replicas.size() == 1) return replicas.front();
+  if (s_.placement->replica_choice == ReplicaChoice::kRoundRobin) {
+    return replicas[turn[expert]++ % replicas.size()];
+  }
+  uint32_t best = replicas.front();  // least loaded: fewest expert tokens so far, first on ties
+  for (const uint32_t r : replicas) {
+    if (result_.expert_tokens_per_rank[r] < result_.expert_tokens_per_rank[best]) best = r;
+  }
+  return best;
 }
 
 void MoeLayerForward::start() {
@@ -132,8 +148,8 @@ void MoeLayerForward::issue_flows(FlowKind kind) {
 void MoeLayerForward::issue_experts() {
   for (uint32_t r = 0; r < s_.gpus->size(); ++r) {
     for (const uint32_t e : s_.placement->experts_on(r)) {
-      const uint64_t tokens = result_.tokens_per_expert[e];
-      if (tokens == 0) continue;  // an expert nobody chose is not launched
+      const uint64_t tokens = rank_expert_tokens_[r][e];
+      if (tokens == 0) continue;  // a replica no token was sent to is not launched
       const Time d = s_.cost->op_time(expert_cost(*s_.shape, tokens), *s_.gpu);
       ++pending_;
       (*s_.gpus)[r].stream(0).submit(d, fmt::format("expert {} ({} tok)", e, tokens),

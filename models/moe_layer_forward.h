@@ -18,7 +18,7 @@
 
 #include "models/cost_model/cost_model.h"
 #include "models/moe_layer_shape.h"
-#include "models/placement/placement.h"
+#include "models/strategies/placement/placement.h"
 #include "sim/compute_stream.h"
 #include "sim/network_model.h"
 #include "sim/signal.h"
@@ -81,6 +81,8 @@ class MoeLayerForward {
   Signal<StageSpan> stage_finished;
 
  private:
+  /// The rank that computes `expert` for the next token, by the placement's replica choice.
+  uint32_t replica_for(uint32_t expert, std::vector<uint64_t>& turn) const;
   void begin(size_t stage_index);
   void part_done();
   void issue_router();
@@ -90,7 +92,8 @@ class MoeLayerForward {
 
   LayerForwardSetup s_;
   LayerForwardResult result_;
-  std::vector<uint64_t> selections_per_home_;  // expert outputs each home rank reduces
+  std::vector<uint64_t> selections_per_home_;              // expert outputs each home rank reduces
+  std::vector<std::vector<uint64_t>> rank_expert_tokens_;  // [rank][expert]: tokens it computes
   size_t stage_index_ = 0;
   Time stage_start_;
   uint64_t pending_ = 0;

@@ -66,9 +66,9 @@ TEST_CASE("version, help and list exit 0", "[cli]") {
   const auto routing = run_cli({"list", "routing"});
   CHECK(routing.exit_code == 0);
   for (const char* word :
-       {"zipf", "dirichlet", "synthetic", "calibrated", "skew (default 1.0)",
-        "segment (default 256)", "transition_strength (default 0)", "k.mean (default top_k)",
-        "like (default none)", "domain (default c4)"}) {
+       {"zipf", "dirichlet", "synthetic", "calibrated", "skew: number, default 1, in [0, 10]",
+        "segment: whole number, default 256", "transition_strength: number, default 0",
+        "k.mean: number, default top_k", "like: name, default none", "domain: name, default c4"}) {
     CHECK_THAT(routing.out, Contains(word));
   }
 

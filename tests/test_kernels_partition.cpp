@@ -18,8 +18,8 @@
 
 #include "models/kernels/moe_layer_reference.h"
 #include "models/kernels/synthetic_weights.h"
-#include "models/placement/contiguous.h"
-#include "models/placement/round_robin.h"
+#include "models/strategies/placement/contiguous.h"
+#include "models/strategies/placement/round_robin.h"
 #include "sim/rng.h"
 
 using moesim::kernels::ExpertWork;
@@ -135,7 +135,7 @@ TEST_CASE("Expert parallelism over 4 ranks reproduces the layer", "[kernels]") {
   const Matrix reference = f.layer.forward(f.x);
   const Eigen::MatrixXd bound = f.factor * layer_magnitudes(f.layer, f.x, f.routed);
   // Round-robin: rank r holds experts r and r + 4
-  const auto round_robin = moesim::RoundRobinPlacement().place(8, 4);
+  const auto round_robin = moesim::RoundRobinPlacement().place({8, 4, 0, {}});
   const auto shard1 = moesim::kernels::shard_by_placement(f.per_expert, round_robin, 1);
   REQUIRE(shard1.size() == 2);
   CHECK(shard1[0].expert == 1);
@@ -160,7 +160,7 @@ TEST_CASE("Contiguous expert parallelism with top-2 is bit-identical", "[kernels
   // contiguous placement a token's two experts are summed in expert order either way (adding
   // the zero rows of other ranks is exact), so the outputs are equal, not just close
   const Fixture f = make_fixture(2);
-  const auto contiguous = moesim::ContiguousPlacement().place(8, 4);
+  const auto contiguous = moesim::ContiguousPlacement().place({8, 4, 0, {}});
   CHECK(expert_parallel(f, contiguous, 4) == f.layer.forward(f.x));
 }
 

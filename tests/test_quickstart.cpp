@@ -62,7 +62,7 @@ double busiest_link_bytes(const moesim::LayerForwardResult& r) {
 
 TEST_CASE("balanced dispatch takes exactly bytes / bandwidth + two hops", "[quickstart]") {
   ScenarioConfig cfg = quickstart_config();
-  cfg.routing = "round_robin";  // token t picks experts t and t+1 (mod 8)
+  cfg.routing = {"round_robin", {}};  // token t picks experts t and t+1 (mod 8)
   LayerSimulation sim(cfg, moesim::builtin_strategies());
   sim.run();
   const auto& r = sim.forward().result();
@@ -125,7 +125,7 @@ TEST_CASE("expert stage equals the roofline of the most loaded GPU", "[quickstar
 TEST_CASE("a small batch makes the experts memory-bound", "[quickstart]") {
   ScenarioConfig cfg = quickstart_config();
   cfg.tokens = 64;
-  cfg.routing = "round_robin";  // 64 tokens x 2 choices: 16 tokens per expert
+  cfg.routing = {"round_robin", {}};  // 64 tokens x 2 choices: 16 tokens per expert
   LayerSimulation sim(cfg, moesim::builtin_strategies());
   sim.run();
   // 16 tokens: 3 * 4096 * 14336 * 2 B of weights (352 MB) at 3.35 TB/s, about 105 us, far

@@ -72,8 +72,8 @@ TEST_CASE("quickstart loads with its units converted", "[scenario_loader]") {
   CHECK(c.hardware.link("nvlink4").bandwidth == Approx(450e9));
   CHECK(c.hardware.link("nvlink4").latency == moesim::Time::ps(235'000));
   CHECK(c.tokens == 4096);
-  CHECK(c.routing == "uniform");
-  CHECK(c.placement == "contiguous");
+  CHECK(c.routing.name == "uniform");
+  CHECK(c.placement.name == "contiguous");
 }
 
 TEST_CASE("a misspelt key names file, line, key path and the likely intended key",
@@ -186,7 +186,7 @@ TEST_CASE("missing, mistyped and out-of-range values are rejected", "[scenario_l
     const std::string text =
         replace_once(quickstart(), "compute_efficiency: 1.0", "compute_efficiency: 1.5");
     CHECK_THAT(load_error(text),
-               Contains("strategies.cost_model.compute_efficiency: must be between"));
+               Contains("strategies.cost_model.compute_efficiency: must be in (0, 1], got 1.5"));
   }
   SECTION("an unknown dtype") {
     const std::string text = replace_once(quickstart(), "dtype: bf16", "dtype: int3");
@@ -199,7 +199,7 @@ TEST_CASE("unknown strategy and builder names list the known ones", "[scenario_l
       replace_once(quickstart(), "placement: contiguous", "placement: scattered");
   CHECK_THAT(load_error(placement),
              Contains("strategies.placement: unknown placement strategy \"scattered\" (known: "
-                      "contiguous, round_robin)"));
+                      "contiguous, round_robin, load_balanced, eplb)"));
   const std::string builder = replace_once(quickstart(), "builder: hgx", "builder: torus");
   CHECK_THAT(load_error(builder), Contains("hardware.builder: unknown topology builder"));
 }
@@ -236,9 +236,10 @@ TEST_CASE("the resolved configuration reloads to the same scenario", "[scenario_
   CHECK(again.system.comm.protocols.size() == original.system.comm.protocols.size());
   CHECK(again.tokens == original.tokens);
   // Routing parameters round-trip too: tests/test_routing_scenarios.cpp, per generator.
-  CHECK(again.routing == original.routing);
-  CHECK(again.roofline.kernel_overhead == original.roofline.kernel_overhead);
-  CHECK(again.roofline.compute_efficiency == original.roofline.compute_efficiency);
+  CHECK(again.routing.name == original.routing.name);
+  CHECK(again.cost_model.params.formatted() == original.cost_model.params.formatted());
+  CHECK(moesim::roofline_config(again.cost_model.params).kernel_overhead ==
+        moesim::roofline_config(original.cost_model.params).kernel_overhead);
 }
 
 TEST_CASE("per-operator efficiencies load and an unknown operator is named", "[scenario_loader]") {
@@ -246,13 +247,14 @@ TEST_CASE("per-operator efficiencies load and an unknown operator is named", "[s
       quickstart(), "    kernel_overhead: \"0 us\"",
       "    kernel_overhead: \"0 us\"\n    per_operator:\n      expert: {compute_efficiency: 0.6}");
   const ScenarioConfig cfg = load_text(with_expert);
-  REQUIRE(cfg.roofline.per_operator.count(moesim::OpKind::kExpert) == 1);
-  CHECK(cfg.roofline.per_operator.at(moesim::OpKind::kExpert).compute == 0.6);
-  CHECK(cfg.roofline.per_operator.at(moesim::OpKind::kExpert).memory == 1.0);
+  const moesim::RooflineConfig roofline = moesim::roofline_config(cfg.cost_model.params);
+  REQUIRE(roofline.per_operator.count(moesim::OpKind::kExpert) == 1);
+  CHECK(roofline.per_operator.at(moesim::OpKind::kExpert).compute == 0.6);
+  CHECK(roofline.per_operator.at(moesim::OpKind::kExpert).memory == 1.0);
   const std::string message =
       load_error(replace_once(with_expert, "      expert:", "      attention:"));
   CHECK_THAT(message, Contains("strategies.cost_model.per_operator.attention") &&
-                          Contains("unknown operator"));
+                          Contains("unknown key") && Contains("router, expert, combine"));
 }
 
 TEST_CASE("trace replay is refused outside a serving scenario", "[scenario_loader]") {

@@ -149,7 +149,8 @@ TEST_CASE("serving configuration errors exit 2 with the key", "[serving][cli]") 
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains(message));
   };
-  fails_with("scheduler: vllm_v1", "scheduler: fifo", "expected vllm_v1 or static");
+  fails_with("scheduler: vllm_v1", "scheduler: fifo",
+             "serving.scheduler: unknown scheduler strategy \"fifo\" (known: vllm_v1, static)");
   fails_with("data_parallel: 2", "data_parallel: 4", "the layout needs 4 GPUs");
   fails_with("profile: rtxpro6000_qwen3_30b_a3b_tp1", "profile: nowhere", "no layer profile");
   fails_with("max_num_seqs: 16", "max_num_sequences: 16", "max_num_seqs");
@@ -221,7 +222,8 @@ TEST_CASE("the roofline serving model runs tensor parallelism and more GPUs deco
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains(what));
   };
-  fails("  cost_model: roofline", "  profile: rtxpro6000_qwen3_30b_a3b_tp1",
+  fails("  cost_model: roofline",
+        "  cost_model: {name: profiled, profile: rtxpro6000_qwen3_30b_a3b_tp1}",
         "was measured on Qwen3-30B-A3B, the scenario's model is Mixtral-8x7B");
   fails("  tensor_parallel: 2", "  tensor_parallel: 16", "the layout needs 16 GPUs");
   // 93 GB of bf16 weights do not fit one 80 GB H100.

@@ -17,7 +17,7 @@
 #include "models/kernels/kernel_types.h"
 #include "models/kernels/router.h"
 #include "models/kernels/swiglu_expert.h"
-#include "models/placement/placement.h"
+#include "models/strategies/placement/placement.h"
 
 namespace moesim::kernels {
 

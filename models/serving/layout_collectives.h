@@ -19,7 +19,8 @@ struct LayoutCollectives {
                     const ParallelLayout& layout)
       : tensor(config, hardware, layout.tensor_parallel),
         data(config, hardware, layout.data_parallel),
-        stage(config, hardware, layout.pipeline_parallel > 1 ? 2 : 1) {}
+        stage(config, hardware, layout.pipeline_parallel > 1 ? 2 : 1),
+        pair(config, hardware, layout.expert_parallel > 1 ? 2 : 1) {}
 
   /// Microseconds for a pipeline stage to hand `tokens` tokens to the next: their hidden
   /// states and residual (vLLM's intermediate tensors), `token_bytes` each.
@@ -30,6 +31,7 @@ struct LayoutCollectives {
   CollectiveTimer tensor;  ///< among the tensor_parallel GPUs of one replica
   CollectiveTimer data;    ///< among the data_parallel ranks (one GPU of each)
   CollectiveTimer stage;   ///< between two GPUs (pipeline hand-off); one GPU without stages
+  CollectiveTimer pair;    ///< between two GPUs (expert weight migration); one GPU without EP
 };
 
 }  // namespace moesim

@@ -8,14 +8,14 @@
 namespace moesim {
 
 ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, const MoeBlockCostModel& moe,
-                                         ProfiledServingConfig config,
-                                         const ExpertPlacement& placement,
+                                         ProfiledServingConfig config, ExpertLoadBalancer& experts,
                                          RoutingGenerator& routing, LayoutCollectives& collectives)
     : profile_(&profile),
       moe_(&moe),
       config_(config),
       routing_(routing, config.shape.num_experts),
-      collectives_(&collectives) {
+      collectives_(&collectives),
+      experts_(&experts) {
   const ParallelLayout& l = config.layout;
   if (l.tensor_parallel != profile.tensor_parallel()) {
     throw std::invalid_argument(fmt::format(
@@ -33,7 +33,7 @@ ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, const MoeB
     throw std::invalid_argument(
         "expert_parallel must equal data_parallel (DP+EP) or be 1 (a single GPU)");
   }
-  experts_of_rank_ = placement.served_by_first_replica(l.expert_parallel, config.shape.num_experts);
+  experts.placement().check_covers(l.expert_parallel, config.shape.num_experts);
 }
 
 double ProfiledServingCost::attention_us(const RankLoad& load) const {
@@ -96,10 +96,9 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   for (uint32_t layer = 0; layer < config_.layers; ++layer) {
     const std::vector<uint64_t>& tokens_per_expert = routing_.route(layer);
     double slowest = 0;
-    for (size_t q = 0; q < experts_of_rank_.size(); ++q) {
-      local_load_.clear();
-      for (const uint32_t e : experts_of_rank_[q]) local_load_.push_back(tokens_per_expert[e]);
-      const double t = moe_->block_us(local_load_);
+    const auto& rank_expert_tokens = experts_->split(tokens_per_expert);
+    for (size_t q = 0; q < rank_expert_tokens.size(); ++q) {
+      const double t = moe_->block_us(rank_expert_tokens[q]);
       if (q < ranks) {
         cost.rank_busy_us[q] += t;
         cost.layer_rank_busy_us[layer * ranks + q] = rank_layer_us[q] + t;
@@ -119,6 +118,7 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   cost.communication_us = config_.layers * (gather_us + all_reduce_us);
   cost.sampling_us = head;
   cost.overhead_us = config_.framework_overhead_us;
+  charge_migration(cost, *experts_, collectives_->pair);
   if (stages > 1) {
     close_pipeline_stages(cost, embed + cost.overhead_us, final_dense + head,
                           collectives_->stage_handoff_us(most_tokens, config_.shape.token_bytes()));

@@ -33,9 +33,10 @@
 #include "models/cost_model/layer_profile.h"
 #include "models/cost_model/moe_block_cost.h"
 #include "models/moe_layer_shape.h"
-#include "models/placement/placement.h"
 #include "models/serving/batch_routing.h"
+#include "models/serving/expert_load_balancer.h"
 #include "models/serving/layout_collectives.h"
+#include "models/serving/migration_cost.h"
 #include "models/serving/parallel_layout.h"
 #include "models/serving/rank_load.h"
 #include "models/serving/serving_cost_model.h"
@@ -57,7 +58,7 @@ class ProfiledServingCost final : public ServingCostModel {
   /// parallelism with expert parallelism, more pipeline stages than layers, or a placement
   /// over a different number of ranks than the layout's expert parallelism.
   ProfiledServingCost(const LayerProfile& profile, const MoeBlockCostModel& moe,
-                      ProfiledServingConfig config, const ExpertPlacement& placement,
+                      ProfiledServingConfig config, ExpertLoadBalancer& experts,
                       RoutingGenerator& routing, LayoutCollectives& collectives);
 
   IterationCost iteration(std::span<const ScheduledBatch> batches) override;
@@ -69,10 +70,9 @@ class ProfiledServingCost final : public ServingCostModel {
   const LayerProfile* profile_;
   const MoeBlockCostModel* moe_;
   ProfiledServingConfig config_;
-  std::vector<std::vector<uint32_t>> experts_of_rank_;
   BatchRouting routing_;
   LayoutCollectives* collectives_;
-  std::vector<uint64_t> local_load_;  // tokens per local expert of one rank
+  ExpertLoadBalancer* experts_;
 };
 
 }  // namespace moesim

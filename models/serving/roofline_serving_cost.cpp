@@ -23,13 +23,13 @@ BatchShape shape_of(const RankLoad& load) {
 
 }  // namespace
 
-RooflineServingCost::RooflineServingCost(RooflineServingConfig config,
-                                         const ExpertPlacement& placement,
+RooflineServingCost::RooflineServingCost(RooflineServingConfig config, ExpertLoadBalancer& experts,
                                          RoutingGenerator& routing, LayoutCollectives& collectives)
     : config_(std::move(config)),
       roofline_(config_.roofline),
       routing_(routing, config_.card.num_routed_experts),
       collectives_(&collectives),
+      experts_(&experts),
       no_load_(config_.card.num_routed_experts, 0) {
   const ParallelLayout& l = config_.layout;
   if (l.pipeline_parallel > config_.card.num_layers) {
@@ -39,8 +39,7 @@ RooflineServingCost::RooflineServingCost(RooflineServingConfig config,
     throw std::invalid_argument(
         "data parallelism is modelled with expert parallelism over every GPU of a stage");
   }
-  experts_of_gpu_ =
-      placement.served_by_first_replica(l.expert_parallel, config_.card.num_routed_experts);
+  experts.placement().check_covers(l.expert_parallel, config_.card.num_routed_experts);
 }
 
 double RooflineServingCost::ops_us(const std::vector<LayerOperator>& ops, double split,
@@ -126,11 +125,10 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
     if (card.moe_layers.is_moe(layer)) {
       const std::vector<uint64_t>& load = routing_.route(layer);
       replica_moe_.assign(ranks, 0.0);  // the slowest GPU of each replica
-      for (size_t g = 0; g < experts_of_gpu_.size(); ++g) {
-        local_load_.clear();
-        for (const uint32_t e : experts_of_gpu_[g]) local_load_.push_back(load[e]);
+      const auto& gpu_expert_tokens = experts_->split(load);
+      for (size_t g = 0; g < gpu_expert_tokens.size(); ++g) {
         // Without expert parallelism every TP GPU holds a 1/TP slice of every expert.
-        const double us = experts_us(local_load_, l.expert_parallel > 1 ? 1.0 : tp);
+        const double us = experts_us(gpu_expert_tokens[g], l.expert_parallel > 1 ? 1.0 : tp);
         slowest_moe = std::max(slowest_moe, us);
         const size_t replica = g / l.tensor_parallel;  // GPU g = replica x TP + TP rank
         if (replica < ranks) replica_moe_[replica] = std::max(replica_moe_[replica], us);
@@ -164,6 +162,7 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
   }
   cost.sampling_us = embedding + head;
   cost.overhead_us = config_.framework_overhead_us;
+  charge_migration(cost, *experts_, collectives_->pair);
   if (stages > 1) {
     close_pipeline_stages(cost, embedding + cost.overhead_us, head,
                           collectives_->stage_handoff_us(most_tokens, token_bytes));

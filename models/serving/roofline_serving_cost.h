@@ -24,9 +24,10 @@
 #include "models/cost_model/roofline.h"
 #include "models/layer_operators.h"
 #include "models/model_card.h"
-#include "models/placement/placement.h"
 #include "models/serving/batch_routing.h"
+#include "models/serving/expert_load_balancer.h"
 #include "models/serving/layout_collectives.h"
+#include "models/serving/migration_cost.h"
 #include "models/serving/parallel_layout.h"
 #include "models/serving/rank_load.h"
 #include "models/serving/serving_cost_model.h"
@@ -47,7 +48,7 @@ class RooflineServingCost final : public ServingCostModel {
   /// `routing` and `collectives` must outlive the model. Throws std::invalid_argument for more
   /// pipeline stages than layers, data parallelism without expert parallelism over all the
   /// stage's GPUs, or a placement that does not match the expert-parallel size.
-  RooflineServingCost(RooflineServingConfig config, const ExpertPlacement& placement,
+  RooflineServingCost(RooflineServingConfig config, ExpertLoadBalancer& experts,
                       RoutingGenerator& routing, LayoutCollectives& collectives);
 
   IterationCost iteration(std::span<const ScheduledBatch> batches) override;
@@ -61,10 +62,9 @@ class RooflineServingCost final : public ServingCostModel {
 
   RooflineServingConfig config_;
   RooflineCostModel roofline_;
-  std::vector<std::vector<uint32_t>> experts_of_gpu_;
   BatchRouting routing_;
   LayoutCollectives* collectives_;
-  std::vector<uint64_t> local_load_;
+  ExpertLoadBalancer* experts_;
   std::vector<double> replica_moe_;  // MoE time of each replica's slowest GPU, one layer
   std::vector<uint64_t> no_load_;
 };

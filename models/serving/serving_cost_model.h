@@ -20,6 +20,7 @@ struct IterationCost {
   double communication_us = 0;       ///< collectives: EP gather/scatter, TP all-reduce, PP hand-off
   double sampling_us = 0;            ///< LM head and sampler
   double overhead_us = 0;            ///< framework (scheduling, launch, Python) per iteration
+  double migration_bytes = 0;        ///< expert weights moved by a re-plan (in communication_us)
   std::vector<double> rank_busy_us;  ///< kernel time of each rank, waiting excluded
   /// Kernel time of each rank in each decoder layer, [layer * ranks + rank].
   std::vector<double> layer_rank_busy_us;

@@ -6,14 +6,12 @@
 #include <memory>
 #include <vector>
 
-#include "models/cost_model/layer_profile.h"
-#include "models/cost_model/moe_block_cost.h"
 #include "models/scenario_config.h"
+#include "models/serving/expert_load_balancer.h"
 #include "models/serving/layout_collectives.h"
 #include "models/serving/memory_plan.h"
-#include "models/serving/profiled_serving_cost.h"
 #include "models/serving/serving_simulation.h"
-#include "models/strategy_catalog.h"
+#include "models/strategies/strategy_catalog.h"
 #include "sim/rng.h"
 
 namespace moesim {
@@ -32,15 +30,16 @@ class ServingRun {
   const ServingSimulation& simulation() const { return *simulation_; }
   const MemoryPlan& memory() const { return memory_; }
   const ScenarioConfig& config() const { return config_; }
+  /// The expert placement at the end of the run, the per-rank loads and any migrations.
+  const ExpertLoadBalancer& experts() const { return *experts_; }
 
  private:
   ScenarioConfig config_;
   RngStreams rng_;
-  LayerProfile profile_;
-  std::unique_ptr<MoeBlockCostModel> moe_cost_;
   MemoryPlan memory_;
-  ExpertPlacement placement_;
   std::unique_ptr<RoutingGenerator> routing_;
+  std::unique_ptr<PlacementStrategy> placement_;
+  std::unique_ptr<ExpertLoadBalancer> experts_;
   std::unique_ptr<LayoutCollectives> collectives_;
   std::unique_ptr<ServingCostModel> cost_;
   std::unique_ptr<ServingSimulation> simulation_;

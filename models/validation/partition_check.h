@@ -11,7 +11,7 @@
 #include <string>
 
 #include "models/scenario_config.h"
-#include "models/strategy_catalog.h"
+#include "models/strategies/strategy_catalog.h"
 
 namespace moesim {
 

@@ -182,6 +182,10 @@ YamlMap YamlMap::get_map(const std::string& key) {
   return YamlMap(e.value, file_, key_path(key));
 }
 
+bool YamlMap::holds_map(const std::string& key) {
+  return has(key) && entries_.at(key).value.IsMap();
+}
+
 std::vector<std::string> YamlMap::keys() const {
   std::vector<std::pair<size_t, std::string>> ordered;
   for (const auto& [key, e] : entries_) ordered.emplace_back(e.order, key);

@@ -40,6 +40,8 @@ class YamlMap {
   double get_flop_rate(const std::string& key);
   /// A nested mapping.
   YamlMap get_map(const std::string& key);
+  /// Whether the key is present and its value is a mapping (not consumed).
+  bool holds_map(const std::string& key);
   /// A list of mappings; element i reports its errors at "key[i]".
   std::vector<YamlMap> get_map_list(const std::string& key);
   /// A list of single values (strings or numbers, as written).

@@ -1,0 +1,21 @@
+// The roofline serving cost model (models/serving/roofline_serving_cost.h) as a strategy.
+#include "models/serving/roofline_serving_cost.h"
+#include "models/strategies/serving_cost/serving_cost_family.h"
+
+namespace moesim {
+
+ServingCostFamily::Entry roofline_serving_entry() {
+  return {{"roofline",
+           "every operator of the model card at the scenario's roofline efficiencies (the "
+           "hardware limit of the schedule at efficiency 1)",
+           {},
+           nullptr},
+          [](const ServingCostContext& c, const Params&) {
+            RooflineServingConfig config{*c.card, *c.gpu, c.roofline, c.layout,
+                                         c.framework_overhead_us};
+            return std::make_unique<RooflineServingCost>(config, *c.experts, *c.routing,
+                                                         *c.collectives);
+          }};
+}
+
+}  // namespace moesim

@@ -1,0 +1,42 @@
+#pragma once
+/// Serving cost models: the time of one engine iteration from every data-parallel rank's batch
+/// (models/serving/serving_cost_model.h), selected by `serving.cost_model`.
+
+#include <functional>
+#include <memory>
+
+#include "models/cost_model/layer_profile.h"
+#include "models/cost_model/moe_block_cost.h"
+#include "models/cost_model/roofline.h"
+#include "models/model_card.h"
+#include "models/serving/expert_load_balancer.h"
+#include "models/serving/layout_collectives.h"
+#include "models/serving/parallel_layout.h"
+#include "models/serving/serving_cost_model.h"
+#include "models/strategies/strategy_family.h"
+#include "topologies/hardware_specs.h"
+#include "traces/routing_generator.h"
+
+namespace moesim {
+
+struct ServingCostContext {
+  const ModelCard* card = nullptr;
+  const MoeLayerShape* model = nullptr;
+  const GpuSpec* gpu = nullptr;  ///< peak_flops at the model's dtype
+  RooflineConfig roofline;       ///< the scenario's operator efficiencies
+  ParallelLayout layout;
+  double framework_overhead_us = 0.0;  ///< per iteration
+  ExpertLoadBalancer* experts = nullptr;
+  RoutingGenerator* routing = nullptr;
+  LayoutCollectives* collectives = nullptr;
+  /// Builds the scenario's MoE block cost model (`serving.moe_cost`) on a measured profile.
+  std::function<std::unique_ptr<MoeBlockCostModel>(const LayerProfile*)> make_moe_block;
+};
+
+using ServingCostFamily = StrategyFamily<ServingCostModel, ServingCostContext>;
+
+/// The profiled model's entry (profiled_serving.cpp) and the roofline's (roofline_serving.cpp).
+ServingCostFamily::Entry profiled_serving_entry();
+ServingCostFamily::Entry roofline_serving_entry();
+
+}  // namespace moesim
