@@ -6,11 +6,15 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/interrupt_cleanup.h"
 #include "cli/trace_commands.h"
 #include "cli/workload_command.h"
 #include "sim/config_error.h"
 
 int main(int argc, char** argv) {
+  // Before any other thread exists: an interrupt then removes the staging of unfinished outputs.
+  moesim::InterruptCleanup::install();
+
   CLI::App app{"moesim: discrete-event simulator of Mixture-of-Experts systems"};
   app.require_subcommand(1);
 

@@ -18,15 +18,22 @@ namespace moesim {
 
 namespace {
 
+/// --out, or out/<name> (the loader made sure the name is one safe folder name).
+std::string output_path(const RunOptions& options, const ScenarioConfig& cfg) {
+  return options.out_dir.empty() ? "out/" + cfg.name : options.out_dir;
+}
+
 int run_serving(const RunOptions& options, const ScenarioConfig& cfg,
                 const StrategyCatalog& catalog) {
   ServingRun run(cfg, catalog);
+  // Before the run: a path moesim may not write fails at once, and an interrupt during the run
+  // finds the staging to remove.
+  OutputDirectory out(output_path(options, cfg));
   const auto wall_start = std::chrono::steady_clock::now();
   run.run();
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
-  OutputDirectory out(options.out_dir.empty() ? "out/" + cfg.name : options.out_dir);
   const std::string summary = format_serving_summary(run);
   out.write("summary.txt", summary);
   out.write("requests.csv", format_requests_csv(run.simulation()));
@@ -61,14 +68,13 @@ int run_command(const RunOptions& options) {
     throw ConfigError(fmt::format("{}: {}", options.scenario, e.what()));
   }
   TraceRecorder recorder(*sim);
+  OutputDirectory out(output_path(options, cfg));  // before the run, as in run_serving
 
   const auto wall_start = std::chrono::steady_clock::now();
   sim->run();
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
-  const std::string out_dir = options.out_dir.empty() ? "out/" + cfg.name : options.out_dir;
-  OutputDirectory out(out_dir);
   const std::string summary = format_summary(*sim);
   out.write("summary.txt", summary);
   out.write("metrics.json", format_metrics_json(*sim));

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/output_directory.h"
 #include "cli/serving_loader.h"
 #include "cli/strategy_loader.h"
 #include "models/hf_config_loader.h"
@@ -150,6 +151,7 @@ ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& cat
   YamlMap root(load_yaml_file(path), path, "");
   ScenarioConfig cfg;
   cfg.name = root.get_string("name");
+  if (const auto why = unsafe_folder_name(cfg.name)) root.fail("name", *why);
   cfg.seed = root.has("seed") ? root.get_uint("seed", 0, UINT64_MAX) : 0;
   load_model(root.get_map("model"), path, cfg.model, cfg);
 

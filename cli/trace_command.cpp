@@ -76,10 +76,10 @@ int trace_stats_command(const TraceStatsCommandOptions& options) {
           ? std::filesystem::path("out") / ("trace-stats-" + trace.stem().string())
           : std::filesystem::path(options.out_dir);
   const auto reader = open_trace_reader(trace);
+  OutputDirectory dir(out_dir);  // before the statistics: a refused path fails at once
   TraceStatsOptions stats_options;
   if (options.no_sch) stats_options.sch_windows.clear();
   const TraceStats stats = compute_trace_stats(*reader, stats_options);
-  OutputDirectory dir(out_dir);
   for (const auto& [name, text] : stats.files) dir.write(name, text);
   dir.commit();
   std::cout << stats.summary << fmt::format("written to {}\n", dir.final_path().string());

@@ -70,6 +70,8 @@ int validate_command(const ValidateOptions& options) {
   }
   if (!options.scenario.empty()) return validate_scenario(options);
   require_known_suite(options.suite);
+  // Before the suite runs: a path moesim may not write fails at once.
+  OutputDirectory out(options.out_dir.empty() ? "out/validate-" + options.suite : options.out_dir);
   std::vector<ValidationRow> rows;
   std::string summary;
   bool goals_met = false;
@@ -119,9 +121,6 @@ int validate_command(const ValidateOptions& options) {
     goals_met = report.goals_met;
   }
 
-  const std::string out_dir =
-      options.out_dir.empty() ? "out/validate-" + options.suite : options.out_dir;
-  OutputDirectory out(out_dir);
   out.write("validation.csv", format_validation_csv(rows));
   out.write("summary.txt", summary);
   out.commit();

@@ -77,8 +77,14 @@ std::string shell_quote(const std::string& word) {
 }  // namespace
 
 CliResult run_cli(const std::vector<std::string>& args) {
+  return run_cli_in(fs::path(), args);
+}
+
+CliResult run_cli_in(const fs::path& cwd, const std::vector<std::string>& args) {
   TempDir io("cli-io");
-  std::string command = shell_quote(MOESIM_BINARY);
+  std::string command;
+  if (!cwd.empty()) command = "cd " + shell_quote(cwd.string()) + " && ";
+  command += shell_quote(MOESIM_BINARY);
   for (const std::string& a : args) command.append(" ").append(shell_quote(a));
   command.append(" >").append(shell_quote((io / "out").string()));
   command.append(" 2>").append(shell_quote((io / "err").string()));

@@ -50,4 +50,7 @@ struct CliResult {
 /// Runs the built `moesim` binary with `args` (each passed as one shell word).
 CliResult run_cli(const std::vector<std::string>& args);
 
+/// run_cli in the working directory `cwd`, for runs that write to their default out/<name>.
+CliResult run_cli_in(const std::filesystem::path& cwd, const std::vector<std::string>& args);
+
 }  // namespace moesim::test

@@ -1,0 +1,91 @@
+#include "cli/interrupt_cleanup.h"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace moesim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::vector<fs::path> dirs;
+};
+
+/// Never destroyed: the interrupt thread may still use it while static destructors run at exit.
+Registry& registry() {
+  static auto* r = new Registry;
+  return *r;
+}
+
+/// The interrupt signals this process does not ignore. An ignored one stays ignored: `nohup`
+/// and shells starting background jobs ignore SIGHUP or SIGINT on purpose, and a blocked signal
+/// would reach sigwait() even though its action is to ignore it.
+sigset_t interrupt_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction current = {};
+    if (sigaction(sig, nullptr, &current) == 0 && current.sa_handler == SIG_IGN) continue;
+    sigaddset(&set, sig);
+  }
+  return set;
+}
+
+[[noreturn]] void clean_up_and_die(int sig) {
+  // Waits for a commit in progress to finish, then holds the lock until the process ends, so no
+  // new output can be staged or committed behind the cleanup.
+  auto held = InterruptCleanup::lock();
+  for (const fs::path& dir : registry().dirs) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  // End the way the signal would have ended the process, so a parent (a shell, a script that
+  // was itself interrupted) sees death by that signal: default action, then deliver it again.
+  std::signal(sig, SIG_DFL);
+  sigset_t one;
+  sigemptyset(&one);
+  sigaddset(&one, sig);
+  pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
+  std::raise(sig);
+  _exit(128 + sig);  // only if the signal somehow did not end the process
+}
+
+}  // namespace
+
+void InterruptCleanup::install() {
+  const sigset_t set = interrupt_signals();
+  if (pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) {
+    throw std::runtime_error("cannot block interrupt signals");
+  }
+  std::thread([set] {
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0) {
+    }
+    clean_up_and_die(sig);
+  }).detach();
+}
+
+std::unique_lock<std::mutex> InterruptCleanup::lock() {
+  return std::unique_lock<std::mutex>(registry().mutex);
+}
+
+void InterruptCleanup::add(const fs::path& dir, const std::unique_lock<std::mutex>& /*held*/) {
+  registry().dirs.push_back(dir);
+}
+
+void InterruptCleanup::remove(const fs::path& dir, const std::unique_lock<std::mutex>& /*held*/) {
+  auto& dirs = registry().dirs;
+  const auto it = std::find(dirs.begin(), dirs.end(), dir);
+  if (it != dirs.end()) dirs.erase(it);
+}
+
+}  // namespace moesim
