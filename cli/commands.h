@@ -6,14 +6,16 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace moesim {
 
 struct RunOptions {
   std::string scenario;
-  std::string out_dir;           ///< "" means out/<scenario name>
-  std::optional<uint64_t> seed;  ///< overrides the scenario's seed
-  bool quiet = false;            ///< no summary on stdout
+  std::string out_dir;              ///< "" means out/<scenario name>
+  std::vector<std::string> sets;    ///< --set KEY.PATH=VALUE, in order (cli/scenario_overrides.h)
+  std::optional<std::string> seed;  ///< --seed N: applied as `--set seed=N` after the sets
+  bool quiet = false;               ///< no summary on stdout
 };
 
 struct ValidateOptions {

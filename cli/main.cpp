@@ -15,11 +15,18 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   moesim::RunOptions run;
-  uint64_t seed = 0;
+  std::string seed;
   auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write its outputs");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
   run_cmd->add_option("--out", run.out_dir, "output directory (default out/<scenario name>)");
-  auto* seed_opt = run_cmd->add_option("--seed", seed, "override the scenario's seed");
+  // A string, checked by the scenario loader as `seed:` in the file is (CLI11 would wrap -1).
+  auto* seed_opt =
+      run_cmd->add_option("--seed", seed, "override the scenario's seed (as --set seed=N)");
+  run_cmd
+      ->add_option("--set", run.sets,
+                   "KEY.PATH=VALUE: set a scenario key before loading, checked as in the file "
+                   "(repeatable; e.g. --set routing.generator=zipf --set seed=3)")
+      ->allow_extra_args(false);
   run_cmd->add_flag("--quiet", run.quiet, "do not print the summary");
 
   std::string family;

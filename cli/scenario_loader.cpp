@@ -186,8 +186,11 @@ void load_strategies(YamlMap m, ScenarioConfig& cfg, const StrategyCatalog& cata
 
 }  // namespace
 
-ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& catalog) {
-  YamlMap root(load_yaml_file(path), path, "");
+ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& catalog,
+                             const std::vector<ScenarioOverride>& overrides) {
+  YAML::Node tree = load_yaml_file(path);
+  apply_overrides(tree, overrides);
+  YamlMap root(tree, path, "", override_origins(overrides));
   ScenarioConfig cfg;
   cfg.name = root.get_string("name");
   cfg.seed = root.has("seed") ? root.get_uint("seed", 0, UINT64_MAX) : 0;
