@@ -9,6 +9,38 @@
 #include "cli/trace_commands.h"
 #include "cli/workload_command.h"
 #include "sim/config_error.h"
+#include "traces/routing_params.h"
+
+namespace {
+
+/// The first word that names no subcommand where one is required ("moesim bogus", "moesim
+/// trace bogus"), with the known names: CLI11 itself only says "A subcommand is required".
+/// Returns "" when the words name subcommands down to the first option or the end.
+std::string unknown_subcommand_error(CLI::App& app, int argc, char** argv) {
+  CLI::App* current = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') return "";
+    const auto subcommands = current->get_subcommands({});
+    if (subcommands.empty()) return "";
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : subcommands) {
+      if (sub->get_name() == word) next = sub;
+    }
+    if (next == nullptr) {
+      if (current->get_require_subcommand_min() == 0) return "";
+      std::string known;
+      for (const CLI::App* sub : subcommands)
+        known += (known.empty() ? "" : ", ") + sub->get_name();
+      const std::string group = current == &app ? "moesim" : "moesim " + current->get_name();
+      return "unknown subcommand '" + word + "' of " + group + " (known: " + known + ")";
+    }
+    current = next;
+  }
+  return "";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"moesim: discrete-event simulator of Mixture-of-Experts systems"};
@@ -39,7 +71,11 @@ int main(int argc, char** argv) {
       app.add_subcommand("validate", "compare simulated with measured runs (validation.csv)");
   validate_cmd->add_option("scenario", validate.scenario,
                            "scenario whose partition of the MoE layer to check");
-  validate_cmd->add_option("--suite", validate.suite, "suite to run: comm or kernels");
+  std::string suites;
+  for (const std::string& suite : moesim::validation_suites()) {
+    suites += (suites.empty() ? "" : ", ") + suite;
+  }
+  validate_cmd->add_option("--suite", validate.suite, "suite to run: " + suites);
   validate_cmd->add_option("--tokens", validate.tokens, "scenario check: routed tokens (64)");
   validate_cmd->add_option("--profile", validate.profile,
                            "cpu suite: host profile (default out/host_profile.yaml)");
@@ -132,6 +168,10 @@ int main(int argc, char** argv) {
   sharegpt_cmd->add_option("in", sharegpt_in, "LLMServingSim workload (.jsonl)")->required();
   sharegpt_cmd->add_option("out", sharegpt_out, "request file to write (CSV)")->required();
 
+  if (const std::string error = unknown_subcommand_error(app, argc, argv); !error.empty()) {
+    std::cerr << "moesim: error: " << error << "\nRun with --help for more information.\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

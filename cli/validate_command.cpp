@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -29,10 +30,9 @@ std::filesystem::path measured_dir() {
 }
 
 void require_known_suite(const std::string& suite) {
-  if (suite != "comm" && suite != "kernels" && suite != "cpu" && suite != "routing" &&
-      suite != "serving") {
-    throw ConfigError(
-        fmt::format("unknown suite '{}' (known: comm, kernels, cpu, routing, serving)", suite));
+  const std::vector<std::string>& known = validation_suites();
+  if (std::find(known.begin(), known.end(), suite) == known.end()) {
+    throw ConfigError(fmt::format("unknown suite '{}' (known: {})", suite, fmt::join(known, ", ")));
   }
 }
 
@@ -45,12 +45,30 @@ std::filesystem::path profiles_dir() {
 
 }  // namespace
 
+const std::vector<std::string>& validation_suites() {
+  static const std::vector<std::string> suites{"comm", "kernels", "cpu", "routing", "serving"};
+  return suites;
+}
+
 int validate_scenario(const ValidateOptions& options) {
   const StrategyCatalog catalog = builtin_strategies();
   const ScenarioConfig cfg = load_scenario(options.scenario, catalog);
+  if (cfg.serving) {
+    throw ConfigError(fmt::format(
+        "{}: validate SCENARIO checks the partition of a layer scenario's MoE layer "
+        "(workload.tokens); this is a serving scenario (serving: block): run it with `moesim "
+        "run`, or compare serving with measurements with `moesim validate --suite serving`",
+        options.scenario));
+  }
   PartitionCheckOptions check;
   check.tokens = options.tokens;
-  const PartitionCheckReport r = check_partition(cfg, catalog, check);
+  PartitionCheckReport r;
+  try {
+    r = check_partition(cfg, catalog, check);
+  } catch (const std::invalid_argument& e) {
+    // As in `moesim run`: strategies that cannot be built are a configuration error.
+    throw ConfigError(fmt::format("{}: {}", options.scenario, e.what()));
+  }
   std::cout << fmt::format(
       "scenario '{}': {} routed tokens of {} (hidden {}, expert FFN {}, top-{}), placement {} "
       "over {} ranks\n{}",

@@ -280,3 +280,29 @@ TEST_CASE("run --set overrides scenario keys, checked as the file's keys are", "
   CHECK(help.exit_code == 0);
   CHECK_THAT(help.out, Contains("--set"));
 }
+
+TEST_CASE("an unknown subcommand is named with the known ones", "[cli]") {
+  const auto top = run_cli({"bogus"});
+  CHECK(top.exit_code == 2);
+  CHECK_THAT(top.err, Contains("unknown subcommand 'bogus'") && Contains("run, list") &&
+                          Contains("workload"));
+  const auto trace = run_cli({"trace", "bogus"});
+  CHECK(trace.exit_code == 2);
+  CHECK_THAT(trace.err, Contains("unknown subcommand 'bogus' of moesim trace") &&
+                            Contains("convert, stats, generate, import"));
+  // A scenario path is not a subcommand.
+  CHECK(run_cli({"run", (std::filesystem::temp_directory_path() / "absent.yaml").string()})
+            .exit_code == 2);
+
+  const auto help = run_cli({"validate", "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK_THAT(help.out, Contains("comm, kernels, cpu, routing, serving"));
+}
+
+TEST_CASE("validate SCENARIO on a serving scenario says what validate accepts", "[cli]") {
+  const auto r = run_cli(
+      {"validate", moesim::test::source_path("tests/scenarios/serving_small.yaml").string()});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("serving scenario") && Contains("--suite serving"));
+  CHECK(line_count(r.err) == 1);
+}
