@@ -200,7 +200,13 @@ TEST_CASE("validate --suite comm writes validation.csv and an unknown suite exit
   TempDir dir("cli-validate");
   const auto r = run_cli({"validate", "--suite", "comm", "--out", (dir / "v").string()});
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Contains("goals met"));
+  // Each goal with its outcome; "goals met" only with every goal met; report-only rows named.
+  CHECK_THAT(r.out, Contains("goal: h100_hgx >= 1 MiB: median |rel_error| <= 15%: met") &&
+                        Contains("goal: gb200_tray <= 4 KiB: every collective's floor within 2x: "
+                                 "met") &&
+                        Contains("rows under no goal") && Contains("goals met: 6 of 6"));
+  CHECK_THAT(r.out, Contains("(PCIe: reported, no goal)"));
+  CHECK(r.out.find("NOT met") == std::string::npos);
   const std::string csv = read_text(dir / "v" / "validation.csv");
   CHECK(csv.rfind("suite,target,metric,measured,simulated,rel_error,threshold,pass\n", 0) == 0);
   CHECK(fs::is_regular_file(dir / "v" / "summary.txt"));
