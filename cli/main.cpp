@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
@@ -121,9 +122,12 @@ int main(int argc, char** argv) {
       ->add_option("--generator", trace_generate.generator, "calibrated, uniform or zipf")
       ->required();
   trace_generate_cmd->add_option("--tokens", trace_generate.tokens, "tokens to route")->required();
-  trace_generate_cmd->add_option("--domain", trace_generate.domain,
-                                 "calibrated: text domain measured (arxiv)");
-  trace_generate_cmd->add_option("--skew", trace_generate.skew, "zipf: exponent (1.2)");
+  trace_generate_cmd->add_option(
+      "--domain", trace_generate.domain,
+      "calibrated: text domain measured (" + moesim::CalibratedRoutingSpec{}.domain + ")");
+  trace_generate_cmd->add_option(
+      "--skew", trace_generate.skew,
+      fmt::format("zipf: exponent ({})", moesim::SyntheticRoutingSpec{}.skew));
   trace_generate_cmd->add_option("--requests", trace_generate.requests,
                                  "requests the tokens are split over (1)");
   trace_generate_cmd->add_option("--seed", trace_generate.seed, "master seed (0)");
