@@ -97,6 +97,11 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
                                     "is {}",
                                     profile, measured.model, cfg.card->name));
     }
+    if (!measured.gpu.empty() && measured.gpu != cfg.gpu.name) {
+      m.fail("profile", fmt::format("the profile \"{}\" was measured on a {}, the scenario's GPU "
+                                    "is {}; use a profile measured on {} or cost_model: roofline",
+                                    profile, measured.gpu, cfg.gpu.name, cfg.gpu.name));
+    }
     if (measured.tensor_parallel != s.layout.tensor_parallel) {
       m.fail("tensor_parallel",
              fmt::format("the profile \"{}\" was measured at tensor parallel {}, the layout has "

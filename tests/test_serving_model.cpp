@@ -240,3 +240,28 @@ TEST_CASE("the memory plan splits experts by expert parallelism, else by tensor 
   CHECK(tp4 == Approx(tp4_ep4));
   CHECK(tp4 / 1e9 == Approx(46.7 * 2 / 4).epsilon(0.02));
 }
+
+namespace {
+
+/// Runs a scenario of tests/scenarios with `--set` overrides, into `dir`/`name`.
+moesim::test::CliResult run_with(const TempDir& dir, const std::string& scenario,
+                                 const std::vector<std::string>& sets, const std::string& name) {
+  std::vector<std::string> args{"run", source_path("tests/scenarios/" + scenario).string(), "--out",
+                                (dir.path() / name).string()};
+  for (const std::string& s : sets) {
+    args.push_back("--set");
+    args.push_back(s);
+  }
+  return run_cli(args);
+}
+
+}  // namespace
+
+TEST_CASE("a layer profile measured on another GPU is refused", "[serving][cli]") {
+  TempDir dir("serving-profile-gpu");
+  // The shipped profile states gpu: RTX-PRO-6000; the same run on H100s is refused.
+  const auto r = run_with(dir, "serving_small.yaml", {"hardware.system=h100_hgx"}, "h100");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("serving.profile: the profile \"rtxpro6000_qwen3_30b_a3b_tp1\" was "
+                             "measured on a RTX-PRO-6000, the scenario's GPU is H100-SXM"));
+}
