@@ -32,6 +32,12 @@ enum class WeightFormat {
 };
 double bytes_per_weight(WeightFormat format);
 
+/// Bytes per element of the activations: hidden states that collectives and pipeline hand-offs
+/// move, and the KV cache. bf16 whatever the weights: DeepSeek-V3 and vLLM's fp8 models
+/// quantise the weights and, inside each GEMM, its inputs; the hidden states between layers
+/// stay bf16.
+constexpr double kActivationBytesPerElement = 2.0;
+
 struct BatchShape {
   uint64_t prefill_tokens = 0;  ///< prompt tokens computed in this step
   double prefill_context = 0;   ///< mean keys each prefill token attends to (causal: ~L/2)

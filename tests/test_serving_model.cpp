@@ -255,6 +255,12 @@ moesim::test::CliResult run_with(const TempDir& dir, const std::string& scenario
   return run_cli(args);
 }
 
+double figure_after(const std::string& text, const std::string& label) {
+  const size_t at = text.find(label);
+  REQUIRE(at != std::string::npos);
+  return std::stod(text.substr(at + label.size()));
+}
+
 }  // namespace
 
 TEST_CASE("a layer profile measured on another GPU is refused", "[serving][cli]") {
@@ -264,4 +270,15 @@ TEST_CASE("a layer profile measured on another GPU is refused", "[serving][cli]"
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("serving.profile: the profile \"rtxpro6000_qwen3_30b_a3b_tp1\" was "
                              "measured on a RTX-PRO-6000, the scenario's GPU is H100-SXM"));
+}
+
+TEST_CASE("activations move in bf16 whatever the weights' dtype", "[serving][cli]") {
+  // DeepSeek-V3 and vLLM fp8 models quantise weights and GEMM inputs; hidden states stay bf16,
+  // so fp8 weights do not halve the collectives' bytes.
+  TempDir dir("serving-activation-dtype");
+  const auto bf16 = run_with(dir, "serving_small.yaml", {}, "bf16");
+  const auto fp8 = run_with(dir, "serving_small.yaml", {"model.dtype=fp8"}, "fp8");
+  REQUIRE(bf16.exit_code == 0);
+  REQUIRE(fp8.exit_code == 0);
+  CHECK(figure_after(fp8.out, "  communication") == figure_after(bf16.out, "  communication"));
 }

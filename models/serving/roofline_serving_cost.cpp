@@ -69,7 +69,8 @@ double RooflineServingCost::experts_us(const std::vector<uint64_t>& load, double
   for (const uint64_t n : load) {
     if (n == 0) continue;
     const double t = static_cast<double>(n);
-    const OpCost work{2 * matrices * h * f * t, matrices * h * f * wbytes + 2 * t * h * 2.0,
+    const OpCost work{2 * matrices * h * f * t,
+                      matrices * h * f * wbytes + 2 * t * h * kActivationBytesPerElement,
                       OpKind::kExpert};
     us += roofline_.op_time(work, config_.gpu).microseconds();
   }
@@ -96,7 +97,7 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
   // Per layer: a tensor-parallel all-reduce of the busiest replica's tokens after attention
   // and after the FFN or MoE block; per MoE layer with data parallelism, the expert-parallel
   // all-gather and reduce-scatter of every rank's tokens.
-  const double token_bytes = static_cast<double>(card.hidden_size) * 2.0;
+  const double token_bytes = static_cast<double>(card.hidden_size) * kActivationBytesPerElement;
   const double all_reduce_us =
       1e6 * collectives_->tensor.seconds(Collective::kAllReduce, most_tokens * token_bytes);
   const double gather_us =
