@@ -282,3 +282,16 @@ TEST_CASE("activations move in bf16 whatever the weights' dtype", "[serving][cli
   REQUIRE(fp8.exit_code == 0);
   CHECK(figure_after(fp8.out, "  communication") == figure_after(bf16.out, "  communication"));
 }
+
+TEST_CASE("the roofline serving model counts the embedding as dense time, not sampling",
+          "[serving][cli]") {
+  // With a 1 ms cost per kernel the LM head is 1 ms per iteration; the embedding, another
+  // kernel, must not be added to it.
+  TempDir dir("serving-embedding");
+  const auto r = run_with(dir, "serving_tp_roofline.yaml",
+                          {"strategies.cost_model.kernel_overhead=1 ms"}, "o");
+  REQUIRE(r.exit_code == 0);
+  const double iterations = figure_after(r.out, "requests, ");
+  const double sampling_ms = 1e3 * figure_after(r.out, "LM head + sampler");
+  CHECK(sampling_ms / iterations == Approx(1.0).epsilon(0.1));
+}

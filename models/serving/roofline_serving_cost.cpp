@@ -163,7 +163,8 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
     embedding = std::max(embedding, first);
     head = std::max(head, last);
   }
-  cost.sampling_us = embedding + head;
+  cost.dense_us += embedding;  // a token-wise lookup, as in the profiled model, not sampling
+  cost.sampling_us = head;
   cost.overhead_us = config_.framework_overhead_us;
   if (stages > 1) {
     close_pipeline_stages(cost, embedding + cost.overhead_us, head,
