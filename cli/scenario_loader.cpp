@@ -73,6 +73,8 @@ void load_model(YamlMap m, const std::string& scenario_path, MoeLayerShape& mode
     if (!parsed)
       m.fail("dtype", fmt::format("expected bf16, fp16, fp32 or fp8, got \"{}\"", dtype));
     model.dtype = *parsed;
+    // On a card: the weights are stored in it too (memory plan, serving cost models).
+    if (cfg.card) cfg.card->dtype = *parsed;
   }
   m.finish();
 }

@@ -263,24 +263,34 @@ double figure_after(const std::string& text, const std::string& label) {
 
 }  // namespace
 
-TEST_CASE("a layer profile measured on another GPU is refused", "[serving][cli]") {
-  TempDir dir("serving-profile-gpu");
-  // The shipped profile states gpu: RTX-PRO-6000; the same run on H100s is refused.
-  const auto r = run_with(dir, "serving_small.yaml", {"hardware.system=h100_hgx"}, "h100");
-  CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Contains("serving.profile: the profile \"rtxpro6000_qwen3_30b_a3b_tp1\" was "
-                             "measured on a RTX-PRO-6000, the scenario's GPU is H100-SXM"));
-}
-
 TEST_CASE("activations move in bf16 whatever the weights' dtype", "[serving][cli]") {
   // DeepSeek-V3 and vLLM fp8 models quantise weights and GEMM inputs; hidden states stay bf16,
-  // so fp8 weights do not halve the collectives' bytes.
+  // so fp8 weights halve the weight bytes but not the collectives' bytes.
   TempDir dir("serving-activation-dtype");
   const auto bf16 = run_with(dir, "serving_small.yaml", {}, "bf16");
   const auto fp8 = run_with(dir, "serving_small.yaml", {"model.dtype=fp8"}, "fp8");
   REQUIRE(bf16.exit_code == 0);
   REQUIRE(fp8.exit_code == 0);
   CHECK(figure_after(fp8.out, "  communication") == figure_after(bf16.out, "  communication"));
+  CHECK(figure_after(fp8.out, "weights ") ==
+        Approx(figure_after(bf16.out, "weights ") / 2).epsilon(0.01));
+}
+
+TEST_CASE("model.dtype on a card sets the weight bytes as well as the peak", "[serving][cli]") {
+  TempDir dir("serving-card-dtype");
+  const auto bf16 = run_with(dir, "serving_tp_roofline.yaml", {}, "bf16");
+  const auto fp8 = run_with(dir, "serving_tp_roofline.yaml", {"model.dtype=fp8"}, "fp8");
+  REQUIRE(bf16.exit_code == 0);
+  REQUIRE(fp8.exit_code == 0);
+  // Mixtral-8x7B at TP2: 93.41 GB of bf16 weights, half of it per GPU; fp8 (block scales of
+  // 4 bytes per 128 x 128 included) halves that again.
+  CHECK(figure_after(bf16.out, "weights ") == Approx(93.41 / 2).epsilon(0.001));
+  CHECK(figure_after(fp8.out, "weights ") == Approx(93.41 / 4 * (1 + 4.0 / 16384)).epsilon(0.001));
+  CHECK_THAT(read_text(dir.path() / "fp8" / "resolved.yaml"), Contains("dtype: fp8"));
+  // One GPU now holds the fp8 weights (46.7 GB of 80); in bf16 it would not.
+  CHECK(run_with(dir, "serving_tp_roofline.yaml", {"model.dtype=fp8", "serving.tensor_parallel=1"},
+                 "fp8-tp1")
+            .exit_code == 0);
 }
 
 TEST_CASE("the roofline serving model counts the embedding as dense time, not sampling",
@@ -294,4 +304,13 @@ TEST_CASE("the roofline serving model counts the embedding as dense time, not sa
   const double iterations = figure_after(r.out, "requests, ");
   const double sampling_ms = 1e3 * figure_after(r.out, "LM head + sampler");
   CHECK(sampling_ms / iterations == Approx(1.0).epsilon(0.1));
+}
+
+TEST_CASE("a layer profile measured on another GPU is refused", "[serving][cli]") {
+  TempDir dir("serving-profile-gpu");
+  // The shipped profile states gpu: RTX-PRO-6000; the same run on H100s is refused.
+  const auto r = run_with(dir, "serving_small.yaml", {"hardware.system=h100_hgx"}, "h100");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("serving.profile: the profile \"rtxpro6000_qwen3_30b_a3b_tp1\" was "
+                             "measured on a RTX-PRO-6000, the scenario's GPU is H100-SXM"));
 }

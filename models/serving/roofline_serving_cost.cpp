@@ -8,10 +8,6 @@
 namespace moesim {
 namespace {
 
-WeightFormat weight_format(const ModelCard& card) {
-  return card.dtype == Dtype::kFp8 ? WeightFormat::kFp8Block : WeightFormat::kBf16;
-}
-
 BatchShape shape_of(const RankLoad& load) {
   BatchShape b;
   b.prefill_tokens = static_cast<uint64_t>(load.prefill_tokens);
