@@ -306,6 +306,18 @@ TEST_CASE("the roofline serving model counts the embedding as dense time, not sa
   CHECK(sampling_ms / iterations == Approx(1.0).epsilon(0.1));
 }
 
+TEST_CASE("serving tensor parallelism must split the attention and KV heads", "[serving][cli]") {
+  TempDir dir("serving-tp-heads");
+  // Mixtral-8x7B: 32 attention heads, 8 KV heads.
+  const auto three = run_with(dir, "serving_tp_roofline.yaml", {"serving.tensor_parallel=3"}, "3");
+  CHECK(three.exit_code == 2);
+  CHECK_THAT(three.err, Contains("--set serving.tensor_parallel=3: serving.tensor_parallel: 3 "
+                                 "does not divide the 32 attention heads of Mixtral-8x7B"));
+  // TP 8 splits both the heads and the KV heads, one KV head per GPU.
+  CHECK(run_with(dir, "serving_tp_roofline.yaml", {"serving.tensor_parallel=8"}, "8").exit_code ==
+        0);
+}
+
 TEST_CASE("a layer profile measured on another GPU is refused", "[serving][cli]") {
   TempDir dir("serving-profile-gpu");
   // The shipped profile states gpu: RTX-PRO-6000; the same run on H100s is refused.
