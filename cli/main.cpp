@@ -41,6 +41,15 @@ std::string unknown_subcommand_error(CLI::App& app, int argc, char** argv) {
   return "";
 }
 
+/// For unsigned options: CLI11 converts "-1" to 2^64-1; this refuses a sign before conversion.
+const CLI::Validator kWholeNumber(
+    [](std::string& value) {
+      const bool digits =
+          !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+      return digits ? std::string() : "expected a whole number >= 0, got \"" + value + "\"";
+    },
+    "UINT");
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,7 +86,8 @@ int main(int argc, char** argv) {
     suites += (suites.empty() ? "" : ", ") + suite;
   }
   validate_cmd->add_option("--suite", validate.suite, "suite to run: " + suites);
-  validate_cmd->add_option("--tokens", validate.tokens, "scenario check: routed tokens (64)");
+  validate_cmd->add_option("--tokens", validate.tokens, "scenario check: routed tokens (64)")
+      ->check(kWholeNumber);
   validate_cmd->add_option("--profile", validate.profile,
                            "cpu suite: host profile (default out/host_profile.yaml)");
   validate_cmd->add_option("--out", validate.out_dir,
@@ -121,16 +131,20 @@ int main(int argc, char** argv) {
   trace_generate_cmd
       ->add_option("--generator", trace_generate.generator, "calibrated, uniform or zipf")
       ->required();
-  trace_generate_cmd->add_option("--tokens", trace_generate.tokens, "tokens to route")->required();
+  trace_generate_cmd->add_option("--tokens", trace_generate.tokens, "tokens to route")
+      ->required()
+      ->check(kWholeNumber);
   trace_generate_cmd->add_option(
       "--domain", trace_generate.domain,
       "calibrated: text domain measured (" + moesim::CalibratedRoutingSpec{}.domain + ")");
   trace_generate_cmd->add_option(
       "--skew", trace_generate.skew,
       fmt::format("zipf: exponent ({})", moesim::SyntheticRoutingSpec{}.skew));
-  trace_generate_cmd->add_option("--requests", trace_generate.requests,
-                                 "requests the tokens are split over (1)");
-  trace_generate_cmd->add_option("--seed", trace_generate.seed, "master seed (0)");
+  trace_generate_cmd
+      ->add_option("--requests", trace_generate.requests, "requests the tokens are split over (1)")
+      ->check(kWholeNumber);
+  trace_generate_cmd->add_option("--seed", trace_generate.seed, "master seed (0)")
+      ->check(kWholeNumber);
   trace_generate_cmd->add_option("--out", trace_generate.out, "trace to write (.jsonl or .mtr)")
       ->required();
 
@@ -143,10 +157,14 @@ int main(int argc, char** argv) {
       ->required();
   trace_import_cmd->add_option("--model", trace_import.model,
                                "model card: header name, experts and top-k");
-  trace_import_cmd->add_option("--experts", trace_import.experts,
-                               "without --model: routed experts per layer (default from dump)");
-  trace_import_cmd->add_option("--top-k", trace_import.top_k,
-                               "without --model: nominal top-k (default: most in any record)");
+  trace_import_cmd
+      ->add_option("--experts", trace_import.experts,
+                   "without --model: routed experts per layer (default from dump)")
+      ->check(kWholeNumber);
+  trace_import_cmd
+      ->add_option("--top-k", trace_import.top_k,
+                   "without --model: nominal top-k (default: most in any record)")
+      ->check(kWholeNumber);
 
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
@@ -157,13 +175,15 @@ int main(int argc, char** argv) {
   generate_cmd->add_option("--arrival", generate.arrival, "poisson, gamma or fixed (poisson)");
   generate_cmd->add_option("--rate", generate.rate, "requests per second")->required();
   generate_cmd->add_option("--cv", generate.cv, "gamma: CV of the inter-arrival gaps (1)");
-  generate_cmd->add_option("--requests", generate.requests, "number of requests")->required();
+  generate_cmd->add_option("--requests", generate.requests, "number of requests")
+      ->required()
+      ->check(kWholeNumber);
   generate_cmd
       ->add_option("--input", generate.input,
                    "input lengths: N, uniform:LO:HI, lognormal:MEAN:STD or file:PATH")
       ->required();
   generate_cmd->add_option("--output", generate.output, "output lengths, as --input")->required();
-  generate_cmd->add_option("--seed", generate.seed, "master seed (0)");
+  generate_cmd->add_option("--seed", generate.seed, "master seed (0)")->check(kWholeNumber);
   generate_cmd->add_option("--out", generate.out, "request file to write (CSV)")->required();
   std::string sharegpt_in;
   std::string sharegpt_out;

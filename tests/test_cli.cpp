@@ -285,6 +285,25 @@ TEST_CASE("run --set overrides scenario keys, checked as the file's keys are", "
   const auto help = run_cli({"run", "--help"});
   CHECK(help.exit_code == 0);
   CHECK_THAT(help.out, Contains("--set"));
+
+  // The other unsigned options refuse a sign too (CLI11 would wrap -1 to 2^64-1).
+  const std::vector<std::vector<std::string>> negative_options{
+      {"trace", "generate", "--model", "OLMoE-1B-7B", "--generator", "uniform", "--tokens", "10",
+       "--seed", "-1", "--out", (dir / "t.jsonl").string()},
+      {"trace", "generate", "--model", "OLMoE-1B-7B", "--generator", "uniform", "--tokens", "-10",
+       "--out", (dir / "t.jsonl").string()},
+      {"workload", "generate", "--rate", "1", "--requests", "2", "--input", "5", "--output", "5",
+       "--seed", "-1", "--out", (dir / "w.csv").string()},
+      {"validate", quickstart_path, "--tokens", "-1"},
+  };
+  for (const auto& args : negative_options) {
+    const auto r = run_cli(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("expected a whole number >= 0"));
+  }
+  CHECK_FALSE(fs::exists(dir / "t.jsonl"));
+  CHECK_FALSE(fs::exists(dir / "w.csv"));
 }
 
 TEST_CASE("an unknown subcommand is named with the known ones", "[cli]") {
