@@ -6,19 +6,21 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace moesim {
 
 struct RunOptions {
   std::string scenario;
-  std::string out_dir;           ///< "" means out/<scenario name>
-  std::optional<uint64_t> seed;  ///< overrides the scenario's seed
-  bool quiet = false;            ///< no summary on stdout
+  std::string out_dir;              ///< "" means out/<scenario name>
+  std::vector<std::string> sets;    ///< --set KEY.PATH=VALUE, in order (cli/scenario_overrides.h)
+  std::optional<std::string> seed;  ///< --seed N: applied as `--set seed=N` after the sets
+  bool quiet = false;               ///< no summary on stdout
 };
 
 struct ValidateOptions {
   std::string scenario;  ///< check a scenario's partition (exclusive with suite)
-  std::string suite;     ///< "comm", "kernels" or "cpu"
+  std::string suite;     ///< one of validation_suites()
   std::string out_dir;   ///< "" means out/validate-<suite>
   uint32_t tokens = 64;  ///< scenario check: routed tokens computed
   std::string profile;   ///< cpu suite: host profile ("" means out/host_profile.yaml)
@@ -30,6 +32,8 @@ struct CalibrateOptions {
 };
 
 int run_command(const RunOptions& options);
+/// The names `moesim validate --suite` accepts, in the order the help lists them.
+const std::vector<std::string>& validation_suites();
 /// Runs a validation suite (writes validation.csv and summary.txt, prints the summary), or checks
 /// that a scenario's partition of the MoE layer computes the unpartitioned result (exit 1 if
 /// not).

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
@@ -10,6 +11,47 @@
 #include "cli/trace_commands.h"
 #include "cli/workload_command.h"
 #include "sim/config_error.h"
+#include "traces/routing_params.h"
+
+namespace {
+
+/// The first word that names no subcommand where one is required ("moesim bogus", "moesim
+/// trace bogus"), with the known names: CLI11 itself only says "A subcommand is required".
+/// Returns "" when the words name subcommands down to the first option or the end.
+std::string unknown_subcommand_error(CLI::App& app, int argc, char** argv) {
+  CLI::App* current = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') return "";
+    const auto subcommands = current->get_subcommands({});
+    if (subcommands.empty()) return "";
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : subcommands) {
+      if (sub->get_name() == word) next = sub;
+    }
+    if (next == nullptr) {
+      if (current->get_require_subcommand_min() == 0) return "";
+      std::string known;
+      for (const CLI::App* sub : subcommands)
+        known += (known.empty() ? "" : ", ") + sub->get_name();
+      const std::string group = current == &app ? "moesim" : "moesim " + current->get_name();
+      return "unknown subcommand '" + word + "' of " + group + " (known: " + known + ")";
+    }
+    current = next;
+  }
+  return "";
+}
+
+/// For unsigned options: CLI11 converts "-1" to 2^64-1; this refuses a sign before conversion.
+const CLI::Validator kWholeNumber(
+    [](std::string& value) {
+      const bool digits =
+          !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+      return digits ? std::string() : "expected a whole number >= 0, got \"" + value + "\"";
+    },
+    "UINT");
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // Before any other thread exists: an interrupt then removes the staging of unfinished outputs.
@@ -19,11 +61,18 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   moesim::RunOptions run;
-  uint64_t seed = 0;
+  std::string seed;
   auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write its outputs");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
   run_cmd->add_option("--out", run.out_dir, "output directory (default out/<scenario name>)");
-  auto* seed_opt = run_cmd->add_option("--seed", seed, "override the scenario's seed");
+  // A string, checked by the scenario loader as `seed:` in the file is (CLI11 would wrap -1).
+  auto* seed_opt =
+      run_cmd->add_option("--seed", seed, "override the scenario's seed (as --set seed=N)");
+  run_cmd
+      ->add_option("--set", run.sets,
+                   "KEY.PATH=VALUE: set a scenario key before loading, checked as in the file "
+                   "(repeatable; e.g. --set routing.generator=zipf --set seed=3)")
+      ->allow_extra_args(false);
   run_cmd->add_flag("--quiet", run.quiet, "do not print the summary");
 
   std::string family;
@@ -39,8 +88,13 @@ int main(int argc, char** argv) {
       app.add_subcommand("validate", "compare simulated with measured runs (validation.csv)");
   validate_cmd->add_option("scenario", validate.scenario,
                            "scenario whose partition of the MoE layer to check");
-  validate_cmd->add_option("--suite", validate.suite, "suite to run: comm or kernels");
-  validate_cmd->add_option("--tokens", validate.tokens, "scenario check: routed tokens (64)");
+  std::string suites;
+  for (const std::string& suite : moesim::validation_suites()) {
+    suites += (suites.empty() ? "" : ", ") + suite;
+  }
+  validate_cmd->add_option("--suite", validate.suite, "suite to run: " + suites);
+  validate_cmd->add_option("--tokens", validate.tokens, "scenario check: routed tokens (64)")
+      ->check(kWholeNumber);
   validate_cmd->add_option("--profile", validate.profile,
                            "cpu suite: host profile (default out/host_profile.yaml)");
   validate_cmd->add_option("--out", validate.out_dir,
@@ -84,13 +138,20 @@ int main(int argc, char** argv) {
   trace_generate_cmd
       ->add_option("--generator", trace_generate.generator, "calibrated, uniform or zipf")
       ->required();
-  trace_generate_cmd->add_option("--tokens", trace_generate.tokens, "tokens to route")->required();
-  trace_generate_cmd->add_option("--domain", trace_generate.domain,
-                                 "calibrated: text domain measured (arxiv)");
-  trace_generate_cmd->add_option("--skew", trace_generate.skew, "zipf: exponent (1.2)");
-  trace_generate_cmd->add_option("--requests", trace_generate.requests,
-                                 "requests the tokens are split over (1)");
-  trace_generate_cmd->add_option("--seed", trace_generate.seed, "master seed (0)");
+  trace_generate_cmd->add_option("--tokens", trace_generate.tokens, "tokens to route")
+      ->required()
+      ->check(kWholeNumber);
+  trace_generate_cmd->add_option(
+      "--domain", trace_generate.domain,
+      "calibrated: text domain measured (" + moesim::CalibratedRoutingSpec{}.domain + ")");
+  trace_generate_cmd->add_option(
+      "--skew", trace_generate.skew,
+      fmt::format("zipf: exponent ({})", moesim::SyntheticRoutingSpec{}.skew));
+  trace_generate_cmd
+      ->add_option("--requests", trace_generate.requests, "requests the tokens are split over (1)")
+      ->check(kWholeNumber);
+  trace_generate_cmd->add_option("--seed", trace_generate.seed, "master seed (0)")
+      ->check(kWholeNumber);
   trace_generate_cmd->add_option("--out", trace_generate.out, "trace to write (.jsonl or .mtr)")
       ->required();
 
@@ -103,10 +164,14 @@ int main(int argc, char** argv) {
       ->required();
   trace_import_cmd->add_option("--model", trace_import.model,
                                "model card: header name, experts and top-k");
-  trace_import_cmd->add_option("--experts", trace_import.experts,
-                               "without --model: routed experts per layer (default from dump)");
-  trace_import_cmd->add_option("--top-k", trace_import.top_k,
-                               "without --model: nominal top-k (default: most in any record)");
+  trace_import_cmd
+      ->add_option("--experts", trace_import.experts,
+                   "without --model: routed experts per layer (default from dump)")
+      ->check(kWholeNumber);
+  trace_import_cmd
+      ->add_option("--top-k", trace_import.top_k,
+                   "without --model: nominal top-k (default: most in any record)")
+      ->check(kWholeNumber);
 
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
@@ -117,13 +182,15 @@ int main(int argc, char** argv) {
   generate_cmd->add_option("--arrival", generate.arrival, "poisson, gamma or fixed (poisson)");
   generate_cmd->add_option("--rate", generate.rate, "requests per second")->required();
   generate_cmd->add_option("--cv", generate.cv, "gamma: CV of the inter-arrival gaps (1)");
-  generate_cmd->add_option("--requests", generate.requests, "number of requests")->required();
+  generate_cmd->add_option("--requests", generate.requests, "number of requests")
+      ->required()
+      ->check(kWholeNumber);
   generate_cmd
       ->add_option("--input", generate.input,
                    "input lengths: N, uniform:LO:HI, lognormal:MEAN:STD or file:PATH")
       ->required();
   generate_cmd->add_option("--output", generate.output, "output lengths, as --input")->required();
-  generate_cmd->add_option("--seed", generate.seed, "master seed (0)");
+  generate_cmd->add_option("--seed", generate.seed, "master seed (0)")->check(kWholeNumber);
   generate_cmd->add_option("--out", generate.out, "request file to write (CSV)")->required();
   std::string sharegpt_in;
   std::string sharegpt_out;
@@ -132,6 +199,10 @@ int main(int argc, char** argv) {
   sharegpt_cmd->add_option("in", sharegpt_in, "LLMServingSim workload (.jsonl)")->required();
   sharegpt_cmd->add_option("out", sharegpt_out, "request file to write (CSV)")->required();
 
+  if (const std::string error = unknown_subcommand_error(app, argc, argv); !error.empty()) {
+    std::cerr << "moesim: error: " << error << "\nRun with --help for more information.\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

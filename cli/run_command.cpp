@@ -56,8 +56,12 @@ int run_serving(const RunOptions& options, const ScenarioConfig& cfg,
 
 int run_command(const RunOptions& options) {
   const StrategyCatalog catalog = builtin_strategies();
-  ScenarioConfig cfg = load_scenario(options.scenario, catalog);
-  if (options.seed) cfg.seed = *options.seed;
+  std::vector<ScenarioOverride> overrides;
+  for (const std::string& set : options.sets) overrides.push_back(parse_override("--set", set));
+  if (options.seed) {
+    overrides.push_back({"seed", *options.seed, fmt::format("--seed {}", *options.seed)});
+  }
+  const ScenarioConfig cfg = load_scenario(options.scenario, catalog, overrides);
   if (cfg.serving) return run_serving(options, cfg, catalog);
 
   std::unique_ptr<LayerSimulation> sim;

@@ -74,6 +74,8 @@ void load_model(YamlMap m, const std::string& scenario_path, MoeLayerShape& mode
     if (!parsed)
       m.fail("dtype", fmt::format("expected bf16, fp16, fp32 or fp8, got \"{}\"", dtype));
     model.dtype = *parsed;
+    // On a card: the weights are stored in it too (memory plan, serving cost models).
+    if (cfg.card) cfg.card->dtype = *parsed;
   }
   m.finish();
 }
@@ -147,8 +149,11 @@ void load_strategies(YamlMap m, ScenarioConfig& cfg, const StrategyCatalog& cata
 
 }  // namespace
 
-ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& catalog) {
-  YamlMap root(load_yaml_file(path), path, "");
+ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& catalog,
+                             const std::vector<ScenarioOverride>& overrides) {
+  YAML::Node tree = load_yaml_file(path);
+  apply_overrides(tree, overrides);
+  YamlMap root(tree, path, "", override_origins(overrides));
   ScenarioConfig cfg;
   cfg.name = root.get_string("name");
   if (const auto why = unsafe_folder_name(cfg.name)) root.fail("name", *why);

@@ -40,6 +40,21 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
   if (m.has("tensor_parallel")) {
     s.layout.tensor_parallel = static_cast<uint32_t>(m.get_uint("tensor_parallel", 1, 1024));
   }
+  {
+    // TP splits the attention heads; vLLM also splits the KV heads, or replicates them when TP
+    // is a multiple of their count.
+    const uint32_t tp = s.layout.tensor_parallel;
+    const AttentionSpec& a = cfg.card->attention;
+    if (a.num_heads % tp != 0) {
+      m.fail("tensor_parallel", fmt::format("{} does not divide the {} attention heads of {}", tp,
+                                            a.num_heads, cfg.card->name));
+    }
+    if (a.num_kv_heads > 0 && a.num_kv_heads % tp != 0 && tp % a.num_kv_heads != 0) {
+      m.fail("tensor_parallel",
+             fmt::format("{} neither divides nor is a multiple of the {} KV heads of {}", tp,
+                         a.num_kv_heads, cfg.card->name));
+    }
+  }
   if (m.has("pipeline_parallel")) {
     s.layout.pipeline_parallel = static_cast<uint32_t>(m.get_uint("pipeline_parallel", 1, 1024));
   }

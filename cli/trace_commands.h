@@ -24,8 +24,8 @@ struct TraceGenerateOptions {
   std::string model;                  ///< catalogue card; calibrated: Mixtral-8x7B or OLMoE-1B-7B
   std::string generator;              ///< calibrated, uniform or zipf
   uint64_t tokens = 0;                ///< tokens routed through every MoE layer
-  std::optional<std::string> domain;  ///< calibrated only; default arxiv
-  std::optional<double> skew;         ///< zipf only; default 1.2
+  std::optional<std::string> domain;  ///< calibrated only; default a scenario's (c4)
+  std::optional<double> skew;         ///< zipf only; default a scenario's (1.0)
   uint64_t requests = 1;              ///< the tokens are split over this many requests
   uint64_t seed = 0;
   std::string out;  ///< .jsonl or .mtr

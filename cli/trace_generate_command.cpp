@@ -20,6 +20,7 @@
 #include "sim/config_error.h"
 #include "sim/rng.h"
 #include "traces/calibration/measured_routing.h"
+#include "traces/routing_params.h"
 #include "traces/synthetic/calibrated_routing.h"
 #include "traces/synthetic/synthetic_routing.h"
 #include "traces/synthetic/zipf_popularity.h"
@@ -33,8 +34,10 @@ namespace {
 // Tokens routed per generator call. Part of the output's definition: the generators draw
 // per batch, so another size gives another (equally valid) trace for the same seed.
 constexpr uint32_t kBatchTokens = 4096;
-constexpr double kDefaultZipfSkew = 1.2;
-const std::string kDefaultDomain = "arxiv";
+// The defaults are a scenario's (`routing:` block, traces/routing_params.h), so that a trace
+// generated with them matches the routing a scenario with the same generator produces.
+const double kDefaultZipfSkew = SyntheticRoutingSpec{}.skew;
+const std::string kDefaultDomain = CalibratedRoutingSpec{}.domain;
 
 std::string joined(const std::vector<std::string>& names) {
   std::string out;

@@ -8,6 +8,8 @@ namespace moesim {
 
 double bytes_per_weight(WeightFormat format) {
   switch (format) {
+    case WeightFormat::kFp32:
+      return 4.0;
     case WeightFormat::kBf16:
       return 2.0;
     case WeightFormat::kFp8Block:
@@ -18,6 +20,19 @@ double bytes_per_weight(WeightFormat format) {
       return 0.5 + 1.0 / 32.0;
   }
   return 2.0;
+}
+
+WeightFormat weight_format(const ModelCard& card) {
+  switch (card.dtype) {
+    case Dtype::kFp8:
+      return WeightFormat::kFp8Block;
+    case Dtype::kFp32:
+      return WeightFormat::kFp32;
+    case Dtype::kBf16:
+    case Dtype::kFp16:
+      return WeightFormat::kBf16;
+  }
+  return WeightFormat::kBf16;
 }
 
 std::vector<uint64_t> balanced_expert_load(const ModelCard& card, uint64_t tokens) {

@@ -25,12 +25,23 @@ namespace moesim {
 
 /// How weights are stored; bytes per weight include their scales.
 enum class WeightFormat {
+  kFp32,      ///< 4 bytes
   kBf16,      ///< 2 bytes
   kFp8Block,  ///< 1 byte + one fp32 scale per 128 x 128 block (DeepSeek-V3 release)
   kInt4,      ///< 0.5 byte + one fp16 scale per group of 128
   kMxfp4,     ///< 0.5 byte + one 8-bit shared exponent per 32 (OCP microscaling, gpt-oss)
 };
 double bytes_per_weight(WeightFormat format);
+/// The weight format of a card's dtype (`model.dtype` on a card sets it): fp8 is block-scaled
+/// as released (DeepSeek-V3), fp32 is 4 bytes, bf16 and fp16 are 2. The memory plan and the
+/// roofline serving model both read a card's weight bytes through it.
+WeightFormat weight_format(const ModelCard& card);
+
+/// Bytes per element of the activations: hidden states that collectives and pipeline hand-offs
+/// move, and the KV cache. bf16 whatever the weights: DeepSeek-V3 and vLLM's fp8 models
+/// quantise the weights and, inside each GEMM, its inputs; the hidden states between layers
+/// stay bf16.
+constexpr double kActivationBytesPerElement = 2.0;
 
 struct BatchShape {
   uint64_t prefill_tokens = 0;  ///< prompt tokens computed in this step

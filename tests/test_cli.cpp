@@ -200,7 +200,13 @@ TEST_CASE("validate --suite comm writes validation.csv and an unknown suite exit
   TempDir dir("cli-validate");
   const auto r = run_cli({"validate", "--suite", "comm", "--out", (dir / "v").string()});
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Contains("goals met"));
+  // Each goal with its outcome; "goals met" only with every goal met; report-only rows named.
+  CHECK_THAT(r.out, Contains("goal: h100_hgx >= 1 MiB: median |rel_error| <= 15%: met") &&
+                        Contains("goal: gb200_tray <= 4 KiB: every collective's floor within 2x: "
+                                 "met") &&
+                        Contains("rows under no goal") && Contains("goals met: 6 of 6"));
+  CHECK_THAT(r.out, Contains("(PCIe: reported, no goal)"));
+  CHECK(r.out.find("NOT met") == std::string::npos);
   const std::string csv = read_text(dir / "v" / "validation.csv");
   CHECK(csv.rfind("suite,target,metric,measured,simulated,rel_error,threshold,pass\n", 0) == 0);
   CHECK(fs::is_regular_file(dir / "v" / "summary.txt"));
@@ -217,4 +223,111 @@ TEST_CASE("validate --suite comm writes validation.csv and an unknown suite exit
   const auto calibrate = run_cli({"calibrate", "--suite", "comm"});
   CHECK(calibrate.exit_code == 0);
   CHECK_THAT(calibrate.out, Contains("h100_hgx:") && Contains("fitted_on"));
+}
+
+TEST_CASE("run --set overrides scenario keys, checked as the file's keys are", "[cli]") {
+  TempDir dir("cli-set");
+  const auto out = dir / "q";
+  // A value, a unit with a space, a strategy name, and a mapping created on the way.
+  const auto r = run_cli({"run", quickstart_path, "--out", out.string(), "--quiet", "--set",
+                          "seed=3", "--set", "hardware.gpu_overrides.memory=40 GiB", "--set",
+                          "routing.generator=zipf", "--set", "model.top_k=1"});
+  REQUIRE(r.exit_code == 0);
+  const std::string resolved = read_text(out / "resolved.yaml");
+  CHECK_THAT(resolved, Contains("seed: 3"));
+  CHECK_THAT(resolved, Contains("top_k: 1"));
+  CHECK_THAT(resolved, Contains("zipf"));
+  CHECK_THAT(read_text(out / "summary.txt"), Contains("seed 3"));
+  // Later overrides win, and --seed is --set seed=N applied last.
+  const auto twice = run_cli({"run", quickstart_path, "--out", (dir / "t").string(), "--quiet",
+                              "--set", "seed=3", "--set", "seed=4", "--seed", "5"});
+  REQUIRE(twice.exit_code == 0);
+  CHECK_THAT(read_text(dir / "t" / "resolved.yaml"), Contains("seed: 5"));
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {{"--set", "model.top_k=999"}, "--set model.top_k=999: model.top_k: must be between 1 and 8"},
+      {{"--set", "model.topk=1"}, "--set model.topk=1: model.topk: unknown key (did you mean"},
+      {{"--set", "hardware.gpu_overrides.memroy=40 GiB"},
+       "--set hardware.gpu_overrides.memroy=40 GiB: hardware.gpu_overrides.memroy: unknown key "
+       "(did you mean 'memory'?)"},
+      {{"--set", "hardware.gpu_overrides.memory=40 parsecs"},
+       "--set hardware.gpu_overrides.memory=40 parsecs: hardware.gpu_overrides.memory: expected"},
+      {{"--set", "routing.generator=zipff"}, "--set routing.generator=zipff: routing.generator:"},
+      {{"--set", "model.top_k.x=1"},
+       "--set model.top_k.x=1: model.top_k: is a single value, not a mapping"},
+      {{"--set", "seed"}, "--set seed: expected key.path=value"},
+      {{"--set", "model..top_k=1"}, "--set model..top_k=1: expected a key path"},
+      {{"--set", "model=3"}, "--set model=3: model: expected a mapping"},
+      {{"--seed", "-1"}, "--seed -1: seed: expected a whole number, got \"-1\""},
+      {{"--seed", "many"}, "--seed many: seed: expected a whole number"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args{"run", quickstart_path, "--out", (dir / "bad").string()};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    INFO(c.expected);
+    const auto bad = run_cli(args);
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.err, Contains(c.expected));
+    CHECK(line_count(bad.err) == 1);
+    CHECK_FALSE(fs::exists(dir / "bad"));
+  }
+  // `seed: -1` in the file is refused the same way, at its line.
+  const auto file = dir / "negative.yaml";
+  moesim::test::write_text(file, replace_once(read_text(quickstart_path), "seed: 1 ", "seed: -1 "));
+  const auto negative = run_cli({"run", file.string(), "--out", (dir / "bad").string()});
+  CHECK(negative.exit_code == 2);
+  CHECK_THAT(negative.err, Contains("negative.yaml:6: seed: expected a whole number"));
+
+  const auto help = run_cli({"run", "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK_THAT(help.out, Contains("--set"));
+
+  // The other unsigned options refuse a sign too (CLI11 would wrap -1 to 2^64-1).
+  const std::vector<std::vector<std::string>> negative_options{
+      {"trace", "generate", "--model", "OLMoE-1B-7B", "--generator", "uniform", "--tokens", "10",
+       "--seed", "-1", "--out", (dir / "t.jsonl").string()},
+      {"trace", "generate", "--model", "OLMoE-1B-7B", "--generator", "uniform", "--tokens", "-10",
+       "--out", (dir / "t.jsonl").string()},
+      {"workload", "generate", "--rate", "1", "--requests", "2", "--input", "5", "--output", "5",
+       "--seed", "-1", "--out", (dir / "w.csv").string()},
+      {"validate", quickstart_path, "--tokens", "-1"},
+  };
+  for (const auto& args : negative_options) {
+    const auto r = run_cli(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("expected a whole number >= 0"));
+  }
+  CHECK_FALSE(fs::exists(dir / "t.jsonl"));
+  CHECK_FALSE(fs::exists(dir / "w.csv"));
+}
+
+TEST_CASE("an unknown subcommand is named with the known ones", "[cli]") {
+  const auto top = run_cli({"bogus"});
+  CHECK(top.exit_code == 2);
+  CHECK_THAT(top.err, Contains("unknown subcommand 'bogus'") && Contains("run, list") &&
+                          Contains("workload"));
+  const auto trace = run_cli({"trace", "bogus"});
+  CHECK(trace.exit_code == 2);
+  CHECK_THAT(trace.err, Contains("unknown subcommand 'bogus' of moesim trace") &&
+                            Contains("convert, stats, generate, import"));
+  // A scenario path is not a subcommand.
+  CHECK(run_cli({"run", (std::filesystem::temp_directory_path() / "absent.yaml").string()})
+            .exit_code == 2);
+
+  const auto help = run_cli({"validate", "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK_THAT(help.out, Contains("comm, kernels, cpu, routing, serving"));
+}
+
+TEST_CASE("validate SCENARIO on a serving scenario says what validate accepts", "[cli]") {
+  const auto r = run_cli(
+      {"validate", moesim::test::source_path("tests/scenarios/serving_small.yaml").string()});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("serving scenario") && Contains("--suite serving"));
+  CHECK(line_count(r.err) == 1);
 }

@@ -50,6 +50,15 @@ TEST_CASE("comm validation meets its goals with the shipped constants", "[comm_v
   // Goals (issue: step 2): median |rel_error| <= 15% for messages of 1 MiB and above on the
   // NVLink machines, and their small-message floor within 2x.
   CHECK(report.goals_met);
+  // Two goals per NVLink machine, each met; the PCIe tables' rows (2 x 252) and the NVLink rows
+  // between 4 KiB and 1 MiB are report-only.
+  REQUIRE(report.goals.size() == 6);
+  for (const auto& goal : report.goals) {
+    INFO(goal.name);
+    CHECK(goal.met);
+  }
+  CHECK(report.report_only_rows > 2 * 252);
+  CHECK(report.report_only_rows < report.rows.size());
   // Every half-precision row of the five tables is a check row: 4 x 63 x 4 + 2 x 42 x 2 ...
   // counted from the files: 252 rows per 8-GPU table, 168 for GB200.
   CHECK(report.rows.size() == 4 * 252 + 168);
@@ -150,4 +159,25 @@ TEST_CASE("validation.csv has the shared columns and consistent pass flags", "[c
         "suite,target,metric,measured,simulated,rel_error,threshold,pass\n"
         "comm,t/a,latency_us,100,110,0.100000,0.15,true\n"
         "comm,t/b,latency_us,100,80,-0.200000,0.15,false\n");
+}
+
+TEST_CASE("validate prints goals met only when every goal is met", "[comm_validation]") {
+  std::vector<moesim::ValidationRow> rows(3);
+  for (auto& r : rows) {
+    r.measured = 1.0;
+    r.simulated = 1.1;
+    r.threshold = 0.05;  // every row outside its own threshold: a report, not a goal
+  }
+  const std::string met =
+      moesim::format_goal_summary({{"median <= 15%", true}, {"floors within 2x", true}}, rows, 1);
+  CHECK_THAT(met, Contains("goal: median <= 15%: met\n") && Contains("0 of 3 rows") &&
+                      Contains("1 rows under no goal") && Contains("goals met: 2 of 2"));
+  const std::string missed =
+      moesim::format_goal_summary({{"median <= 15%", true}, {"floors within 2x", false}}, rows, 0);
+  CHECK_THAT(missed, Contains("goal: floors within 2x: NOT met") &&
+                         Contains("goals NOT met: 1 of 2 met; missed: floors within 2x"));
+  CHECK(missed.find("goals met") == std::string::npos);
+  // A suite whose goals are stated in its own summary.
+  CHECK_THAT(moesim::format_goal_summary({{"", false}}, rows, std::nullopt),
+             Contains("goals NOT met (the goals stated above)"));
 }

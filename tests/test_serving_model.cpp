@@ -242,3 +242,89 @@ TEST_CASE("the memory plan splits experts by expert parallelism, else by tensor 
   CHECK(tp4 == Approx(tp4_ep4));
   CHECK(tp4 / 1e9 == Approx(46.7 * 2 / 4).epsilon(0.02));
 }
+
+namespace {
+
+/// Runs a scenario of tests/scenarios with `--set` overrides, into `dir`/`name`.
+moesim::test::CliResult run_with(const TempDir& dir, const std::string& scenario,
+                                 const std::vector<std::string>& sets, const std::string& name) {
+  std::vector<std::string> args{"run", source_path("tests/scenarios/" + scenario).string(), "--out",
+                                (dir.path() / name).string()};
+  for (const std::string& s : sets) {
+    args.push_back("--set");
+    args.push_back(s);
+  }
+  return run_cli(args);
+}
+
+double figure_after(const std::string& text, const std::string& label) {
+  const size_t at = text.find(label);
+  REQUIRE(at != std::string::npos);
+  return std::stod(text.substr(at + label.size()));
+}
+
+}  // namespace
+
+TEST_CASE("activations move in bf16 whatever the weights' dtype", "[serving][cli]") {
+  // DeepSeek-V3 and vLLM fp8 models quantise weights and GEMM inputs; hidden states stay bf16,
+  // so fp8 weights halve the weight bytes but not the collectives' bytes.
+  TempDir dir("serving-activation-dtype");
+  const auto bf16 = run_with(dir, "serving_small.yaml", {}, "bf16");
+  const auto fp8 = run_with(dir, "serving_small.yaml", {"model.dtype=fp8"}, "fp8");
+  REQUIRE(bf16.exit_code == 0);
+  REQUIRE(fp8.exit_code == 0);
+  CHECK(figure_after(fp8.out, "  communication") == figure_after(bf16.out, "  communication"));
+  CHECK(figure_after(fp8.out, "weights ") ==
+        Approx(figure_after(bf16.out, "weights ") / 2).epsilon(0.01));
+}
+
+TEST_CASE("model.dtype on a card sets the weight bytes as well as the peak", "[serving][cli]") {
+  TempDir dir("serving-card-dtype");
+  const auto bf16 = run_with(dir, "serving_tp_roofline.yaml", {}, "bf16");
+  const auto fp8 = run_with(dir, "serving_tp_roofline.yaml", {"model.dtype=fp8"}, "fp8");
+  REQUIRE(bf16.exit_code == 0);
+  REQUIRE(fp8.exit_code == 0);
+  // Mixtral-8x7B at TP2: 93.41 GB of bf16 weights, half of it per GPU; fp8 (block scales of
+  // 4 bytes per 128 x 128 included) halves that again.
+  CHECK(figure_after(bf16.out, "weights ") == Approx(93.41 / 2).epsilon(0.001));
+  CHECK(figure_after(fp8.out, "weights ") == Approx(93.41 / 4 * (1 + 4.0 / 16384)).epsilon(0.001));
+  CHECK_THAT(read_text(dir.path() / "fp8" / "resolved.yaml"), Contains("dtype: fp8"));
+  // One GPU now holds the fp8 weights (46.7 GB of 80); in bf16 it would not.
+  CHECK(run_with(dir, "serving_tp_roofline.yaml", {"model.dtype=fp8", "serving.tensor_parallel=1"},
+                 "fp8-tp1")
+            .exit_code == 0);
+}
+
+TEST_CASE("the roofline serving model counts the embedding as dense time, not sampling",
+          "[serving][cli]") {
+  // With a 1 ms cost per kernel the LM head is 1 ms per iteration; the embedding, another
+  // kernel, must not be added to it.
+  TempDir dir("serving-embedding");
+  const auto r = run_with(dir, "serving_tp_roofline.yaml",
+                          {"strategies.cost_model.kernel_overhead=1 ms"}, "o");
+  REQUIRE(r.exit_code == 0);
+  const double iterations = figure_after(r.out, "requests, ");
+  const double sampling_ms = 1e3 * figure_after(r.out, "LM head + sampler");
+  CHECK(sampling_ms / iterations == Approx(1.0).epsilon(0.1));
+}
+
+TEST_CASE("serving tensor parallelism must split the attention and KV heads", "[serving][cli]") {
+  TempDir dir("serving-tp-heads");
+  // Mixtral-8x7B: 32 attention heads, 8 KV heads.
+  const auto three = run_with(dir, "serving_tp_roofline.yaml", {"serving.tensor_parallel=3"}, "3");
+  CHECK(three.exit_code == 2);
+  CHECK_THAT(three.err, Contains("--set serving.tensor_parallel=3: serving.tensor_parallel: 3 "
+                                 "does not divide the 32 attention heads of Mixtral-8x7B"));
+  // TP 8 splits both the heads and the KV heads, one KV head per GPU.
+  CHECK(run_with(dir, "serving_tp_roofline.yaml", {"serving.tensor_parallel=8"}, "8").exit_code ==
+        0);
+}
+
+TEST_CASE("a layer profile measured on another GPU is refused", "[serving][cli]") {
+  TempDir dir("serving-profile-gpu");
+  // The shipped profile states gpu: RTX-PRO-6000; the same run on H100s is refused.
+  const auto r = run_with(dir, "serving_small.yaml", {"hardware.system=h100_hgx"}, "h100");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("serving.profile: the profile \"rtxpro6000_qwen3_30b_a3b_tp1\" was "
+                             "measured on a RTX-PRO-6000, the scenario's GPU is H100-SXM"));
+}

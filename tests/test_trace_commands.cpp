@@ -258,3 +258,26 @@ TEST_CASE("trace import errors exit 2 with one line and write nothing", "[traces
   check_one_line_error(run_cli({"trace", "import", "--from", "vllm", dump, out}), dump);
   CHECK(entries_in(dir.path()) == 0);
 }
+
+TEST_CASE("trace generate defaults are a scenario's routing defaults", "[traces][cli]") {
+  // docs/scenario.md: routing.skew defaults to 1.0 and routing.domain to c4; a trace generated
+  // without --skew or --domain must be the one generated with them.
+  TempDir dir("trace-generate-defaults");
+  const auto generate = [&](const std::string& model, const std::string& generator,
+                            std::vector<std::string> extra, const std::string& name) {
+    std::vector<std::string> args{"trace",   "generate", "--model", model,   "--generator",
+                                  generator, "--tokens", "300",     "--out", (dir / name).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_cli(args);
+    REQUIRE(r.exit_code == 0);
+    return read_text(dir / name);
+  };
+  CHECK(generate("OLMoE-1B-7B", "zipf", {}, "a.mtr") ==
+        generate("OLMoE-1B-7B", "zipf", {"--skew", "1.0"}, "b.mtr"));
+  CHECK(generate("OLMoE-1B-7B", "zipf", {}, "a.mtr") !=
+        generate("OLMoE-1B-7B", "zipf", {"--skew", "1.2"}, "c.mtr"));
+  CHECK(generate("Mixtral-8x7B", "calibrated", {}, "d.mtr") ==
+        generate("Mixtral-8x7B", "calibrated", {"--domain", "c4"}, "e.mtr"));
+  const auto help = run_cli({"trace", "generate", "--help"});
+  CHECK_THAT(help.out, Contains("(c4)") && Contains("exponent (1)"));
+}

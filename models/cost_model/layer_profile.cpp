@@ -46,6 +46,7 @@ LayerProfile::Measured LayerProfile::read_measured(const std::filesystem::path& 
   YamlMap m(load_yaml_file(meta.string()), meta.string(), "");
   measured.tensor_parallel = static_cast<uint32_t>(m.get_uint("tensor_parallel", 1, 1024));
   if (m.has("model")) measured.model = m.get_string("model");
+  if (m.has("gpu")) measured.gpu = m.get_string("gpu");
   m.finish();
   return measured;
 }

@@ -6,7 +6,8 @@
 ///   attention.csv     prefill_chunk, kv_prefill, n_decode, kv_decode, time_us
 ///   moe.csv           tokens, activated_experts, time_us
 ///   profile.yaml      optional: tensor_parallel (the TP degree the tables were measured at,
-///                     each time per GPU; default 1) and model (the catalogue card measured)
+///                     each time per GPU; default 1), model (the catalogue card measured) and
+///                     gpu (the catalogue GPU it was measured on)
 /// Lookups interpolate between measured points (RaggedGridTable); the MoE block uses
 /// ProfiledMoeTable's rule with the clamping described at moe_us().
 
@@ -28,6 +29,7 @@ class LayerProfile {
   struct Measured {
     uint32_t tensor_parallel = 1;
     std::string model;  ///< catalogue card name, "" when not stated
+    std::string gpu;    ///< catalogue GPU name (gpus.yaml), "" when not stated
   };
   static Measured read_measured(const std::filesystem::path& dir);
 

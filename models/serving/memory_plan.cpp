@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "models/layer_operators.h"
 #include "models/parameter_count.h"
 #include "sim/config_error.h"
 
@@ -12,9 +13,10 @@ namespace moesim {
 MemoryPlan plan_memory(const ModelCard& card, const ParallelLayout& layout,
                        const SchedulerLimits& limits, uint32_t block_size,
                        double device_memory_bytes, double utilisation, const std::string& device) {
-  constexpr double kActivationBytes = 2.0;  // bf16 activations and KV cache
-  constexpr double kLogitBytes = 4.0;       // fp32 logits
-  const double weight_bytes_per_param = bytes_per_element(card.dtype);
+  constexpr double kActivationBytes = kActivationBytesPerElement;  // and the KV cache
+  constexpr double kLogitBytes = 4.0;                              // fp32 logits
+  // As the roofline serving model reads them (fp8 block scales included).
+  const double weight_bytes_per_param = bytes_per_weight(weight_format(card));
   const ParameterCounts params = count_parameters(card);
 
   MemoryPlan plan;

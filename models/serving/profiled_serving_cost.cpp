@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "models/layer_operators.h"
+
 namespace moesim {
 
 ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, const MoeBlockCostModel& moe,
@@ -79,16 +81,17 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
     }
   }
 
+  // Hidden states move in the activation dtype (bf16), not the weights' (layer_operators.h).
+  const double token_bytes = config_.shape.hidden_size * kActivationBytesPerElement;
   // Expert parallelism: every rank sees every token; each runs the experts it holds.
-  const auto gathered_bytes = all_tokens * config_.shape.token_bytes();
+  const auto gathered_bytes = all_tokens * token_bytes;
   const double gather_us =
       1e6 * collectives_->data.seconds(Collective::kAllGather, gathered_bytes) +
       1e6 * collectives_->data.seconds(Collective::kReduceScatter, gathered_bytes);
   // Tensor parallelism: the profile's times are per GPU; each layer adds an all-reduce of the
   // replica's hidden vectors after attention and another after the MoE block.
   const double all_reduce_us =
-      2e6 * collectives_->tensor.seconds(Collective::kAllReduce,
-                                         most_tokens * config_.shape.token_bytes());
+      2e6 * collectives_->tensor.seconds(Collective::kAllReduce, most_tokens * token_bytes);
   const uint32_t stages = layout.pipeline_parallel;
   if (stages > 1) cost.stage_us.assign(stages, 0.0);
   routing_.begin(batches);
@@ -121,7 +124,7 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   charge_migration(cost, *experts_, collectives_->pair);
   if (stages > 1) {
     close_pipeline_stages(cost, embed + cost.overhead_us, final_dense + head,
-                          collectives_->stage_handoff_us(most_tokens, config_.shape.token_bytes()));
+                          collectives_->stage_handoff_us(most_tokens, token_bytes));
   }
   const double total_us = cost.attention_us + cost.dense_us + cost.moe_us + cost.communication_us +
                           cost.sampling_us + cost.overhead_us;

@@ -8,10 +8,6 @@
 namespace moesim {
 namespace {
 
-WeightFormat weight_format(const ModelCard& card) {
-  return card.dtype == Dtype::kFp8 ? WeightFormat::kFp8Block : WeightFormat::kBf16;
-}
-
 BatchShape shape_of(const RankLoad& load) {
   BatchShape b;
   b.prefill_tokens = static_cast<uint64_t>(load.prefill_tokens);
@@ -68,7 +64,8 @@ double RooflineServingCost::experts_us(const std::vector<uint64_t>& load, double
   for (const uint64_t n : load) {
     if (n == 0) continue;
     const double t = static_cast<double>(n);
-    const OpCost work{2 * matrices * h * f * t, matrices * h * f * wbytes + 2 * t * h * 2.0,
+    const OpCost work{2 * matrices * h * f * t,
+                      matrices * h * f * wbytes + 2 * t * h * kActivationBytesPerElement,
                       OpKind::kExpert};
     us += roofline_.op_time(work, config_.gpu).microseconds();
   }
@@ -95,7 +92,7 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
   // Per layer: a tensor-parallel all-reduce of the busiest replica's tokens after attention
   // and after the FFN or MoE block; per MoE layer with data parallelism, the expert-parallel
   // all-gather and reduce-scatter of every rank's tokens.
-  const double token_bytes = static_cast<double>(card.hidden_size) * 2.0;
+  const double token_bytes = static_cast<double>(card.hidden_size) * kActivationBytesPerElement;
   const double all_reduce_us =
       1e6 * collectives_->tensor.seconds(Collective::kAllReduce, most_tokens * token_bytes);
   const double gather_us =
@@ -160,7 +157,8 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
     embedding = std::max(embedding, first);
     head = std::max(head, last);
   }
-  cost.sampling_us = embedding + head;
+  cost.dense_us += embedding;  // a token-wise lookup, as in the profiled model, not sampling
+  cost.sampling_us = head;
   cost.overhead_us = config_.framework_overhead_us;
   charge_migration(cost, *experts_, collectives_->pair);
   if (stages > 1) {

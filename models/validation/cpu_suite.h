@@ -16,6 +16,9 @@ namespace moesim {
 struct CpuSuiteReport {
   std::vector<ValidationRow> rows;
   std::string summary;
+  /// One goal: median |rel_error| <= 15% over every row (no row is report-only).
+  std::vector<ValidationGoal> goals;
+  bool goals_met = false;
 };
 
 CpuSuiteReport run_cpu_suite(const HostProfile& profile);

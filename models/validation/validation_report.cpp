@@ -36,4 +36,38 @@ ErrorSummary summarise_errors(const std::vector<const ValidationRow*>& rows) {
   return summary;
 }
 
+std::string format_goal_summary(const std::vector<ValidationGoal>& goals,
+                                const std::vector<ValidationRow>& rows,
+                                std::optional<size_t> report_only_rows) {
+  std::string s;
+  auto out = std::back_inserter(s);
+  size_t met = 0;
+  std::vector<std::string> missed;
+  for (const ValidationGoal& g : goals) {
+    if (!g.name.empty()) fmt::format_to(out, "goal: {}: {}\n", g.name, g.met ? "met" : "NOT met");
+    if (g.met) {
+      ++met;
+    } else {
+      missed.push_back(g.name);
+    }
+  }
+  size_t passed = 0;
+  for (const ValidationRow& r : rows) passed += r.pass() ? 1 : 0;
+  fmt::format_to(out, "{} of {} rows within their own threshold (the pass column, a report)",
+                 passed, rows.size());
+  if (report_only_rows) fmt::format_to(out, "; {} rows under no goal", *report_only_rows);
+  const bool named = std::any_of(goals.begin(), goals.end(),
+                                 [](const ValidationGoal& g) { return !g.name.empty(); });
+  if (!named) {
+    fmt::format_to(out, "\ngoals {} (the goals stated above)\n",
+                   missed.empty() ? "met" : "NOT met");
+  } else if (missed.empty()) {
+    fmt::format_to(out, "\ngoals met: {} of {}\n", met, goals.size());
+  } else {
+    fmt::format_to(out, "\ngoals NOT met: {} of {} met; missed: {}\n", met, goals.size(),
+                   fmt::join(missed, "; "));
+  }
+  return s;
+}
+
 }  // namespace moesim

@@ -4,6 +4,7 @@
 /// Columns: suite,target,metric,measured,simulated,rel_error,threshold,pass where
 /// rel_error = (simulated - measured) / measured and pass = |rel_error| <= threshold.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,5 +33,20 @@ struct ErrorSummary {
 
 /// Median and P90 of |rel_error| over the rows.
 ErrorSummary summarise_errors(const std::vector<const ValidationRow*>& rows);
+
+/// A goal of a suite: a statement about a summary of rows (a median, a share within 2x), not
+/// about one row, and whether this run met it. A row's own pass column is a report.
+struct ValidationGoal {
+  std::string name;
+  bool met = false;
+};
+
+/// The closing lines of `moesim validate`: each goal with met or NOT met; the rows within their
+/// own threshold and, when given, how many rows no goal covers (report-only); and "goals met"
+/// only when every goal is met ("goals NOT met" naming the missed ones otherwise). A goal with
+/// an empty name stands for a suite's goals printed in its own summary.
+std::string format_goal_summary(const std::vector<ValidationGoal>& goals,
+                                const std::vector<ValidationRow>& rows,
+                                std::optional<size_t> report_only_rows);
 
 }  // namespace moesim

@@ -32,6 +32,12 @@ bool is_close(const std::string& a, const std::string& b) {
   return edit_distance(a, b) <= std::max<size_t>(2, std::max(a.size(), b.size()) / 3);
 }
 
+/// Whether key path `inner` lies inside the mapping or list at `outer` ("a.b" inside "a").
+bool is_below(const std::string& inner, const std::string& outer) {
+  return inner.size() > outer.size() && inner.starts_with(outer) &&
+         (inner[outer.size()] == '.' || inner[outer.size()] == '[');
+}
+
 }  // namespace
 
 YAML::Node load_yaml_file(const std::string& path) {
@@ -44,12 +50,13 @@ YAML::Node load_yaml_file(const std::string& path) {
   }
 }
 
-YamlMap::YamlMap(const YAML::Node& node, std::string file, std::string path)
-    : file_(std::move(file)), path_(std::move(path)), line_(node.Mark().line + 1) {
-  if (!node.IsMap()) {
-    throw ConfigError(fmt::format("{}:{}: {}: expected a mapping of keys to values", file_, line_,
-                                  path_.empty() ? "(document)" : path_));
-  }
+YamlMap::YamlMap(const YAML::Node& node, std::string file, std::string path,
+                 std::shared_ptr<const OverrideOrigins> origins)
+    : file_(std::move(file)),
+      path_(std::move(path)),
+      line_(node.Mark().line + 1),
+      origins_(std::move(origins)) {
+  if (!node.IsMap()) fail_here("expected a mapping of keys to values");
   size_t order = 0;
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
@@ -64,15 +71,45 @@ std::string YamlMap::key_path(const std::string& key) const {
   return path_.empty() ? key : path_ + "." + key;
 }
 
+const std::string* YamlMap::origin_of(const std::string& path, bool created) const {
+  if (!origins_) return nullptr;
+  for (auto it = origins_->rbegin(); it != origins_->rend(); ++it) {
+    if (it->first == path || is_below(path, it->first)) return &it->second;
+  }
+  if (created) {
+    for (auto it = origins_->rbegin(); it != origins_->rend(); ++it) {
+      if (is_below(it->first, path)) return &it->second;
+    }
+  }
+  return nullptr;
+}
+
 void YamlMap::fail(const std::string& key, const std::string& message) const {
   const auto it = entries_.find(key);
   const int line = it != entries_.end() ? it->second.line : line_;
+  // A key with no position in the file (line 0) was created by an override.
+  if (const std::string* origin = origin_of(key_path(key), line == 0)) {
+    throw ConfigError(fmt::format("{}: {}: {}", *origin, key_path(key), message));
+  }
   throw ConfigError(fmt::format("{}:{}: {}: {}", file_, line, key_path(key), message));
 }
 
 void YamlMap::fail_here(const std::string& message) const {
-  throw ConfigError(
-      fmt::format("{}:{}: {}: {}", file_, line_, path_.empty() ? "(document)" : path_, message));
+  const std::string where = path_.empty() ? "(document)" : path_;
+  if (!path_.empty()) {
+    if (const std::string* origin = origin_of(path_, line_ == 0)) {
+      throw ConfigError(fmt::format("{}: {}: {}", *origin, where, message));
+    }
+  }
+  // The mapping is in the file, but an override inside it may be what made it wrong.
+  std::string with;
+  if (origins_ && !path_.empty()) {
+    for (const auto& [p, text] : *origins_) {
+      if (is_below(p, path_)) with += (with.empty() ? " (with " : ", ") + text;
+    }
+    if (!with.empty()) with += ")";
+  }
+  throw ConfigError(fmt::format("{}:{}: {}: {}{}", file_, line_, where, message, with));
 }
 
 bool YamlMap::has(const std::string& key) {
@@ -179,7 +216,7 @@ double YamlMap::get_flop_rate(const std::string& key) {
 YamlMap YamlMap::get_map(const std::string& key) {
   const Entry& e = take(key);
   if (!e.value.IsMap()) fail(key, "expected a mapping of keys to values");
-  return YamlMap(e.value, file_, key_path(key));
+  return YamlMap(e.value, file_, key_path(key), origins_);
 }
 
 bool YamlMap::holds_map(const std::string& key) {
@@ -205,7 +242,7 @@ std::vector<YamlMap> YamlMap::get_map_list(const std::string& key) {
   if (!e.value.IsSequence()) fail(key, "expected a list of mappings");
   std::vector<YamlMap> out;
   for (size_t i = 0; i < e.value.size(); ++i) {
-    out.emplace_back(e.value[i], file_, fmt::format("{}[{}]", key_path(key), i));
+    out.emplace_back(e.value[i], file_, fmt::format("{}[{}]", key_path(key), i), origins_);
   }
   return out;
 }

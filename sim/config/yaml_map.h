@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,10 +19,17 @@ namespace moesim {
 /// Parses a YAML file; a syntax error becomes a ConfigError naming file and line.
 YAML::Node load_yaml_file(const std::string& path);
 
+/// Key paths whose values were set from outside the file, each with the text that set it
+/// ("--set seed=3"), later entries winning: errors about such a key name that text instead of
+/// "file:line" ("--set seed=-1: seed: expected a whole number").
+using OverrideOrigins = std::vector<std::pair<std::string, std::string>>;
+
 class YamlMap {
  public:
   /// `node` must be a mapping (else ConfigError at `path`). `path` is "" for the document root.
-  YamlMap(const YAML::Node& node, std::string file, std::string path);
+  /// `origins`: keys set from outside the file (may be null); nested maps inherit it.
+  YamlMap(const YAML::Node& node, std::string file, std::string path,
+          std::shared_ptr<const OverrideOrigins> origins = nullptr);
 
   /// Whether the key is present. Also declares it as a known key for finish()'s suggestions.
   bool has(const std::string& key);
@@ -77,12 +85,16 @@ class YamlMap {
   };
   const Entry& take(const std::string& key);
   std::string scalar(const std::string& key);
+  /// The text of the override that set `path` or a mapping above it; with `created` (the node
+  /// has no position in the file), also one that set a key below it. nullptr if none.
+  const std::string* origin_of(const std::string& path, bool created) const;
 
   std::string file_;
   std::string path_;
   int line_;
   std::map<std::string, Entry> entries_;
   std::vector<std::string> known_;  // every key a getter or has() asked for
+  std::shared_ptr<const OverrideOrigins> origins_;
 };
 
 }  // namespace moesim

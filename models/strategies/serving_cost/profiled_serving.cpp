@@ -54,6 +54,12 @@ void check_profiled(Params& p, const ParamCheckContext& c) {
                                             "model is {}",
                                             given, measured.model, card.name));
   }
+  if (!measured.gpu.empty() && measured.gpu != c.gpu) {
+    throw ParamError("profile", fmt::format("the profile \"{}\" was measured on a {}, the "
+                                            "scenario's GPU is {}; use a profile measured on {} or "
+                                            "cost_model: roofline",
+                                            given, measured.gpu, c.gpu, c.gpu));
+  }
   if (measured.tensor_parallel != layout.tensor_parallel) {
     throw ParamError(
         "profile", fmt::format("the profile \"{}\" was measured at tensor parallel {}, the layout "
