@@ -45,12 +45,13 @@ std::string format_serving_summary(const ServingRun& run) {
                  run.memory().kv_blocks, s.block_size,
                  run.memory().kv_blocks * s.block_size * run.memory().kv_bytes_per_token / 1e9);
   const ExpertLoadBalancer& experts = run.experts();
-  fmt::format_to(o,
-                 "experts: placement {}, {} replicas on {} ranks, MoE tokens per rank max/mean "
-                 "{:.3f}, {} re-plans moving {:.2f} GB\n",
-                 run.config().placement.name, experts.placement().replicas(),
-                 experts.placement().ranks, experts.max_over_mean(), experts.replans(),
-                 experts.migrated_bytes() / 1e9);
+  fmt::format_to(
+      o,
+      "experts: placement {}, {:.0f} replicas per layer on {} ranks, MoE tokens per rank "
+      "max/mean "
+      "{:.3f}, {} re-plans moving {:.2f} GB\n",
+      run.config().placement.name, experts.replicas_per_layer(), experts.placement().ranks,
+      experts.max_over_mean(), experts.replans(), experts.migrated_bytes() / 1e9);
   fmt::format_to(o, "{} requests, {} iterations, {} preemptions, {:.2f} s, {:.1f} output tok/s\n\n",
                  sum.requests, sum.iterations, sum.preemptions, sum.duration_s,
                  sum.output_tokens_per_s);

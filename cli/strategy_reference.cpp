@@ -18,6 +18,16 @@ std::string type_text(const ParamSpec& p) {
   }
 }
 
+/// A Markdown table cell: '|' escaped.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_family_listing(const FamilyInfo& family) {
@@ -55,8 +65,8 @@ std::string format_strategy_markdown(const StrategyCatalog& catalog) {
       if (s->params.empty()) continue;
       out += "\n| parameter | type | default | range | meaning |\n|---|---|---|---|---|\n";
       for (const ParamSpec& p : s->params) {
-        out += fmt::format("| `{}` | {} | {} | {} | {} |\n", p.name, type_text(p), p.default_text(),
-                           p.range_text(), p.help);
+        out += fmt::format("| `{}` | {} | {} | {} | {} |\n", p.name, type_text(p),
+                           cell(p.default_text()), cell(p.range_text()), cell(p.help));
       }
     }
   }

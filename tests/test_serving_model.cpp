@@ -325,6 +325,8 @@ TEST_CASE("a layer profile measured on another GPU is refused", "[serving][cli]"
   // The shipped profile states gpu: RTX-PRO-6000; the same run on H100s is refused.
   const auto r = run_with(dir, "serving_small.yaml", {"hardware.system=h100_hgx"}, "h100");
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Contains("serving.cost_model.profile: the profile \"rtxpro6000_qwen3_30b_a3b_tp1\" was "
-                             "measured on a RTX-PRO-6000, the scenario's GPU is H100-SXM"));
+  CHECK_THAT(
+      r.err,
+      Contains("serving.cost_model.profile: the profile \"rtxpro6000_qwen3_30b_a3b_tp1\" was "
+               "measured on a RTX-PRO-6000, the scenario's GPU is H100-SXM"));
 }

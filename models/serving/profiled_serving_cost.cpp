@@ -99,7 +99,7 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   for (uint32_t layer = 0; layer < config_.layers; ++layer) {
     const std::vector<uint64_t>& tokens_per_expert = routing_.route(layer);
     double slowest = 0;
-    const auto& rank_expert_tokens = experts_->split(tokens_per_expert);
+    const auto& rank_expert_tokens = experts_->split(layer, tokens_per_expert);
     for (size_t q = 0; q < rank_expert_tokens.size(); ++q) {
       const double t = moe_->block_us(rank_expert_tokens[q]);
       if (q < ranks) {

@@ -102,6 +102,7 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
   if (stages > 1) cost.stage_us.assign(stages, 0.0);
 
   routing_.begin(batches);
+  uint32_t moe_layer = 0;  // ordinal of the MoE layer, the expert placement's index
   for (uint32_t layer = 0; layer < card.num_layers; ++layer) {
     double slowest_rank = 0, attention = 0, dense = 0;
     std::vector<double> rank_us(ranks);
@@ -122,7 +123,7 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
     if (card.moe_layers.is_moe(layer)) {
       const std::vector<uint64_t>& load = routing_.route(layer);
       replica_moe_.assign(ranks, 0.0);  // the slowest GPU of each replica
-      const auto& gpu_expert_tokens = experts_->split(load);
+      const auto& gpu_expert_tokens = experts_->split(moe_layer++, load);
       for (size_t g = 0; g < gpu_expert_tokens.size(); ++g) {
         // Without expert parallelism every TP GPU holds a 1/TP slice of every expert.
         const double us = experts_us(gpu_expert_tokens[g], l.expert_parallel > 1 ? 1.0 : tp);

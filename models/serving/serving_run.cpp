@@ -24,14 +24,15 @@ std::vector<ServingRequest> read_requests(const std::string& file) {
 
 namespace {
 
-/// Tokens routed to estimate each expert's load for a load-aware placement: the first
-/// requests' tokens (prompt and output positions), on a generator of its own so that the run's
+/// Tokens routed to estimate each expert's load for a load-aware placement (a profiling pass):
+/// the first requests' tokens (prompt and output positions), each MoE layer, on a second
+/// generator built the same way (same seed, so the same hot experts), so that the run's own
 /// routing draws stay as they are.
 constexpr uint32_t kLoadSampleTokens = 4096;
 
-std::vector<double> sample_expert_load(RoutingGenerator& generator,
-                                       const std::vector<ServingRequest>& requests, uint32_t layers,
-                                       uint32_t experts) {
+std::vector<std::vector<double>> sample_expert_load(RoutingGenerator& generator,
+                                                    const std::vector<ServingRequest>& requests,
+                                                    uint32_t layers, uint32_t experts) {
   std::vector<TokenContext> tokens;
   for (const ServingRequest& r : requests) {
     const uint32_t length = r.input_tokens + r.output_tokens;
@@ -41,11 +42,11 @@ std::vector<double> sample_expert_load(RoutingGenerator& generator,
     }
     if (tokens.size() >= kLoadSampleTokens) break;
   }
-  std::vector<double> load(experts, 0.0);
+  std::vector<std::vector<double>> load(layers, std::vector<double>(experts, 0.0));
   TokenRouting routing;
   for (uint32_t layer = 0; layer < layers; ++layer) {
     generator.generate_with_context(layer, tokens, routing);
-    for (const uint32_t e : routing.experts) load[e] += 1.0;
+    for (const uint32_t e : routing.experts) load[layer][e] += 1.0;
   }
   return load;
 }
@@ -77,16 +78,18 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
     placement_context.ranks_per_node = per_node;
   }
   placement_ = catalog.placement.make(config_.placement, placement_context);
+  std::vector<std::vector<double>> layer_loads;
   if (placement_->uses_load()) {
-    RngStreams sample_rng(config_.seed ^ 0x9e3779b97f4a7c15ULL);  // apart from the run's draws
+    RngStreams sample_rng(config_.seed);  // the run's streams are left untouched
     RoutingContext sample_context = routing_context;
     sample_context.rng = &sample_rng;
     const auto sampler = catalog.routing.make(config_.routing, sample_context);
-    placement_context.expert_load =
+    layer_loads =
         sample_expert_load(*sampler, requests, card.moe_layer_count(), config_.model.num_experts);
   }
-  experts_ = std::make_unique<ExpertLoadBalancer>(
-      *placement_, placement_context, config_.model.expert_weight_bytes() * card.moe_layer_count());
+  experts_ = std::make_unique<ExpertLoadBalancer>(*placement_, placement_context,
+                                                  std::move(layer_loads), card.moe_layer_count(),
+                                                  config_.model.expert_weight_bytes());
 
   collectives_ = std::make_unique<LayoutCollectives>(config_.system, config_.hardware, s.layout);
   ServingCostContext cost_context;

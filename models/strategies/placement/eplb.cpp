@@ -12,14 +12,16 @@ namespace moesim {
 namespace {
 
 /// Replica counts: one each, then every extra slot to the expert with the most load per
-/// replica (ties: lower id).
-std::vector<uint32_t> replicate(const std::vector<double>& load, uint32_t slots) {
+/// replica (ties: lower id), at most `cap` replicas each (one per GPU of the node).
+std::vector<uint32_t> replicate(const std::vector<double>& load, uint32_t slots, uint32_t cap) {
   std::vector<uint32_t> count(load.size(), 1);
   for (uint32_t extra = static_cast<uint32_t>(load.size()); extra < slots; ++extra) {
-    size_t best = 0;
-    for (size_t e = 1; e < load.size(); ++e) {
-      if (load[e] / count[e] > load[best] / count[best]) best = e;
+    int best = -1;
+    for (size_t e = 0; e < load.size(); ++e) {
+      if (count[e] >= cap) continue;
+      if (best < 0 || load[e] / count[e] > load[best] / count[best]) best = static_cast<int>(e);
     }
+    if (best < 0) throw std::invalid_argument("eplb: more slots than experts x GPUs per node");
     ++count[best];
   }
   return count;
@@ -70,7 +72,7 @@ ExpertPlacement EplbPlacement::place(const PlacementContext& c) const {
     for (const uint32_t e : members) member_load.push_back(load[e]);
     const uint32_t node_slots = per_rank * ranks_per_node;
     if (members.size() > node_slots) throw std::invalid_argument("eplb: a node has too few slots");
-    const auto count = replicate(member_load, node_slots);
+    const auto count = replicate(member_load, node_slots, ranks_per_node);
     // 3. Slots (load / replicas each) onto the node's GPUs, per_rank each, replicas of one
     // expert on distinct GPUs where possible.
     std::vector<double> slot_load;
@@ -81,13 +83,8 @@ ExpertPlacement EplbPlacement::place(const PlacementContext& c) const {
         slot_expert.push_back(members[i]);
       }
     }
-    std::vector<std::vector<uint32_t>> held(ranks_per_node);
     const auto gpu_of_slot =
-        balanced_packing(slot_load, std::vector<uint32_t>(ranks_per_node, per_rank),
-                         [&](uint32_t slot, uint32_t gpu) {
-                           const auto& h = held[gpu];
-                           return std::find(h.begin(), h.end(), slot_expert[slot]) == h.end();
-                         });
+        balanced_packing(slot_load, std::vector<uint32_t>(ranks_per_node, per_rank), slot_expert);
     for (size_t s = 0; s < slot_expert.size(); ++s) {
       auto& ranks_of = p.ranks_of_expert[slot_expert[s]];
       const uint32_t rank = node * ranks_per_node + gpu_of_slot[s];
