@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "cli/scenario_loader.h"
+#include "cli/strategy_loader.h"
 #include "models/layer_simulation.h"
 #include "support/scenario_files.h"
 
@@ -172,4 +173,21 @@ TEST_CASE("every dispatched byte crosses two NVLink links and no PCIe", "[quicks
   CHECK(nvlink == Approx(2 * 2 * dispatched));
   CHECK(other == 0.0);
   CHECK(net.active_flows() == 0);
+}
+
+TEST_CASE("the layer forward splits a replicated expert's tokens over its replicas",
+          "[quickstart][placement]") {
+  ScenarioConfig cfg = quickstart_config();
+  cfg.routing = {"round_robin", {}};  // every expert gets 4096 x 2 / 8 = 1024 tokens
+  const moesim::StrategyCatalog catalog = moesim::builtin_strategies();
+  // 8 experts + 8 redundant = 16 slots on 8 GPUs: every expert on two GPUs.
+  cfg.placement = moesim::default_strategy(catalog.placement, "eplb");
+  cfg.placement.params.set(*catalog.placement.find_info("eplb")->param("redundant"), uint64_t{8});
+  LayerSimulation sim(cfg, catalog);
+  for (uint32_t e = 0; e < 8; ++e) CHECK(sim.placement().ranks_of_expert[e].size() == 2);
+  sim.run();
+  const auto& r = sim.forward().result();
+  // Round robin over two replicas: each computes 512 of an expert's 1024 tokens, so every GPU
+  // computes 2 x 512 = 1024 expert tokens, 8192 in all (each token once, not once per replica).
+  for (uint32_t rank = 0; rank < 8; ++rank) CHECK(r.expert_tokens_per_rank[rank] == 1024);
 }
