@@ -22,9 +22,9 @@
 
 #include <Eigen/Core>
 
-#include "models/kernels/expert_partition.h"
-#include "models/kernels/router.h"
-#include "models/kernels/synthetic_weights.h"
+#include "models/reference/expert_partition.h"
+#include "models/reference/router.h"
+#include "models/reference/synthetic_weights.h"
 #include "sim/rng.h"
 
 namespace {

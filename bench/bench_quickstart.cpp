@@ -9,8 +9,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "cli/scenario_loader.h"
-#include "models/layer_simulation.h"
+#include "cli/app/layer_simulation.h"
+#include "cli/app/scenario_loader.h"
 
 namespace {
 

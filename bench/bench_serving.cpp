@@ -10,8 +10,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "cli/scenario_loader.h"
-#include "models/serving/serving_run.h"
+#include "cli/app/scenario_loader.h"
+#include "cli/app/serving_run.h"
 
 namespace {
 

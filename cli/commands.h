@@ -12,8 +12,8 @@ namespace moesim {
 
 struct RunOptions {
   std::string scenario;
-  std::string out_dir;              ///< "" means out/<scenario name>
-  std::vector<std::string> sets;    ///< --set KEY.PATH=VALUE, in order (cli/scenario_overrides.h)
+  std::string out_dir;            ///< "" means out/<scenario name>
+  std::vector<std::string> sets;  ///< --set KEY.PATH=VALUE, in order (cli/app/scenario_overrides.h)
   std::optional<std::string> seed;  ///< --seed N: applied as `--set seed=N` after the sets
   bool quiet = false;               ///< no summary on stdout
 };

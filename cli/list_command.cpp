@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "cli/app/strategy_reference.h"
 #include "cli/commands.h"
 #include "cli/hardware_listing.h"
 #include "cli/model_listing.h"
-#include "cli/strategy_reference.h"
 #include "models/model_card_loader.h"
 #include "sim/config_error.h"
 #include "topologies/catalogue_loader.h"

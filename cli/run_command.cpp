@@ -4,14 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "cli/app/layer_simulation.h"
+#include "cli/app/resolved_config.h"
+#include "cli/app/run_report.h"
+#include "cli/app/scenario_loader.h"
+#include "cli/app/serving_report.h"
+#include "cli/app/trace_recorder.h"
 #include "cli/commands.h"
 #include "cli/output_directory.h"
-#include "cli/resolved_config.h"
-#include "cli/run_report.h"
-#include "cli/scenario_loader.h"
-#include "cli/serving_report.h"
-#include "cli/trace_recorder.h"
-#include "models/layer_simulation.h"
 #include "sim/config_error.h"
 
 namespace moesim {

@@ -6,8 +6,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/validation/comm_fit.h"
-#include "models/validation/comm_suite.h"
+#include "cli/validation/comm_fit.h"
+#include "cli/validation/comm_suite.h"
 #include "sim/config_error.h"
 #include "support/scenario_files.h"
 #include "topologies/catalogue_loader.h"

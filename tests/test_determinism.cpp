@@ -2,8 +2,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "cli/scenario_loader.h"
-#include "models/layer_simulation.h"
+#include "cli/app/layer_simulation.h"
+#include "cli/app/scenario_loader.h"
 #include "support/scenario_files.h"
 
 using moesim::test::read_text;

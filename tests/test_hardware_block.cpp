@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "cli/scenario_loader.h"
+#include "cli/app/scenario_loader.h"
 #include "sim/config_error.h"
 #include "support/scenario_files.h"
 

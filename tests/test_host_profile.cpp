@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "cli/host_profile_io.h"
+#include "cli/app/host_profile_io.h"
 #include "models/cost_model/host_profile.h"
 #include "sim/config_error.h"
 #include "support/scenario_files.h"

@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "models/kernels/combine.h"
-#include "models/kernels/swiglu_expert.h"
+#include "models/reference/combine.h"
+#include "models/reference/swiglu_expert.h"
 
 using moesim::kernels::IntermediateSlice;
 using moesim::kernels::Matrix;

@@ -16,8 +16,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/kernels/moe_layer_reference.h"
-#include "models/kernels/synthetic_weights.h"
+#include "models/reference/moe_layer_reference.h"
+#include "models/reference/synthetic_weights.h"
 #include "models/strategies/placement/contiguous.h"
 #include "models/strategies/placement/round_robin.h"
 #include "sim/rng.h"

@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "models/kernels/router.h"
-#include "models/kernels/top_k.h"
+#include "models/reference/router.h"
+#include "models/reference/top_k.h"
 
 using moesim::kernels::Matrix;
 using moesim::kernels::RoutedTokens;

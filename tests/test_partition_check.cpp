@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "cli/scenario_loader.h"
-#include "models/validation/partition_check.h"
+#include "cli/app/scenario_loader.h"
+#include "cli/validation/partition_check.h"
 #include "support/scenario_files.h"
 
 using Catch::Matchers::Contains;

@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "cli/strategy_loader.h"
+#include "cli/app/strategy_loader.h"
 #include "models/strategies/placement/eplb.h"
 #include "models/strategies/placement/load_balanced.h"
 #include "models/strategies/placement/replica_split.h"

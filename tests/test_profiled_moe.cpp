@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli/validation/kernels_suite.h"
 #include "models/cost_model/profiled_moe_table.h"
-#include "models/validation/kernels_suite.h"
 #include "support/scenario_files.h"
 
 using moesim::ProfiledMoeTable;

@@ -6,9 +6,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "cli/scenario_loader.h"
-#include "cli/strategy_loader.h"
-#include "models/layer_simulation.h"
+#include "cli/app/layer_simulation.h"
+#include "cli/app/scenario_loader.h"
+#include "cli/app/strategy_loader.h"
 #include "support/scenario_files.h"
 
 using moesim::LayerSimulation;

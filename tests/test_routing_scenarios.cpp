@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "cli/resolved_config.h"
-#include "cli/scenario_loader.h"
-#include "models/layer_simulation.h"
+#include "cli/app/layer_simulation.h"
+#include "cli/app/resolved_config.h"
+#include "cli/app/scenario_loader.h"
 #include "sim/config_error.h"
 #include "support/scenario_files.h"
 

@@ -5,9 +5,9 @@
 
 #include <numeric>
 
+#include "cli/validation/grouped_top_k_router.h"
+#include "cli/validation/power_law_expert_counts.h"
 #include "models/cost_model/expert_load_cost.h"
-#include "models/validation/grouped_top_k_router.h"
-#include "models/validation/power_law_expert_counts.h"
 #include "sim/config_error.h"
 #include "sim/rng.h"
 

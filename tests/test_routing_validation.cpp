@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "models/validation/routing_suite.h"
+#include "cli/validation/routing_suite.h"
 #include "traces/calibration/measured_routing.h"
 #include "traces/metrics/crosslayer_predictability.h"
 #include "traces/metrics/layer_load_stats.h"

@@ -7,9 +7,9 @@
 
 #include "models/cost_model/layer_profile.h"
 #include "models/cost_model/ragged_grid_table.h"
+#include "models/engine/serving/memory_plan.h"
+#include "models/engine/serving/serving_metrics.h"
 #include "models/model_card_loader.h"
-#include "models/serving/memory_plan.h"
-#include "models/serving/serving_metrics.h"
 #include "sim/config_error.h"
 #include "support/json_check.h"
 #include "support/scenario_files.h"

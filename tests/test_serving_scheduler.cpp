@@ -6,9 +6,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/serving/serving_simulation.h"
-#include "models/serving/static_batch_scheduler.h"
-#include "models/serving/vllm_v1_scheduler.h"
+#include "models/engine/serving/serving_simulation.h"
+#include "models/engine/serving/static_batch_scheduler.h"
+#include "models/engine/serving/vllm_v1_scheduler.h"
 #include "sim/rng.h"
 
 using namespace moesim;

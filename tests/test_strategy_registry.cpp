@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "cli/strategy_loader.h"
-#include "cli/strategy_reference.h"
+#include "cli/app/strategy_loader.h"
+#include "cli/app/strategy_reference.h"
 #include "models/strategies/strategy_catalog.h"
 #include "support/scenario_files.h"
 

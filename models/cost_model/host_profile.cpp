@@ -4,7 +4,7 @@
 #include <iterator>
 #include <vector>
 
-#include "models/kernels/kernel_types.h"
+#include "models/reference/kernel_types.h"
 
 namespace moesim {
 

@@ -1,6 +1,6 @@
 // The batch schedulers built into moesim (their classes live in models/serving/).
-#include "models/serving/static_batch_scheduler.h"
-#include "models/serving/vllm_v1_scheduler.h"
+#include "models/engine/serving/static_batch_scheduler.h"
+#include "models/engine/serving/vllm_v1_scheduler.h"
 #include "models/strategies/scheduler/scheduler_family.h"
 
 namespace moesim {

@@ -1,8 +1,8 @@
 #pragma once
 /// Batch schedulers: which requests and tokens form each data-parallel rank's next iteration
-/// (models/serving/batch_scheduler.h), selected by `serving.scheduler`.
+/// (models/engine/serving/batch_scheduler.h), selected by `serving.scheduler`.
 
-#include "models/serving/batch_scheduler.h"
+#include "models/engine/serving/batch_scheduler.h"
 #include "models/strategies/strategy_family.h"
 
 namespace moesim {

@@ -1,8 +1,8 @@
-// The profiled serving cost model (models/serving/profiled_serving_cost.h) as a strategy: it
+// The profiled serving cost model (models/engine/serving/profiled_serving_cost.h) as a strategy: it
 // owns its measured layer profile and the MoE block model built on it.
 #include <filesystem>
 
-#include "models/serving/profiled_serving_cost.h"
+#include "models/engine/serving/profiled_serving_cost.h"
 #include "models/strategies/serving_cost/serving_cost_family.h"
 
 namespace moesim {

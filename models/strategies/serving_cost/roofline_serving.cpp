@@ -1,5 +1,5 @@
-// The roofline serving cost model (models/serving/roofline_serving_cost.h) as a strategy.
-#include "models/serving/roofline_serving_cost.h"
+// The roofline serving cost model (models/engine/serving/roofline_serving_cost.h) as a strategy.
+#include "models/engine/serving/roofline_serving_cost.h"
 #include "models/strategies/serving_cost/serving_cost_family.h"
 
 namespace moesim {

@@ -1,6 +1,6 @@
 #pragma once
 /// Serving cost models: the time of one engine iteration from every data-parallel rank's batch
-/// (models/serving/serving_cost_model.h), selected by `serving.cost_model`.
+/// (models/engine/serving/serving_cost_model.h), selected by `serving.cost_model`.
 
 #include <functional>
 #include <memory>
@@ -8,11 +8,11 @@
 #include "models/cost_model/layer_profile.h"
 #include "models/cost_model/moe_block_cost.h"
 #include "models/cost_model/roofline.h"
+#include "models/engine/serving/expert_load_balancer.h"
+#include "models/engine/serving/layout_collectives.h"
+#include "models/engine/serving/parallel_layout.h"
+#include "models/engine/serving/serving_cost_model.h"
 #include "models/model_card.h"
-#include "models/serving/expert_load_balancer.h"
-#include "models/serving/layout_collectives.h"
-#include "models/serving/parallel_layout.h"
-#include "models/serving/serving_cost_model.h"
 #include "models/strategies/strategy_family.h"
 #include "topologies/hardware_specs.h"
 #include "traces/routing_generator.h"

@@ -1,0 +1,61 @@
+#pragma once
+/// A scenario as plain values: what the loader in cli/ fills from YAML and the simulation
+/// builds from. No YAML here.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "models/engine/serving/batch_scheduler.h"
+#include "models/engine/serving/parallel_layout.h"
+#include "models/model_card.h"
+#include "models/moe_layer_shape.h"
+#include "models/strategies/strategy_family.h"
+#include "topologies/hardware_catalogue.h"
+#include "topologies/hardware_specs.h"
+#include "topologies/system_config.h"
+
+namespace moesim {
+
+/// The `serving:` block and the request file of `workload:` (docs/scenario.md).
+struct ServingScenario {
+  StrategyChoice scheduler;  ///< scheduler family
+  SchedulerLimits limits;
+  uint32_t block_size = 16;             ///< tokens per KV block
+  double gpu_memory_utilization = 0.9;  ///< share of each GPU's memory the engine may use
+  ParallelLayout layout;
+  StrategyChoice cost_model;           ///< serving_cost family
+  double framework_overhead_us = 0.0;  ///< per engine iteration
+  bool async_scheduling = false;       ///< decide each batch one iteration ahead (vLLM)
+  StrategyChoice moe_cost;             ///< moe_cost family (read by the profiled serving model)
+  std::string requests;                ///< request file (resolved path)
+  Time tick = Time::s(1);              ///< statistics interval of timeseries.csv
+};
+
+struct ScenarioConfig {
+  std::string name;
+  uint64_t seed = 0;
+  MoeLayerShape model;
+  /// The machine: builder, catalogue parts and parameters. Its GPUs are the ranks.
+  SystemConfig system;
+  /// The catalogue the system's names refer to.
+  HardwareCatalogue hardware;
+  /// The system's GPU with scenario overrides applied; peak_flops is at model.dtype.
+  GpuSpec gpu;
+  uint32_t tokens = 0;  ///< tokens in the batch, spread evenly over the ranks
+  /// The chosen strategy of each family with its checked parameters (defaults filled in by
+  /// the loader; see docs/strategies.md).
+  StrategyChoice routing;
+  StrategyChoice placement;
+  StrategyChoice cost_model;  ///< operator cost model; roofline_config() reads its parameters
+  StrategyChoice network;
+  /// The whole model when the scenario names a card or config.json (serving needs it), and
+  /// where it came from: a catalogue card name or a config.json path (absolute).
+  std::optional<ModelCard> card;
+  std::string card_name;
+  std::string config_json;
+  /// Present for a serving scenario; absent for a single-layer pass (`workload.tokens`).
+  std::optional<ServingScenario> serving;
+};
+
+}  // namespace moesim

@@ -1,0 +1,174 @@
+#include "cli/app/serving_report.h"
+
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "models/engine/serving/serving_metrics.h"
+#include "traces/chrome_trace.h"
+
+namespace moesim {
+namespace {
+
+std::string distribution_line(const std::string& name, const Distribution& d, double scale,
+                              const std::string& unit) {
+  return fmt::format("{:<22} {:>10.1f} {:>10.1f} {:>10.1f} {:>10.1f}   {}\n", name, d.mean * scale,
+                     d.median * scale, d.p90 * scale, d.p99 * scale, unit);
+}
+
+}  // namespace
+
+std::string format_serving_summary(const ServingRun& run) {
+  const ServingSimulation& sim = run.simulation();
+  const ServingScenario& s = *run.config().serving;
+  const ServingSummary sum = summarise(sim.requests(), sim.iterations().size(), sim.preemptions());
+  double attention = 0, dense = 0, moe = 0, comm = 0, sampling = 0, overhead = 0;
+  for (const IterationRecord& it : sim.iterations()) {
+    attention += it.cost.attention_us;
+    dense += it.cost.dense_us;
+    moe += it.cost.moe_us;
+    comm += it.cost.communication_us;
+    sampling += it.cost.sampling_us;
+    overhead += it.cost.overhead_us;
+  }
+  const double busy_us = attention + dense + moe + comm + sampling + overhead;
+  std::string out;
+  auto o = std::back_inserter(out);
+  fmt::format_to(o, "serving {}: {} on {} x {}, DP{} TP{} PP{} EP{}, scheduler {}\n",
+                 run.config().name, run.config().card->name, s.layout.gpus(), run.config().gpu.name,
+                 s.layout.data_parallel, s.layout.tensor_parallel, s.layout.pipeline_parallel,
+                 s.layout.expert_parallel, s.scheduler.name);
+  fmt::format_to(o,
+                 "memory per GPU: weights {:.2f} GB, activations {:.2f} GB, KV cache {} blocks "
+                 "of {} tokens ({:.2f} GB)\n",
+                 run.memory().weight_bytes / 1e9, run.memory().activation_bytes / 1e9,
+                 run.memory().kv_blocks, s.block_size,
+                 run.memory().kv_blocks * s.block_size * run.memory().kv_bytes_per_token / 1e9);
+  const ExpertLoadBalancer& experts = run.experts();
+  fmt::format_to(
+      o,
+      "experts: placement {}, {:.0f} replicas per layer on {} ranks, MoE tokens per rank "
+      "max/mean "
+      "{:.3f}, {} re-plans moving {:.2f} GB\n",
+      run.config().placement.name, experts.replicas_per_layer(), experts.placement().ranks,
+      experts.max_over_mean(), experts.replans(), experts.migrated_bytes() / 1e9);
+  fmt::format_to(o, "{} requests, {} iterations, {} preemptions, {:.2f} s, {:.1f} output tok/s\n\n",
+                 sum.requests, sum.iterations, sum.preemptions, sum.duration_s,
+                 sum.output_tokens_per_s);
+  fmt::format_to(o, "{:<22} {:>10} {:>10} {:>10} {:>10}\n", "metric", "mean", "median", "P90",
+                 "P99");
+  out += distribution_line("TTFT", sum.ttft_s, 1e3, "ms");
+  out += distribution_line("TPOT", sum.tpot_s, 1e3, "ms");
+  out += distribution_line("inter-token latency", sum.itl_s, 1e3, "ms");
+  out += distribution_line("request latency", sum.latency_s, 1e3, "ms");
+  if (s.layout.pipeline_parallel == 1) {
+    fmt::format_to(o, "\nengine time by component (critical path, share of {:.2f} s busy):\n",
+                   busy_us / 1e6);
+  } else {
+    fmt::format_to(o,
+                   "\nengine time by component (every stage's critical path, share of {:.2f} s "
+                   "summed over batches that overlap in the pipeline):\n",
+                   busy_us / 1e6);
+  }
+  for (const auto& [name, us] : {std::pair{"MoE blocks", moe},
+                                 {"attention", attention},
+                                 {"dense operators", dense},
+                                 {"communication", comm},
+                                 {"LM head + sampler", sampling},
+                                 {"framework overhead", overhead}}) {
+    fmt::format_to(o, "  {:<20} {:>9.3f} s {:>6.1f}%\n", name, us / 1e6,
+                   busy_us > 0 ? 100 * us / busy_us : 0.0);
+  }
+  return out;
+}
+
+std::string format_requests_csv(const ServingSimulation& sim) {
+  std::string out =
+      "request_id,dp_rank,arrival_s,input_tokens,output_tokens,ttft_s,tpot_s,latency_s,"
+      "preemptions,inter_token_latencies_s\n";
+  auto o = std::back_inserter(out);
+  const auto metrics = request_metrics(sim.requests());
+  for (size_t i = 0; i < metrics.size(); ++i) {
+    const RequestMetrics& m = metrics[i];
+    const ServingRequest& r = sim.requests()[i];
+    fmt::format_to(o, "{},{},{:.9f},{},{},{:.9f},", m.id, m.dp_rank, m.arrival_s, m.input_tokens,
+                   m.output_tokens, m.ttft_s);
+    if (m.has_tpot) fmt::format_to(o, "{:.9f}", m.tpot_s);
+    fmt::format_to(o, ",{:.9f},{},", m.latency_s, m.preemptions);
+    for (size_t t = 1; t < r.token_times.size(); ++t) {
+      fmt::format_to(o, "{}{:.6f}", t > 1 ? " " : "",
+                     (r.token_times[t] - r.token_times[t - 1]).seconds());
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::string format_timeseries_csv(const ServingSimulation& sim) {
+  std::string out = "t,prompt_throughput,gen_throughput,running,waiting,kv_cache_pct\n";
+  auto o = std::back_inserter(out);
+  for (const ServingSample& s : sim.samples()) {
+    fmt::format_to(o, "{:.1f},{:.1f},{:.1f},{},{},{:.2f}\n", s.time.seconds(),
+                   s.prompt_tokens_per_s, s.generated_tokens_per_s, s.running, s.waiting,
+                   100 * s.kv_usage);
+  }
+  return out;
+}
+
+std::string format_layers_csv(const ServingSimulation& sim) {
+  const size_t ranks = sim.ranks();
+  std::vector<double> busy;
+  for (const IterationRecord& it : sim.iterations()) {
+    if (busy.empty()) busy.assign(it.cost.layer_rank_busy_us.size(), 0.0);
+    for (size_t i = 0; i < busy.size(); ++i) busy[i] += it.cost.layer_rank_busy_us[i];
+  }
+  const double span = sim.end_time().seconds();
+  std::string out = "layer,rank,busy_s,busy_share\n";
+  auto o = std::back_inserter(out);
+  for (size_t i = 0; i < busy.size(); ++i) {
+    fmt::format_to(o, "{},{},{:.6f},{:.6f}\n", i / ranks, i % ranks, busy[i] / 1e6,
+                   span > 0 ? busy[i] / 1e6 / span : 0.0);
+  }
+  return out;
+}
+
+std::string format_serving_trace(const ServingSimulation& sim) {
+  ChromeTrace trace;
+  const uint32_t pid = trace.add_process("ranks");
+  const size_t stages = sim.pipeline_stages();
+  std::vector<std::vector<uint32_t>> compute(sim.ranks());  // per rank, one lane per stage
+  std::vector<uint32_t> communication;
+  for (size_t r = 0; r < sim.ranks(); ++r) {
+    for (size_t s = 0; s < stages; ++s) {
+      compute[r].push_back(
+          trace.add_lane(pid, stages == 1 ? fmt::format("rank {} compute", r)
+                                          : fmt::format("rank {} stage {} compute", r, s)));
+    }
+    communication.push_back(trace.add_lane(pid, fmt::format("rank {} communication", r)));
+  }
+  for (const IterationRecord& it : sim.iterations()) {
+    const Time comm = Time::from_seconds_ceil(it.cost.communication_us * 1e-6);
+    for (size_t r = 0; r < sim.ranks(); ++r) {
+      if (stages == 1) {
+        const Time busy =
+            std::min(Time::from_seconds_ceil(it.cost.rank_busy_us[r] * 1e-6), it.end - it.start);
+        trace.add_span(pid, compute[r][0], "iteration", "compute", it.start, it.start + busy);
+      } else {  // the window of each stage (per-rank busy time is not split by stage)
+        for (size_t s = 0; s < stages; ++s) {
+          trace.add_span(pid, compute[r][s], "stage", "compute", it.stages[s].first,
+                         it.stages[s].second);
+        }
+      }
+      if (comm > Time::zero()) {  // drawn at the end of the last stage's window
+        const auto& [last_start, last_end] = it.stages.back();
+        trace.add_span(pid, communication[r], "dispatch+combine", "communication",
+                       last_end - std::min(comm, last_end - last_start), last_end);
+      }
+    }
+  }
+  std::ostringstream out;
+  trace.write(out);
+  return out.str();
+}
+
+}  // namespace moesim

@@ -1,0 +1,120 @@
+#include "cli/app/serving_run.h"
+
+#include <fmt/format.h>
+
+#include "sim/config_error.h"
+#include "traces/workload/workload_file.h"
+
+namespace moesim {
+
+std::vector<ServingRequest> read_requests(const std::string& file) {
+  std::vector<ServingRequest> requests;
+  for (const WorkloadRequest& w : read_workload_csv(file)) {
+    ServingRequest r;
+    r.id = w.id;
+    r.arrival = Time::from_seconds_ceil(w.arrival_s);
+    r.input_tokens = w.input_tokens;
+    r.output_tokens = w.output_tokens;
+    r.routing_request = w.routing_request.value_or(w.id);
+    requests.push_back(r);
+  }
+  if (requests.empty()) throw ConfigError(fmt::format("{}: no requests", file));
+  return requests;
+}
+
+namespace {
+
+/// Tokens routed to estimate each expert's load for a load-aware placement (a profiling pass):
+/// the first requests' tokens (prompt and output positions), each MoE layer, on a second
+/// generator built the same way (same seed, so the same hot experts), so that the run's own
+/// routing draws stay as they are.
+constexpr uint32_t kLoadSampleTokens = 4096;
+
+std::vector<std::vector<double>> sample_expert_load(RoutingGenerator& generator,
+                                                    const std::vector<ServingRequest>& requests,
+                                                    uint32_t layers, uint32_t experts) {
+  std::vector<TokenContext> tokens;
+  for (const ServingRequest& r : requests) {
+    const uint32_t length = r.input_tokens + r.output_tokens;
+    for (uint32_t pos = 0; pos < length && tokens.size() < kLoadSampleTokens; ++pos) {
+      tokens.push_back({0, r.routing_request, pos,
+                        pos < r.input_tokens ? TokenPhase::prefill : TokenPhase::decode});
+    }
+    if (tokens.size() >= kLoadSampleTokens) break;
+  }
+  std::vector<std::vector<double>> load(layers, std::vector<double>(experts, 0.0));
+  TokenRouting routing;
+  for (uint32_t layer = 0; layer < layers; ++layer) {
+    generator.generate_with_context(layer, tokens, routing);
+    for (const uint32_t e : routing.experts) load[layer][e] += 1.0;
+  }
+  return load;
+}
+
+}  // namespace
+
+ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& catalog)
+    : config_(config), rng_(config.seed) {
+  const ServingScenario& s = *config_.serving;
+  const ModelCard& card = *config_.card;
+  memory_ = plan_memory(card, s.layout, s.limits, s.block_size, config_.gpu.memory_capacity,
+                        s.gpu_memory_utilization, config_.gpu.name);
+  std::vector<ServingRequest> requests = read_requests(s.requests);
+
+  std::vector<std::unique_ptr<BatchScheduler>> schedulers;
+  for (uint32_t r = 0; r < s.layout.data_parallel; ++r) {
+    schedulers.push_back(catalog.scheduler.make(
+        s.scheduler, SchedulerContext{s.limits, memory_.kv_blocks, s.block_size}));
+  }
+  const RoutingContext routing_context{
+      {config_.model.num_experts, config_.model.top_k}, &rng_, card.moe_layer_count()};
+  routing_ = catalog.routing.make(config_.routing, routing_context);
+
+  PlacementContext placement_context;
+  placement_context.experts = config_.model.num_experts;
+  placement_context.ranks = s.layout.expert_parallel;
+  const uint32_t per_node = config_.system.nodes > 1 ? config_.system.gpus : 0;  // GPUs per node
+  if (per_node > 0 && placement_context.ranks % per_node == 0) {
+    placement_context.ranks_per_node = per_node;
+  }
+  placement_ = catalog.placement.make(config_.placement, placement_context);
+  std::vector<std::vector<double>> layer_loads;
+  if (placement_->uses_load()) {
+    RngStreams sample_rng(config_.seed);  // the run's streams are left untouched
+    RoutingContext sample_context = routing_context;
+    sample_context.rng = &sample_rng;
+    const auto sampler = catalog.routing.make(config_.routing, sample_context);
+    layer_loads =
+        sample_expert_load(*sampler, requests, card.moe_layer_count(), config_.model.num_experts);
+  }
+  experts_ = std::make_unique<ExpertLoadBalancer>(*placement_, placement_context,
+                                                  std::move(layer_loads), card.moe_layer_count(),
+                                                  config_.model.expert_weight_bytes());
+
+  collectives_ = std::make_unique<LayoutCollectives>(config_.system, config_.hardware, s.layout);
+  ServingCostContext cost_context;
+  cost_context.card = &card;
+  cost_context.model = &config_.model;
+  cost_context.gpu = &config_.gpu;
+  cost_context.roofline = roofline_config(config_.cost_model.params);
+  cost_context.layout = s.layout;
+  cost_context.framework_overhead_us = s.framework_overhead_us;
+  cost_context.experts = experts_.get();
+  cost_context.routing = routing_.get();
+  cost_context.collectives = collectives_.get();
+  cost_context.make_moe_block = [this, &catalog](const LayerProfile* profile) {
+    const MoeBlockContext c{&config_.model, &config_.gpu,
+                            roofline_config(config_.cost_model.params), profile};
+    return catalog.moe_cost.make(config_.serving->moe_cost, c);
+  };
+  cost_ = catalog.serving_cost.make(s.cost_model, cost_context);
+  try {
+    simulation_ =
+        std::make_unique<ServingSimulation>(std::move(requests), std::move(schedulers), *cost_,
+                                            s.tick, s.async_scheduling, s.layout.pipeline_parallel);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(fmt::format("{}: {}", s.requests, e.what()));
+  }
+}
+
+}  // namespace moesim

@@ -1,0 +1,33 @@
+#include "models/engine/serving/batch_routing.h"
+
+#include <algorithm>
+
+namespace moesim {
+
+BatchRouting::BatchRouting(RoutingGenerator& routing, uint32_t experts)
+    : routing_(&routing), tokens_per_expert_(experts, 0) {}
+
+void BatchRouting::begin(std::span<const ScheduledBatch> batches) {
+  contexts_.clear();
+  for (const ScheduledBatch& batch : batches) {
+    for (const BatchItem& item : batch.items) {
+      const ServingRequest& r = *item.request;
+      for (uint32_t i = 0; i < item.new_tokens; ++i) {
+        const uint32_t position = item.context_before + i;
+        contexts_.push_back(
+            TokenContext{step_, r.routing_request, position,
+                         position < r.input_tokens ? TokenPhase::prefill : TokenPhase::decode});
+      }
+    }
+  }
+  ++step_;
+}
+
+const std::vector<uint64_t>& BatchRouting::route(uint32_t layer) {
+  routing_->generate_with_context(layer, contexts_, choices_);
+  std::fill(tokens_per_expert_.begin(), tokens_per_expert_.end(), 0);
+  for (const uint32_t e : choices_.experts) ++tokens_per_expert_[e];
+  return tokens_per_expert_;
+}
+
+}  // namespace moesim

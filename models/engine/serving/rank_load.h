@@ -1,0 +1,18 @@
+#pragma once
+/// What one data-parallel rank computes in an iteration, summarised for the cost models.
+
+#include "models/engine/serving/batch_scheduler.h"
+
+namespace moesim {
+
+struct RankLoad {
+  double tokens = 0, sequences = 0;
+  double prefill_tokens = 0, prefill_context = 0;  ///< context: token-weighted mean
+  double decodes = 0, decode_context = 0;          ///< context: mean
+};
+
+/// The load of `batch`. An empty batch is the one-token dummy batch that an idle
+/// data-parallel rank runs while others work (vLLM), one decode of no context.
+RankLoad rank_load(const ScheduledBatch& batch);
+
+}  // namespace moesim

@@ -1,0 +1,175 @@
+#include "models/engine/serving/roofline_serving_cost.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "models/layer_operators.h"
+
+namespace moesim {
+namespace {
+
+BatchShape shape_of(const RankLoad& load) {
+  BatchShape b;
+  b.prefill_tokens = static_cast<uint64_t>(load.prefill_tokens);
+  b.prefill_context = load.prefill_context;
+  b.decode_tokens = static_cast<uint64_t>(load.decodes);
+  b.decode_context = load.decode_context;
+  return b;
+}
+
+}  // namespace
+
+RooflineServingCost::RooflineServingCost(RooflineServingConfig config, ExpertLoadBalancer& experts,
+                                         RoutingGenerator& routing, LayoutCollectives& collectives)
+    : config_(std::move(config)),
+      roofline_(config_.roofline),
+      routing_(routing, config_.card.num_routed_experts),
+      collectives_(&collectives),
+      experts_(&experts),
+      no_load_(config_.card.num_routed_experts, 0) {
+  const ParallelLayout& l = config_.layout;
+  if (l.pipeline_parallel > config_.card.num_layers) {
+    throw std::invalid_argument("more pipeline stages than decoder layers");
+  }
+  if (l.data_parallel > 1 && l.expert_parallel != l.data_parallel * l.tensor_parallel) {
+    throw std::invalid_argument(
+        "data parallelism is modelled with expert parallelism over every GPU of a stage");
+  }
+  experts.placement().check_covers(l.expert_parallel, config_.card.num_routed_experts);
+}
+
+double RooflineServingCost::ops_us(const std::vector<LayerOperator>& ops, double split,
+                                   double& attention, double& dense) const {
+  double total = 0;
+  for (const LayerOperator& op : ops) {
+    if (op.name == "moe.experts") continue;  // timed per GPU from its own experts
+    const double s = op.name == "moe.router" ? 1.0 : split;
+    OpCost work{op.flops / s,
+                (op.weight_bytes + op.kv_read_bytes + op.kv_write_bytes) / s + op.activation_bytes,
+                op.name == "moe.router" ? OpKind::kRouter : OpKind::kOther};
+    const double us = roofline_.op_time(work, config_.gpu).microseconds();
+    (op.name == "attention.core" ? attention : dense) += us;  // projections count as dense
+    total += us;
+  }
+  return total;
+}
+
+double RooflineServingCost::experts_us(const std::vector<uint64_t>& load, double split) const {
+  const ModelCard& c = config_.card;
+  const double matrices = c.activation == Activation::kSwiglu ? 3.0 : 2.0;
+  const double h = static_cast<double>(c.hidden_size);
+  const double f = static_cast<double>(c.expert_intermediate_size) / split;
+  const double wbytes = bytes_per_weight(weight_format(c));
+  double us = 0;
+  for (const uint64_t n : load) {
+    if (n == 0) continue;
+    const double t = static_cast<double>(n);
+    const OpCost work{2 * matrices * h * f * t,
+                      matrices * h * f * wbytes + 2 * t * h * kActivationBytesPerElement,
+                      OpKind::kExpert};
+    us += roofline_.op_time(work, config_.gpu).microseconds();
+  }
+  return us;
+}
+
+IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> batches) {
+  const ModelCard& card = config_.card;
+  const ParallelLayout& l = config_.layout;
+  const size_t ranks = batches.size();
+  const double tp = l.tensor_parallel;
+  const WeightFormat format = weight_format(card);
+  IterationCost cost;
+  cost.rank_busy_us.assign(ranks, 0.0);
+  cost.layer_rank_busy_us.assign(size_t{card.num_layers} * ranks, 0.0);
+
+  std::vector<RankLoad> loads;
+  double all_tokens = 0, most_tokens = 0;
+  for (const ScheduledBatch& b : batches) {
+    loads.push_back(rank_load(b));
+    all_tokens += loads.back().tokens;
+    most_tokens = std::max(most_tokens, loads.back().tokens);
+  }
+  // Per layer: a tensor-parallel all-reduce of the busiest replica's tokens after attention
+  // and after the FFN or MoE block; per MoE layer with data parallelism, the expert-parallel
+  // all-gather and reduce-scatter of every rank's tokens.
+  const double token_bytes = static_cast<double>(card.hidden_size) * kActivationBytesPerElement;
+  const double all_reduce_us =
+      1e6 * collectives_->tensor.seconds(Collective::kAllReduce, most_tokens * token_bytes);
+  const double gather_us =
+      1e6 * (collectives_->data.seconds(Collective::kAllGather, all_tokens * token_bytes) +
+             collectives_->data.seconds(Collective::kReduceScatter, all_tokens * token_bytes));
+  const uint32_t stages = l.pipeline_parallel;
+  if (stages > 1) cost.stage_us.assign(stages, 0.0);
+
+  routing_.begin(batches);
+  uint32_t moe_layer = 0;  // ordinal of the MoE layer, the expert placement's index
+  for (uint32_t layer = 0; layer < card.num_layers; ++layer) {
+    double slowest_rank = 0, attention = 0, dense = 0;
+    std::vector<double> rank_us(ranks);
+    for (size_t r = 0; r < ranks; ++r) {
+      double a = 0, d = 0;
+      const auto ops =
+          decoder_layer_operators(card, layer, shape_of(loads[r]), no_load_, format, format);
+      rank_us[r] = ops_us(ops, tp, a, d);
+      if (rank_us[r] > slowest_rank) {
+        slowest_rank = rank_us[r];
+        attention = a;
+        dense = d;
+      }
+    }
+    cost.attention_us += attention;
+    cost.dense_us += dense;
+    double slowest_moe = 0, layer_comm = 2 * all_reduce_us;
+    if (card.moe_layers.is_moe(layer)) {
+      const std::vector<uint64_t>& load = routing_.route(layer);
+      replica_moe_.assign(ranks, 0.0);  // the slowest GPU of each replica
+      const auto& gpu_expert_tokens = experts_->split(moe_layer++, load);
+      for (size_t g = 0; g < gpu_expert_tokens.size(); ++g) {
+        // Without expert parallelism every TP GPU holds a 1/TP slice of every expert.
+        const double us = experts_us(gpu_expert_tokens[g], l.expert_parallel > 1 ? 1.0 : tp);
+        slowest_moe = std::max(slowest_moe, us);
+        const size_t replica = g / l.tensor_parallel;  // GPU g = replica x TP + TP rank
+        if (replica < ranks) replica_moe_[replica] = std::max(replica_moe_[replica], us);
+      }
+      for (size_t r = 0; r < ranks; ++r) rank_us[r] += replica_moe_[r];
+      layer_comm += gather_us;
+    }
+    cost.moe_us += slowest_moe;
+    cost.communication_us += layer_comm;
+    if (stages > 1) {
+      cost.stage_us[l.stage_of_layer(layer, card.num_layers)] +=
+          attention + dense + slowest_moe + layer_comm;
+    }
+    for (size_t r = 0; r < ranks; ++r) {
+      cost.layer_rank_busy_us[layer * ranks + r] = rank_us[r];
+      cost.rank_busy_us[r] += rank_us[r];
+    }
+  }
+
+  double embedding = 0, head = 0;  // the slowest rank
+  for (size_t r = 0; r < ranks; ++r) {
+    double a = 0, d = 0;
+    const auto tokens = static_cast<uint64_t>(loads[r].tokens);
+    const auto sequences = static_cast<uint64_t>(loads[r].sequences);
+    const auto ops = embedding_and_head_operators(card, tokens, sequences, format);
+    const double first = ops_us({ops.front()}, tp, a, d);  // the embedding
+    const double last = ops_us({ops.back()}, tp, a, d);    // the LM head
+    cost.rank_busy_us[r] += first + last;
+    embedding = std::max(embedding, first);
+    head = std::max(head, last);
+  }
+  cost.dense_us += embedding;  // a token-wise lookup, as in the profiled model, not sampling
+  cost.sampling_us = head;
+  cost.overhead_us = config_.framework_overhead_us;
+  charge_migration(cost, *experts_, collectives_->pair);
+  if (stages > 1) {
+    close_pipeline_stages(cost, embedding + cost.overhead_us, head,
+                          collectives_->stage_handoff_us(most_tokens, token_bytes));
+  }
+  const double total_us = cost.attention_us + cost.dense_us + cost.moe_us + cost.communication_us +
+                          cost.sampling_us + cost.overhead_us;
+  cost.duration = Time::from_seconds_ceil(total_us * 1e-6);
+  return cost;
+}
+
+}  // namespace moesim

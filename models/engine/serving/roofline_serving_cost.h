@@ -1,0 +1,72 @@
+#pragma once
+/// The serving cost model of the hardware limit: every operator of an iteration is timed by
+/// the roofline (strategies.cost_model: efficiencies and a per-kernel cost) from its FLOPs and
+/// bytes (models/layer_operators.h), for any model card on any catalogue GPU, no profile
+/// needed. With efficiencies 1 and no kernel cost it is the fastest the GPUs could serve the
+/// schedule, the MoE-Lens-style bound a measured or profiled run is read against.
+///
+/// Layouts (any combination; the GPUs of one pipeline stage are data_parallel x
+/// tensor_parallel, GPU g serving replica g / tensor_parallel):
+///   data parallel: each replica schedules and attends to its own tokens; with it the experts
+///     are shared by every GPU of the stage (expert parallelism) and each MoE layer adds an
+///     all-gather and a reduce-scatter of every replica's tokens among the replicas (vLLM's
+///     allgather_reducescatter backend);
+///   tensor parallel: attention heads, dense and shared-expert FFNs, embedding and LM head are
+///     split over the TP GPUs of a replica (FLOPs, weights and KV traffic divided; activations
+///     and the router replicated); routed experts are sliced along their intermediate
+///     dimension, or, with expert parallelism, placed whole on the GPUs; two all-reduces of the
+///     replica's hidden vectors per layer (after attention and after the FFN or MoE block);
+///   pipeline parallel: contiguous runs of layers per stage, as the profiled model.
+/// The slowest GPU of each phase sets the pace, as in the profiled model.
+
+#include <vector>
+
+#include "models/cost_model/roofline.h"
+#include "models/engine/serving/batch_routing.h"
+#include "models/engine/serving/expert_load_balancer.h"
+#include "models/engine/serving/layout_collectives.h"
+#include "models/engine/serving/migration_cost.h"
+#include "models/engine/serving/parallel_layout.h"
+#include "models/engine/serving/rank_load.h"
+#include "models/engine/serving/serving_cost_model.h"
+#include "models/layer_operators.h"
+#include "models/model_card.h"
+#include "topologies/hardware_specs.h"
+
+namespace moesim {
+
+struct RooflineServingConfig {
+  ModelCard card;
+  GpuSpec gpu;  ///< peak_flops at the model's dtype
+  RooflineConfig roofline;
+  ParallelLayout layout;
+  double framework_overhead_us = 0.0;
+};
+
+class RooflineServingCost final : public ServingCostModel {
+ public:
+  /// `routing` and `collectives` must outlive the model. Throws std::invalid_argument for more
+  /// pipeline stages than layers, data parallelism without expert parallelism over all the
+  /// stage's GPUs, or a placement that does not match the expert-parallel size.
+  RooflineServingCost(RooflineServingConfig config, ExpertLoadBalancer& experts,
+                      RoutingGenerator& routing, LayoutCollectives& collectives);
+
+  IterationCost iteration(std::span<const ScheduledBatch> batches) override;
+
+ private:
+  /// Microseconds of `ops` on one GPU, work split `split` ways except activations and the
+  /// router; accumulated into the attention or dense share of `cost`.
+  double ops_us(const std::vector<LayerOperator>& ops, double split, double& attention,
+                double& dense) const;
+  double experts_us(const std::vector<uint64_t>& load, double split) const;
+
+  RooflineServingConfig config_;
+  RooflineCostModel roofline_;
+  BatchRouting routing_;
+  LayoutCollectives* collectives_;
+  ExpertLoadBalancer* experts_;
+  std::vector<double> replica_moe_;  // MoE time of each replica's slowest GPU, one layer
+  std::vector<uint64_t> no_load_;
+};
+
+}  // namespace moesim

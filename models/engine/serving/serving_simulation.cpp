@@ -1,0 +1,204 @@
+#include "models/engine/serving/serving_simulation.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace moesim {
+
+ServingSimulation::ServingSimulation(std::vector<ServingRequest> requests,
+                                     std::vector<std::unique_ptr<BatchScheduler>> schedulers,
+                                     ServingCostModel& cost, Time tick, bool async_scheduling,
+                                     uint32_t pipeline_stages)
+    : requests_(std::move(requests)),
+      schedulers_(std::move(schedulers)),
+      cost_(&cost),
+      tick_(tick),
+      async_scheduling_(async_scheduling),
+      stage_free_(pipeline_stages, Time::zero()) {
+  if (schedulers_.empty()) throw std::invalid_argument("serving needs at least one rank");
+  if (pipeline_stages == 0) throw std::invalid_argument("serving needs at least one stage");
+  if (tick <= Time::zero()) throw std::invalid_argument("statistics tick must be positive");
+  std::stable_sort(
+      requests_.begin(), requests_.end(),
+      [](const ServingRequest& a, const ServingRequest& b) { return a.arrival < b.arrival; });
+  const KvBlockPool& pool = schedulers_.front()->kv_cache();
+  for (const ServingRequest& r : requests_) {
+    if (r.input_tokens == 0 || r.output_tokens == 0) {
+      throw std::invalid_argument(
+          fmt::format("request {} needs at least one input and one output token", r.id));
+    }
+    const uint64_t blocks = pool.blocks_for(uint64_t{r.input_tokens} + r.output_tokens);
+    if (blocks > pool.capacity()) {
+      throw std::invalid_argument(
+          fmt::format("request {} needs {} KV blocks ({} + {} tokens) but a rank's cache holds {}",
+                      r.id, blocks, r.input_tokens, r.output_tokens, pool.capacity()));
+    }
+  }
+}
+
+uint64_t ServingSimulation::preemptions() const {
+  uint64_t n = 0;
+  for (const auto& s : schedulers_) n += s->preemptions();
+  return n;
+}
+
+void ServingSimulation::run() {
+  for (ServingRequest& r : requests_) {
+    sim_.schedule_at(r.arrival, Phase::kArrival, [this, &r] { arrive(r); });
+  }
+  if (!requests_.empty()) sim_.schedule_at(tick_, Phase::kDefault, [this] { tick(); });
+  sim_.run();
+  end_ = sim_.now();
+  if (finished_ != requests_.size()) {
+    throw std::logic_error(fmt::format("serving stopped with {} of {} requests unfinished",
+                                       requests_.size() - finished_, requests_.size()));
+  }
+}
+
+void ServingSimulation::arrive(ServingRequest& request) {
+  if (async_scheduling_ && engine_busy_) {
+    not_yet_seen_.push_back(&request);
+    return;
+  }
+  admit(request);
+  if (!engine_busy_) {
+    engine_busy_ = true;
+    request_start();
+  } else if (in_flight_ < stage_free_.size()) {
+    request_start();  // a pipeline slot is open: the first stage may take a batch now
+  }
+}
+
+void ServingSimulation::request_start() {
+  if (start_pending_) return;
+  start_pending_ = true;
+  sim_.schedule_in(Time::zero(), Phase::kDefault, [this] { start_iteration(); });
+}
+
+void ServingSimulation::admit(ServingRequest& request) {
+  // The least-loaded rank (fewest running plus waiting requests; the lowest index on a tie),
+  // as vLLM's data-parallel front end balances by queue lengths.
+  size_t best = 0;
+  for (size_t r = 1; r < schedulers_.size(); ++r) {
+    const auto load = [&](size_t i) {
+      return schedulers_[i]->running() + schedulers_[i]->waiting();
+    };
+    if (load(r) < load(best)) best = r;
+  }
+  request.dp_rank = static_cast<uint32_t>(best);
+  schedulers_[best]->add(request);
+}
+
+void ServingSimulation::start_iteration() {
+  start_pending_ = false;
+  // Every stage holds a batch, or the first is busy: a completion or the first stage's
+  // release calls again.
+  if (in_flight_ == stage_free_.size() || stage_free_.front() > sim_.now()) return;
+  // Async: this batch was decided when the previous iteration started, so only requests that
+  // had arrived by then are in it; the others are seen from the next decision on.
+  std::erase_if(not_yet_seen_, [this](ServingRequest* r) {
+    if (r->arrival > previous_start_) return false;
+    admit(*r);
+    return true;
+  });
+  previous_start_ = sim_.now();
+  std::vector<ScheduledBatch> batches;
+  bool any = false;
+  for (auto& s : schedulers_) {
+    batches.push_back(s->schedule());
+    any = any || !batches.back().empty();
+  }
+  if (!any) {
+    if (in_flight_ > 0) return;    // waiting on batches in the pipeline; their completion calls
+    if (!not_yet_seen_.empty()) {  // nothing decided ahead: the next decision sees them
+      previous_start_ = sim_.now();
+      request_start();
+      return;
+    }
+    engine_busy_ = false;
+    return;
+  }
+  uint64_t tokens = 0;
+  for (const ScheduledBatch& b : batches) {
+    tokens += b.tokens();
+    for (const BatchItem& item : b.items) {
+      ServingRequest& r = *item.request;
+      r.in_flight = true;
+      if (r.first_scheduled == Time::max()) r.first_scheduled = sim_.now();
+      if (item.prefill) prompt_tokens_since_tick_ += item.new_tokens;
+    }
+  }
+  IterationRecord record = place_on_stages(cost_->iteration(batches));
+  record.tokens = tokens;
+  ++in_flight_;
+  if (stage_free_.size() > 1) {
+    sim_.schedule_at(record.stages.front().second, Phase::kCompletion,
+                     [this] { start_iteration(); });
+  }
+  iterations_.push_back(std::move(record));
+  sim_.schedule_at(
+      iterations_.back().end, Phase::kCompletion,
+      [this, batches = std::move(batches)]() mutable { finish_iteration(std::move(batches)); });
+}
+
+IterationRecord ServingSimulation::place_on_stages(IterationCost cost) {
+  IterationRecord record;
+  record.start = sim_.now();
+  if (stage_free_.size() == 1) {
+    record.end = record.start + cost.duration;
+    record.stages.emplace_back(record.start, record.end);
+    stage_free_.front() = record.end;
+  } else {
+    if (cost.stage_us.size() != stage_free_.size()) {
+      throw std::logic_error(
+          fmt::format("the cost model timed {} pipeline stages, the engine has {}",
+                      cost.stage_us.size(), stage_free_.size()));
+    }
+    Time ready = record.start;
+    for (size_t s = 0; s < stage_free_.size(); ++s) {
+      const Time begin = std::max(ready, stage_free_[s]);
+      ready = begin + Time::from_seconds_ceil(cost.stage_us[s] * 1e-6);
+      stage_free_[s] = ready;
+      record.stages.emplace_back(begin, ready);
+    }
+    record.end = ready;
+  }
+  record.cost = std::move(cost);
+  return record;
+}
+
+void ServingSimulation::finish_iteration(std::vector<ScheduledBatch> batches) {
+  --in_flight_;
+  for (const ScheduledBatch& b : batches) {
+    for (const BatchItem& item : b.items) item.request->in_flight = false;
+  }
+  for (size_t r = 0; r < batches.size(); ++r) {
+    for (const BatchItem& item : batches[r].items) {
+      const ServingRequest& req = *item.request;
+      if (req.computed + item.new_tokens == req.tokens_needed()) ++generated_since_tick_;
+    }
+    finished_ += schedulers_[r]->complete(batches[r], sim_.now()).size();
+  }
+  start_iteration();
+}
+
+void ServingSimulation::tick() {
+  ServingSample s;
+  s.time = sim_.now();
+  for (const auto& sched : schedulers_) {
+    s.running += sched->running();
+    s.waiting += sched->waiting();
+    const KvBlockPool& pool = sched->kv_cache();
+    s.kv_usage = std::max(s.kv_usage, double(pool.used()) / double(pool.capacity()));
+  }
+  const double seconds = tick_.seconds();
+  s.prompt_tokens_per_s = double(prompt_tokens_since_tick_) / seconds;
+  s.generated_tokens_per_s = double(generated_since_tick_) / seconds;
+  prompt_tokens_since_tick_ = generated_since_tick_ = 0;
+  samples_.push_back(s);
+  if (finished_ < requests_.size()) sim_.schedule_in(tick_, Phase::kDefault, [this] { tick(); });
+}
+
+}  // namespace moesim

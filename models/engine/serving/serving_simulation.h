@@ -1,0 +1,95 @@
+#pragma once
+/// The serving simulation: requests arrive, each data-parallel rank's scheduler batches its
+/// own, and the engine runs one iteration after another for as long as any rank has work, all
+/// ranks in lockstep (an iteration lasts as long as the cost model says the slowest rank
+/// needs). Tokens emitted by an iteration become visible at its end.
+///
+/// With P pipeline stages up to P batches are in flight, one per stage, as vLLM's engine keeps
+/// a queue of max_concurrent_batches = pipeline_parallel_size batches (its executors'
+/// max_concurrent_batches, synchronous scheduling): a new batch starts as soon as the first
+/// stage is free, of the requests that are not in flight, and each batch passes the stages in
+/// turn (a stage waits for the batch ahead of it to leave).
+
+#include <memory>
+#include <vector>
+
+#include "models/engine/serving/batch_scheduler.h"
+#include "models/engine/serving/serving_cost_model.h"
+#include "models/engine/serving/serving_request.h"
+#include "sim/simulator.h"
+
+namespace moesim {
+
+/// The engine's state at one statistics tick, as vLLM's stat logger reports it.
+struct ServingSample {
+  Time time;
+  uint64_t running = 0, waiting = 0;  ///< summed over data-parallel ranks
+  double kv_usage = 0;                ///< used / capacity of the fullest rank, in [0, 1]
+  double prompt_tokens_per_s = 0;     ///< prompt tokens computed since the previous tick
+  double generated_tokens_per_s = 0;  ///< tokens emitted since the previous tick
+};
+
+/// One engine iteration, for the trace and the per-rank totals.
+struct IterationRecord {
+  Time start, end;
+  std::vector<std::pair<Time, Time>> stages;  ///< start and end on each pipeline stage
+  uint64_t tokens = 0;
+  IterationCost cost;
+};
+
+class ServingSimulation {
+ public:
+  /// One scheduler per data-parallel rank. `requests` need not be sorted; every request must
+  /// fit its rank's KV cache on its own (checked: std::invalid_argument naming the request).
+  /// With `async_scheduling` the engine decides each iteration's batch one iteration ahead, as
+  /// vLLM's async scheduler does (vllm-project/vllm pull request #19970): the batch of
+  /// iteration N + 1 is fixed when iteration N starts, so a request that arrives while the
+  /// engine is busy waits for the iteration after next.
+  /// `pipeline_stages` (>= 1) must match the cost model's stage times.
+  ServingSimulation(std::vector<ServingRequest> requests,
+                    std::vector<std::unique_ptr<BatchScheduler>> schedulers, ServingCostModel& cost,
+                    Time tick = Time::s(1), bool async_scheduling = false,
+                    uint32_t pipeline_stages = 1);
+
+  /// Runs until every request has finished.
+  void run();
+
+  const std::vector<ServingRequest>& requests() const { return requests_; }
+  const std::vector<ServingSample>& samples() const { return samples_; }
+  const std::vector<IterationRecord>& iterations() const { return iterations_; }
+  uint64_t preemptions() const;
+  size_t ranks() const { return schedulers_.size(); }
+  size_t pipeline_stages() const { return stage_free_.size(); }
+  const BatchScheduler& scheduler(size_t rank) const { return *schedulers_.at(rank); }
+  Time end_time() const { return end_; }
+
+ private:
+  void arrive(ServingRequest& request);
+  void admit(ServingRequest& request);
+  void request_start();
+  void start_iteration();
+  /// Places a batch with `cost` on the stages from now; returns its record.
+  IterationRecord place_on_stages(IterationCost cost);
+  void finish_iteration(std::vector<ScheduledBatch> batches);
+  void tick();
+
+  Simulator sim_;
+  std::vector<ServingRequest> requests_;
+  std::vector<std::unique_ptr<BatchScheduler>> schedulers_;
+  ServingCostModel* cost_;
+  Time tick_;
+  bool async_scheduling_;
+  bool engine_busy_ = false;
+  std::vector<Time> stage_free_;  ///< when each pipeline stage is free again
+  uint32_t in_flight_ = 0;        ///< batches started and not yet completed
+  bool start_pending_ = false;
+  Time previous_start_;                        ///< start of the iteration before the next
+  std::vector<ServingRequest*> not_yet_seen_;  ///< async: arrived after the last decision
+  size_t finished_ = 0;
+  uint64_t prompt_tokens_since_tick_ = 0, generated_since_tick_ = 0;
+  std::vector<ServingSample> samples_;
+  std::vector<IterationRecord> iterations_;
+  Time end_;
+};
+
+}  // namespace moesim
