@@ -117,11 +117,7 @@ std::string format_timeseries_csv(const ServingSimulation& sim) {
 
 std::string format_layers_csv(const ServingSimulation& sim) {
   const size_t ranks = sim.ranks();
-  std::vector<double> busy;
-  for (const IterationRecord& it : sim.iterations()) {
-    if (busy.empty()) busy.assign(it.cost.layer_rank_busy_us.size(), 0.0);
-    for (size_t i = 0; i < busy.size(); ++i) busy[i] += it.cost.layer_rank_busy_us[i];
-  }
+  const std::vector<double>& busy = sim.layer_rank_busy_us();
   const double span = sim.end_time().seconds();
   std::string out = "layer,rank,busy_s,busy_share\n";
   auto o = std::back_inserter(out);

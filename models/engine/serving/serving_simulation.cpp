@@ -132,6 +132,11 @@ void ServingSimulation::start_iteration() {
   }
   IterationRecord record = place_on_stages(cost_->iteration(batches));
   record.tokens = tokens;
+  // Per-layer busy time is kept as a running sum: a record keeps O(ranks), not layers x ranks.
+  std::vector<double>& per_layer = record.cost.layer_rank_busy_us;
+  if (layer_rank_busy_us_.size() < per_layer.size()) layer_rank_busy_us_.resize(per_layer.size());
+  for (size_t i = 0; i < per_layer.size(); ++i) layer_rank_busy_us_[i] += per_layer[i];
+  std::vector<double>().swap(per_layer);
   ++in_flight_;
   if (stage_free_.size() > 1) {
     sim_.schedule_at(record.stages.front().second, Phase::kCompletion,

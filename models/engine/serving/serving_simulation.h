@@ -56,7 +56,11 @@ class ServingSimulation {
 
   const std::vector<ServingRequest>& requests() const { return requests_; }
   const std::vector<ServingSample>& samples() const { return samples_; }
+  /// Every iteration's record; each keeps its per-rank figures (its cost's per-layer vector
+  /// is emptied into layer_rank_busy_us()).
   const std::vector<IterationRecord>& iterations() const { return iterations_; }
+  /// Kernel time of each rank in each decoder layer summed over the run, [layer * ranks + rank].
+  const std::vector<double>& layer_rank_busy_us() const { return layer_rank_busy_us_; }
   uint64_t preemptions() const;
   size_t ranks() const { return schedulers_.size(); }
   size_t pipeline_stages() const { return stage_free_.size(); }
@@ -89,6 +93,7 @@ class ServingSimulation {
   uint64_t prompt_tokens_since_tick_ = 0, generated_since_tick_ = 0;
   std::vector<ServingSample> samples_;
   std::vector<IterationRecord> iterations_;
+  std::vector<double> layer_rank_busy_us_;
   Time end_;
 };
 
