@@ -330,3 +330,28 @@ TEST_CASE("a layer profile measured on another GPU is refused", "[serving][cli]"
       Contains("serving.cost_model.profile: the profile \"rtxpro6000_qwen3_30b_a3b_tp1\" was "
                "measured on a RTX-PRO-6000, the scenario's GPU is H100-SXM"));
 }
+
+TEST_CASE("serving cost model choices name what is missing and whose parameter a key is",
+          "[serving][cli]") {
+  TempDir dir("serving-choice");
+  moesim::test::write_text(dir.path() / "serving_small.requests.csv",
+                           read_text(source_path("tests/scenarios/serving_small.requests.csv")));
+  const std::string text = read_text(source_path("tests/scenarios/serving_tp_roofline.yaml"));
+  const auto fails = [&](const std::string& to, const std::string& what) {
+    const auto path = dir.path() / "bad.yaml";
+    moesim::test::write_text(path, moesim::test::replace_once(text, "  cost_model: roofline", to));
+    const auto r = run_cli({"run", path.string(), "--out", (dir.path() / "bad").string()});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains(what));
+  };
+  // A leftover profile under the roofline model belongs to the profiled model.
+  fails("  cost_model: {name: roofline, profile: x}",
+        "serving.cost_model.profile: not a parameter of serving_cost roofline (profiled takes it");
+  // No cost_model: the default (profiled) needs a profile; the message names the choices.
+  fails("", "serving_cost profiled needs 'profile'");
+  fails("", "or choose another of: profiled, roofline");
+  // The old flat key says where it went.
+  fails("  profile: rtxpro6000_qwen3_30b_a3b_tp1",
+        "serving.profile: a parameter of the profiled cost model: write cost_model: {name: "
+        "profiled, profile: ...}");
+}
