@@ -23,9 +23,21 @@ std::string output_path(const RunOptions& options, const ScenarioConfig& cfg) {
   return options.out_dir.empty() ? "out/" + cfg.name : options.out_dir;
 }
 
+/// Builds the serving run; building only fails on inputs the loader could not check on its own
+/// (a placement that does not fit the ranks), which are configuration errors.
+std::unique_ptr<ServingRun> build_serving(const std::string& scenario, const ScenarioConfig& cfg,
+                                          const StrategyCatalog& catalog) {
+  try {
+    return std::make_unique<ServingRun>(cfg, catalog);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(fmt::format("{}: {}", scenario, e.what()));
+  }
+}
+
 int run_serving(const RunOptions& options, const ScenarioConfig& cfg,
                 const StrategyCatalog& catalog) {
-  ServingRun run(cfg, catalog);
+  const std::unique_ptr<ServingRun> built = build_serving(options.scenario, cfg, catalog);
+  ServingRun& run = *built;
   // Before the run: a path moesim may not write fails at once, and an interrupt during the run
   // finds the staging to remove.
   OutputDirectory out(output_path(options, cfg));

@@ -11,6 +11,7 @@
 #include "models/strategies/placement/load_balanced.h"
 #include "models/strategies/placement/replica_split.h"
 #include "models/strategies/strategy_catalog.h"
+#include "support/scenario_files.h"
 
 using moesim::ExpertPlacement;
 using moesim::PlacementContext;
@@ -135,4 +136,17 @@ TEST_CASE("load_balanced evens out whole experts against contiguous blocks", "[p
   // Contiguous puts all 8 hot experts on rank 0: 80 of 136, against a mean of 17.
   CHECK(max_over_mean(contiguous, load) == Approx(80.0 / 17.0));
   CHECK(max_over_mean(balanced, load) < 1.1);
+}
+
+TEST_CASE("an eplb that cannot fill the ranks evenly is a configuration error at its key",
+          "[placement][eplb][cli]") {
+  // 128 experts + 5 redundant on 16 expert-parallel ranks: 133 slots do not split evenly.
+  const auto r = moesim::test::run_cli(
+      {"run", moesim::test::source_path("scenarios/studies/eplb.yaml").string(), "--set",
+       "strategies.placement.name=eplb", "--set", "strategies.placement.redundant=5", "--out",
+       "/nonexistent/never-written"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Matchers::Contains(
+                        "strategies.placement.redundant: experts + redundant = 133 must be a "
+                        "multiple of the 16 expert-parallel ranks"));
 }

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "models/engine/serving/parallel_layout.h"
+#include "models/moe_layer_shape.h"
 #include "models/strategies/placement/balanced_packing.h"
 
 namespace moesim {
@@ -97,6 +99,23 @@ ExpertPlacement EplbPlacement::place(const PlacementContext& c) const {
   return p;
 }
 
+namespace {
+
+/// Serving scenarios know the expert-parallel ranks at load time: report a redundant count that
+/// does not fill them evenly at its key (the layer path reports it when the machine is built).
+void check_eplb(Params& p, const ParamCheckContext& c) {
+  if (c.layout == nullptr || c.model == nullptr) return;
+  const uint64_t slots = c.model->num_experts + p.whole("redundant");
+  const uint32_t ranks = c.layout->expert_parallel;
+  if (slots % ranks != 0) {
+    throw ParamError("redundant", fmt::format("experts + redundant = {} must be a multiple of the "
+                                              "{} expert-parallel ranks",
+                                              slots, ranks));
+  }
+}
+
+}  // namespace
+
 PlacementFamily::Entry EplbPlacement::entry() {
   return {{"eplb",
            "DeepSeek EPLB: redundant replicas of the hottest experts, packed by node then GPU",
@@ -114,7 +133,7 @@ PlacementFamily::Entry EplbPlacement::entry() {
                 .in(0, 1e9),
             param::choice("replica_choice", "round_robin", {"round_robin", "least_loaded"},
                           "which replica serves a token: in turn, or the least-loaded rank")},
-           nullptr},
+           check_eplb},
           [](const PlacementContext&, const Params& p) {
             EplbParams e;
             e.redundant = static_cast<uint32_t>(p.whole("redundant"));
