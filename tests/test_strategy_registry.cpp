@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli/app/resolved_config.h"
+#include "cli/app/scenario_loader.h"
 #include "cli/app/strategy_loader.h"
 #include "cli/app/strategy_reference.h"
 #include "models/strategies/strategy_catalog.h"
@@ -95,4 +97,37 @@ TEST_CASE("every routing generator picks top_k distinct experts per token", "[re
       }
     }
   }
+}
+
+TEST_CASE("resolved.yaml reloads to the same strategies and parameters", "[registry]") {
+  // The EPLB study with every placement parameter away from its default: every family's choice
+  // and parameters survive the trip through resolved.yaml.
+  moesim::test::TempDir dir("registry-roundtrip");
+  std::string text = read_text(source_path("scenarios/studies/eplb.yaml"));
+  text = moesim::test::replace_once(
+      text, "../validation/workloads/sharegpt-qwen3-30b-a3b-300.csv",
+      source_path("scenarios/validation/workloads/sharegpt-qwen3-30b-a3b-300.csv").string());
+  text = moesim::test::replace_once(text, "    name: contiguous",
+                                    "    name: eplb\n    redundant: 16\n    groups: 2\n"
+                                    "    rebalance_every: 50\n    replica_choice: least_loaded");
+  const auto first = dir.path() / "first.yaml";
+  moesim::test::write_text(first, text);
+  const moesim::StrategyCatalog catalog = moesim::builtin_strategies();
+  const moesim::ScenarioConfig original = moesim::load_scenario(first.string(), catalog);
+  CHECK(original.placement.params.whole("redundant") == 16);
+  const std::string resolved = moesim::format_resolved_config(original);
+  const auto second = dir.path() / "second.yaml";
+  moesim::test::write_text(second, resolved);
+  const moesim::ScenarioConfig again = moesim::load_scenario(second.string(), catalog);
+  for (const auto& [a, b] : {std::pair{&original.placement, &again.placement},
+                             {&original.routing, &again.routing},
+                             {&original.cost_model, &again.cost_model},
+                             {&original.network, &again.network},
+                             {&original.serving->cost_model, &again.serving->cost_model},
+                             {&original.serving->scheduler, &again.serving->scheduler},
+                             {&original.serving->moe_cost, &again.serving->moe_cost}}) {
+    CHECK(a->name == b->name);
+    CHECK(a->params.formatted() == b->params.formatted());
+  }
+  CHECK(moesim::format_resolved_config(again) == resolved);
 }

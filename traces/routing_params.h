@@ -1,7 +1,8 @@
 #pragma once
-/// The parameters of the routing generators selectable from a scenario (`routing:` block,
-/// docs/scenario.md). Plain values: the scenario loader fills them, the strategy catalogue's
-/// factories read the part that belongs to the named generator and ignore the rest.
+/// The specifications the synthetic and calibrated routing generators are built from
+/// (traces/synthetic/routing_from_spec.h). Plain values: the routing strategies' factories
+/// (models/strategies/routing/) fill them from their declared parameters, and `moesim trace
+/// generate` from its options; the defaults here are the parameters' defaults.
 
 #include <cstdint>
 #include <optional>
@@ -41,19 +42,6 @@ struct CalibratedRoutingSpec {
   bool reshape = false;       ///< `like:`: map them onto the scenario's expert count and top_k
   std::string domain = "c4";  ///< text domain of the measurement
   double strength = 1.0;      ///< weight of the measured cross-layer transitions, [0, 1]
-};
-
-/// `trace`: routing replayed from a routing trace file (serving scenarios only, since tokens
-/// are found by request and position).
-struct TraceRoutingSpec {
-  std::string file;     ///< .jsonl or .mtr (absolute path once loaded)
-  uint32_t layers = 0;  ///< the model's MoE layers, which the trace must have
-};
-
-struct RoutingParams {
-  SyntheticRoutingSpec synthetic;
-  CalibratedRoutingSpec calibrated;
-  TraceRoutingSpec trace;
 };
 
 }  // namespace moesim

@@ -25,6 +25,10 @@ class LayerSimulation {
   LayerSimulation(const ScenarioConfig& config, const StrategyCatalog& catalog);
 
   /// Runs the forward to completion. Throws std::runtime_error if it does not finish.
+  // Its parts hold pointers into it (RNG streams, config, simulator): never copied or moved.
+  LayerSimulation(const LayerSimulation&) = delete;
+  LayerSimulation& operator=(const LayerSimulation&) = delete;
+
   void run();
 
   const ScenarioConfig& config() const { return config_; }

@@ -25,6 +25,10 @@ class ServingRun {
   /// Throws ConfigError for inputs that cannot be served (memory, unknown strategies).
   ServingRun(const ScenarioConfig& config, const StrategyCatalog& catalog);
 
+  // Its parts hold pointers into it (RNG streams, config, simulator): never copied or moved.
+  ServingRun(const ServingRun&) = delete;
+  ServingRun& operator=(const ServingRun&) = delete;
+
   void run() { simulation_->run(); }
 
   const ServingSimulation& simulation() const { return *simulation_; }

@@ -14,6 +14,7 @@ ExpertLoadBalancer::ExpertLoadBalancer(const PlacementStrategy& strategy, Placem
       layers_(layers),
       expert_bytes_(expert_bytes),
       rank_tokens_(context_.ranks, 0) {
+  if (layers == 0) throw std::invalid_argument("the model has no MoE layer to place experts on");
   if (!strategy_->uses_load()) {
     plans_.push_back(make_plan(strategy_->place(context_)));
     return;
@@ -21,7 +22,9 @@ ExpertLoadBalancer::ExpertLoadBalancer(const PlacementStrategy& strategy, Placem
   if (layer_loads.size() != layers) {
     throw std::invalid_argument("expert load balancer: one load vector per MoE layer expected");
   }
-  window_.assign(layers, std::vector<double>(context_.experts, 0.0));
+  if (strategy_->rebalance_every() > 0) {
+    window_.assign(layers, std::vector<double>(context_.experts, 0.0));
+  }
   for (uint32_t l = 0; l < layers; ++l) {
     PlacementContext c = context_;
     c.expert_load = std::move(layer_loads[l]);

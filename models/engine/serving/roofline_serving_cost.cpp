@@ -121,9 +121,12 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
     cost.dense_us += dense;
     double slowest_moe = 0, layer_comm = 2 * all_reduce_us;
     if (card.moe_layers.is_moe(layer)) {
-      const std::vector<uint64_t>& load = routing_.route(layer);
+      // The routing and the placement count MoE layers only (a trace holds one record per MoE
+      // layer; the profiling pass of the placement samples MoE layers 0, 1, ...).
+      const uint32_t moe = moe_layer++;
+      const std::vector<uint64_t>& load = routing_.route(moe);
       replica_moe_.assign(ranks, 0.0);  // the slowest GPU of each replica
-      const auto& gpu_expert_tokens = experts_->split(moe_layer++, load);
+      const auto& gpu_expert_tokens = experts_->split(moe, load);
       for (size_t g = 0; g < gpu_expert_tokens.size(); ++g) {
         // Without expert parallelism every TP GPU holds a 1/TP slice of every expert.
         const double us = experts_us(gpu_expert_tokens[g], l.expert_parallel > 1 ? 1.0 : tp);

@@ -45,15 +45,22 @@ class Packing {
     }
     if (best >= 0) return put(item, static_cast<uint32_t>(best));
     const auto open = static_cast<uint32_t>(fallback);
-    // Swap: `item` into a full pack free for it, whose lightest movable item goes to `open`.
+    // Swap: `item` into a full pack free for it, whose lightest movable item goes to `open`
+    // (the first such pack; ties to the lower item index).
     for (uint32_t q = 0; q < capacity_.size(); ++q) {
       if (q == open || !free_for(item, q)) continue;
+      int lightest = -1;
       for (const uint32_t other : items_[q]) {
         if (!free_for(other, open)) continue;
-        take(other, q);
-        put(other, open);
-        return put(item, q);
+        if (lightest < 0 || weights_[other] < weights_[lightest] ||
+            (weights_[other] == weights_[lightest] && other < static_cast<uint32_t>(lightest))) {
+          lightest = static_cast<int>(other);
+        }
       }
+      if (lightest < 0) continue;
+      take(static_cast<uint32_t>(lightest), q);
+      put(static_cast<uint32_t>(lightest), open);
+      return put(item, q);
     }
     put(item, open);  // no swap exists: share a pack with its group
   }

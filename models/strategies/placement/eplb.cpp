@@ -23,7 +23,10 @@ std::vector<uint32_t> replicate(const std::vector<double>& load, uint32_t slots,
       if (count[e] >= cap) continue;
       if (best < 0 || load[e] / count[e] > load[best] / count[best]) best = static_cast<int>(e);
     }
-    if (best < 0) throw std::invalid_argument("eplb: more slots than experts x GPUs per node");
+    if (best < 0) {
+      throw std::invalid_argument(
+          "eplb: more replicas than the experts can take, one per GPU of a node each");
+    }
     ++count[best];
   }
   return count;
@@ -104,6 +107,11 @@ namespace {
 /// Serving scenarios know the expert-parallel ranks at load time: report a redundant count that
 /// does not fill them evenly at its key (the layer path reports it when the machine is built).
 void check_eplb(Params& p, const ParamCheckContext& c) {
+  if (!c.serving && p.given("rebalance_every")) {
+    throw ParamError("rebalance_every",
+                     "re-plans happen between serving iterations; a layer "
+                     "scenario runs one forward");
+  }
   if (c.layout == nullptr || c.model == nullptr) return;
   const uint64_t slots = c.model->num_experts + p.whole("redundant");
   const uint32_t ranks = c.layout->expert_parallel;
@@ -111,6 +119,12 @@ void check_eplb(Params& p, const ParamCheckContext& c) {
     throw ParamError("redundant", fmt::format("experts + redundant = {} must be a multiple of the "
                                               "{} expert-parallel ranks",
                                               slots, ranks));
+  }
+  const uint64_t most = uint64_t{c.model->num_experts} * (ranks - 1);
+  if (p.whole("redundant") > most) {
+    throw ParamError("redundant", fmt::format("at most {} on {} ranks (the replicas of one expert "
+                                              "go on distinct ranks)",
+                                              most, ranks));
   }
 }
 

@@ -11,8 +11,11 @@ namespace moesim {
 
 /// How a token chooses among the replicas of its expert.
 enum class ReplicaChoice {
-  kRoundRobin,   ///< the expert's tokens go to its replicas in turn (an even split)
-  kLeastLoaded,  ///< each token goes to the replica whose rank has the fewest expert tokens
+  kRoundRobin,  ///< the expert's tokens go to its replicas in turn (an even split)
+  /// To the least-loaded replica: the layer forward decides per token (the replica whose rank
+  /// has the fewest expert tokens so far); serving splits counts (ReplicaSplit: busiest expert
+  /// first, its tokens filling its replicas' ranks up to a common level).
+  kLeastLoaded,
 };
 
 struct ExpertPlacement {

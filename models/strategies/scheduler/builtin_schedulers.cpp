@@ -1,4 +1,4 @@
-// The batch schedulers built into moesim (their classes live in models/serving/).
+// The batch schedulers built into moesim (their classes live in models/engine/serving/).
 #include "models/engine/serving/static_batch_scheduler.h"
 #include "models/engine/serving/vllm_v1_scheduler.h"
 #include "models/strategies/scheduler/scheduler_family.h"

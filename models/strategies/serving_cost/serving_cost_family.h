@@ -30,6 +30,7 @@ struct ServingCostContext {
   RoutingGenerator* routing = nullptr;
   LayoutCollectives* collectives = nullptr;
   /// Builds the scenario's MoE block cost model (`serving.moe_cost`) on a measured profile.
+  /// Valid only during the factory call (it refers to the run being built): do not store it.
   std::function<std::unique_ptr<MoeBlockCostModel>(const LayerProfile*)> make_moe_block;
 };
 
