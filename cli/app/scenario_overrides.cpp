@@ -87,6 +87,12 @@ void apply_overrides(YAML::Node& root, const std::vector<ScenarioOverride>& over
       if (!next.IsDefined() || next.IsNull()) {
         node[parts[i]] = YAML::Node(YAML::NodeType::Map);
         next.reset(node[parts[i]]);
+      } else if (next.IsScalar()) {
+        // A strategy chosen by name (`placement: eplb`) takes parameters as {name: eplb, ...}.
+        YAML::Node named(YAML::NodeType::Map);
+        named["name"] = next.Scalar();
+        node[parts[i]] = named;
+        next.reset(node[parts[i]]);
       }
       node.reset(next);
     }
