@@ -115,7 +115,9 @@ TEST_CASE("every moesim command shown in README.md and docs runs", "[cli][docs]"
       CHECK(code == 0);
       ++ran;
     } else {
-      // A synopsis: the subcommand words before the first option or placeholder exist.
+      // A usage synopsis (`moesim run SCENARIO [--out DIR]`) is not run as written: its
+      // subcommand words, up to the first option or placeholder, must name a subcommand whose
+      // --help exits 0.
       std::string words;
       std::istringstream in(c.args);
       std::string word;

@@ -121,14 +121,8 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   cost.communication_us = config_.layers * (gather_us + all_reduce_us);
   cost.sampling_us = head;
   cost.overhead_us = config_.framework_overhead_us;
-  charge_migration(cost, *experts_, collectives_->pair);
-  if (stages > 1) {
-    close_pipeline_stages(cost, embed + cost.overhead_us, final_dense + head,
-                          collectives_->stage_handoff_us(most_tokens, token_bytes));
-  }
-  const double total_us = cost.attention_us + cost.dense_us + cost.moe_us + cost.communication_us +
-                          cost.sampling_us + cost.overhead_us;
-  cost.duration = Time::from_seconds_ceil(total_us * 1e-6);
+  close_iteration(cost, *experts_, *collectives_, embed + cost.overhead_us, final_dense + head,
+                  most_tokens, token_bytes);
   return cost;
 }
 

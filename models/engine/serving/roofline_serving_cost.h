@@ -23,9 +23,9 @@
 
 #include "models/cost_model/roofline.h"
 #include "models/engine/serving/batch_routing.h"
+#include "models/engine/serving/close_iteration.h"
 #include "models/engine/serving/expert_load_balancer.h"
 #include "models/engine/serving/layout_collectives.h"
-#include "models/engine/serving/migration_cost.h"
 #include "models/engine/serving/parallel_layout.h"
 #include "models/engine/serving/rank_load.h"
 #include "models/engine/serving/serving_cost_model.h"
