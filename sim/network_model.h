@@ -58,6 +58,9 @@ class NetworkModel {
   /// Bytes that have completed crossing the link so far.
   virtual double bytes_carried(LinkId id) const = 0;
   virtual size_t active_flows() const = 0;
+  /// Whether flows finish in the closed form of the collective-level model (link bytes over
+  /// bandwidth, no sharing dynamics), so that a whole collective may be timed without flows.
+  virtual bool collective_level() const { return false; }
 
   Signal<FlowRecord> flow_finished;
 };

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "support/json_check.h"
@@ -55,11 +56,32 @@ TEST_CASE("tensor parallelism within data-parallel replicas decodes faster than 
   REQUIRE(two_gpus.exit_code == 0);
   CHECK_THAT(two_gpus.out, Contains("DP2 TP2 PP1 EP4"));
   CHECK(number_after(two_gpus.out, "\nTPOT") < number_after(one_gpu.out, "\nTPOT"));
-  // Data parallelism still needs expert parallelism.
-  const auto no_ep = run_variant(dir, "serving_tp_roofline.yaml",
-                                 {{tp2, "  tensor_parallel: 2\n  data_parallel: 2"}}, "no_ep");
-  CHECK(no_ep.exit_code == 2);
-  CHECK_THAT(no_ep.err, Contains("expert_parallel"));
+  // Without expert parallelism the replicas' four GPUs each hold a quarter of every expert
+  // (attention DP with MoE TP); with a hybrid split, two ranks of two slices.
+  const auto moe_tp = run_variant(dir, "serving_tp_roofline.yaml",
+                                  {{tp2, "  tensor_parallel: 2\n  data_parallel: 2"}}, "moe_tp");
+  REQUIRE(moe_tp.exit_code == 0);
+  CHECK_THAT(moe_tp.out, Contains("DP2 TP2 PP1 EP1,"));
+  const auto hybrid = run_variant(
+      dir, "serving_tp_roofline.yaml",
+      {{tp2, "  tensor_parallel: 2\n  data_parallel: 2\n  moe_tensor_parallel: 2"}}, "hybrid");
+  REQUIRE(hybrid.exit_code == 0);
+  CHECK_THAT(hybrid.out, Contains("DP2 TP2 PP1 EP2 x MoE-TP2"));
+  CHECK_THAT(read_text(dir.path() / "hybrid" / "resolved.yaml"),
+             Contains("moe_tensor_parallel: 2"));
+  const auto contradiction =
+      run_variant(dir, "serving_tp_roofline.yaml",
+                  {{tp2,
+                    "  tensor_parallel: 2\n  data_parallel: 2\n  expert_parallel: false\n"
+                    "  moe_expert_parallel: 4"}},
+                  "contradiction");
+  CHECK(contradiction.exit_code == 2);
+  CHECK_THAT(contradiction.err, Contains("expert_parallel: false contradicts"));
+  const auto not_dividing = run_variant(
+      dir, "serving_tp_roofline.yaml",
+      {{tp2, "  tensor_parallel: 2\n  data_parallel: 2\n  moe_tensor_parallel: 3"}}, "bad3");
+  CHECK(not_dividing.exit_code == 2);
+  CHECK_THAT(not_dividing.err, Contains("moe_tensor_parallel: 3 does not divide the 4 GPUs"));
 }
 
 TEST_CASE("pipeline stages run in both cost models and lay out a lane per stage",
@@ -101,7 +123,9 @@ TEST_CASE("pipeline stages run in both cost models and lay out a lane per stage"
   fails({{"  expert_parallel: true", "  expert_parallel: true\n  pipeline_parallel: 64"}},
         "64 stages for 48 decoder layers");
   fails({{"  expert_parallel: true", "  expert_parallel: true\n  pipeline_parallel: 2"}},
-        "the layout needs 4 GPUs but the machine has 2");
+        "the layout needs 4 GPUs (data_parallel 2 x tensor_parallel 1 x pipeline_parallel 2) but "
+        "the machine has 2 (1 node(s)); at tensor_parallel 1 and pipeline_parallel 2 it holds "
+        "data_parallel up to 1");
 }
 
 TEST_CASE("the profiled model runs tensor parallelism from a profile measured at that degree",
@@ -141,4 +165,53 @@ TEST_CASE("the profiled model runs tensor parallelism from a profile measured at
         "use cost_model: roofline for TP with EP");
   moesim::test::write_text(dir.path() / "tp2_profile" / "profile.yaml", "tensor_parralel: 2\n");
   fails(tp2, "profile.yaml:1: tensor_parralel");
+}
+
+TEST_CASE("serving layouts span the nodes of a multi-node machine", "[serving][cli]") {
+  TempDir dir("serving-nodes");
+  const auto nodes = [](uint32_t n) {
+    return fmt::format(
+        "  builder: multi_node\n  gpu: H100-SXM\n  gpus: 8\n  nodes: {}\n"
+        "  nic_link: infiniband_ndr",
+        n);
+  };
+  const std::string machine = "  system: h100_hgx";
+  const std::string qwen = "  card: Qwen3-30B-A3B";
+  // Attention DP with wide EP over four nodes (the layout the single-node check refused).
+  const auto wide_ep =
+      run_variant(dir, "serving_tp_roofline.yaml",
+                  {{"  card: Mixtral-8x7B", qwen},
+                   {machine, nodes(4)},
+                   {"  tensor_parallel: 2", "  data_parallel: 32\n  expert_parallel: true"}},
+                  "wide_ep");
+  REQUIRE(wide_ep.exit_code == 0);
+  CHECK_THAT(wide_ep.out, Contains("on 32 x H100-SXM, DP32 TP1 PP1 EP32"));
+  CHECK_THAT(read_text(dir.path() / "wide_ep" / "resolved.yaml"), Contains("network: max_min"));
+  // TP inside each node, one pipeline stage per node.
+  const auto staged =
+      run_variant(dir, "serving_tp_roofline.yaml",
+                  {{machine, nodes(2)},
+                   {"  tensor_parallel: 2", "  tensor_parallel: 8\n  pipeline_parallel: 2"}},
+                  "staged");
+  REQUIRE(staged.exit_code == 0);
+  CHECK_THAT(staged.out, Contains("DP1 TP8 PP2 EP1"));
+  // Above 64 GPUs the collective-level network is the default.
+  const auto wide =
+      run_variant(dir, "serving_tp_roofline.yaml",
+                  {{"  card: Mixtral-8x7B", qwen},
+                   {machine, nodes(16)},
+                   {"  tensor_parallel: 2", "  data_parallel: 128\n  expert_parallel: true"}},
+                  "wide");
+  REQUIRE(wide.exit_code == 0);
+  CHECK_THAT(read_text(dir.path() / "wide" / "resolved.yaml"), Contains("network: collective"));
+  // A layout the machine cannot hold says what would fit.
+  const auto too_big = run_variant(
+      dir, "serving_tp_roofline.yaml",
+      {{machine, nodes(2)}, {"  tensor_parallel: 2", "  tensor_parallel: 8\n  data_parallel: 3"}},
+      "too_big");
+  CHECK(too_big.exit_code == 2);
+  CHECK_THAT(too_big.err, Contains("the layout needs 24 GPUs (data_parallel 3 x tensor_parallel 8 "
+                                   "x pipeline_parallel 1) but the machine has 16 (2 node(s)); at "
+                                   "tensor_parallel 8 and pipeline_parallel 1 it holds "
+                                   "data_parallel up to 2"));
 }

@@ -128,6 +128,9 @@ void emit_serving(YAML::Emitter& y, const ServingScenario& s) {
   y << YAML::Key << "gpu_memory_utilization" << YAML::Value << s.gpu_memory_utilization;
   y << YAML::Key << "data_parallel" << YAML::Value << s.layout.data_parallel;
   y << YAML::Key << "expert_parallel" << YAML::Value << (s.layout.expert_parallel > 1);
+  if (s.layout.expert_parallel > 1 && s.layout.moe_tensor_parallel() > 1) {
+    y << YAML::Key << "moe_tensor_parallel" << YAML::Value << s.layout.moe_tensor_parallel();
+  }
   y << YAML::Key << "tensor_parallel" << YAML::Value << s.layout.tensor_parallel;
   y << YAML::Key << "pipeline_parallel" << YAML::Value << s.layout.pipeline_parallel;
   emit_choice(y, "cost_model", s.cost_model);

@@ -40,6 +40,8 @@ struct ScenarioConfig {
   SystemConfig system;
   /// The catalogue the system's names refer to.
   HardwareCatalogue hardware;
+  /// GPUs of the built machine, all nodes together.
+  uint32_t machine_gpus = 0;
   /// The system's GPU with scenario overrides applied; peak_flops is at model.dtype.
   GpuSpec gpu;
   uint32_t tokens = 0;  ///< tokens in the batch, spread evenly over the ranks

@@ -9,6 +9,7 @@
 #include "cli/output_directory.h"
 #include "models/hf_config_loader.h"
 #include "models/model_card_loader.h"
+#include "models/strategies/network/network_family.h"
 #include "sim/config/yaml_map.h"
 #include "sim/config_error.h"
 #include "topologies/catalogue_loader.h"
@@ -132,7 +133,9 @@ void load_hardware(YamlMap m, ScenarioConfig& cfg) {
                               dtype, cfg.gpu.name));
   }
   try {
-    build_system(cfg.system, cfg.hardware);  // reports bad builder parameters here, with a line
+    // Reports bad builder parameters here, with a line.
+    const BuiltSystem built = build_system(cfg.system, cfg.hardware);
+    cfg.machine_gpus = static_cast<uint32_t>(built.topology.gpus().size());
   } catch (const std::invalid_argument& e) {
     m.fail_here(e.what());
   }
@@ -142,7 +145,9 @@ void load_hardware(YamlMap m, ScenarioConfig& cfg) {
 void load_strategies(YamlMap m, ScenarioConfig& cfg, const StrategyCatalog& catalog,
                      const ParamCheckContext& context) {
   cfg.placement = read_strategy(m, "placement", catalog.placement, "contiguous", context);
-  cfg.network = read_strategy(m, "network", catalog.network, "max_min", context);
+  const bool large_serving = context.layout && context.layout->gpus() > kFlowLevelServingGpus;
+  cfg.network = read_strategy(m, "network", catalog.network,
+                              large_serving ? "collective" : "max_min", context);
   cfg.cost_model = read_strategy(m, "cost_model", catalog.cost_model, "roofline", context);
   m.finish();
 }

@@ -14,6 +14,43 @@ std::filesystem::path relative_to(const std::string& scenario_path, const std::s
   return p.is_absolute() ? p : std::filesystem::path(scenario_path).parent_path() / p;
 }
 
+/// The MoE layers' split of a stage's data_parallel x tensor_parallel GPUs: expert_parallel
+/// (true: every GPU an expert-parallel rank; false: every GPU a slice of every expert), or
+/// moe_expert_parallel / moe_tensor_parallel (TRT-LLM's hybrid; one implies the other).
+void read_moe_layout(YamlMap& m, ParallelLayout& layout) {
+  const uint32_t stage = layout.stage_gpus();
+  const bool ep_given = m.has("expert_parallel");
+  const bool ep = ep_given && m.get_bool("expert_parallel");
+  layout.expert_parallel = ep ? stage : 1;
+  uint32_t moe_ep = 0, moe_tp = 0;
+  if (m.has("moe_expert_parallel")) {
+    moe_ep = static_cast<uint32_t>(m.get_uint("moe_expert_parallel", 1, 1 << 20));
+  }
+  if (m.has("moe_tensor_parallel")) {
+    moe_tp = static_cast<uint32_t>(m.get_uint("moe_tensor_parallel", 1, 1 << 20));
+  }
+  const auto divides = [&](const char* key, uint32_t n) {
+    if (stage % n != 0) {
+      m.fail(key, fmt::format("{} does not divide the {} GPUs of a stage (data_parallel x "
+                              "tensor_parallel)",
+                              n, stage));
+    }
+  };
+  if (moe_ep != 0) divides("moe_expert_parallel", moe_ep);
+  if (moe_tp != 0) divides("moe_tensor_parallel", moe_tp);
+  if (moe_ep != 0 && moe_tp != 0 && moe_ep * moe_tp != stage) {
+    m.fail("moe_tensor_parallel",
+           fmt::format("moe_expert_parallel {} x moe_tensor_parallel {} must equal the {} GPUs of "
+                       "a stage",
+                       moe_ep, moe_tp, stage));
+  }
+  if (moe_ep == 0 && moe_tp == 0) return;
+  layout.expert_parallel = moe_ep != 0 ? moe_ep : stage / moe_tp;
+  if (ep_given && !ep && layout.expert_parallel > 1) {
+    m.fail("expert_parallel", "false contradicts an expert-parallel split of the MoE layers");
+  }
+}
+
 }  // namespace
 
 void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path,
@@ -62,16 +99,22 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
     m.fail("pipeline_parallel", fmt::format("{} stages for {} decoder layers",
                                             s.layout.pipeline_parallel, cfg.card->num_layers));
   }
-  const bool expert_parallel = m.has("expert_parallel") && m.get_bool("expert_parallel");
-  s.layout.expert_parallel =
-      expert_parallel ? s.layout.data_parallel * s.layout.tensor_parallel : 1;
-  if (!expert_parallel && s.layout.data_parallel > 1) {
-    m.fail("expert_parallel",
-           "data_parallel > 1 is modelled with expert parallelism only: set expert_parallel: true");
-  }
-  if (s.layout.gpus() > cfg.system.gpus) {
-    m.fail("data_parallel", fmt::format("the layout needs {} GPUs but the machine has {}",
-                                        s.layout.gpus(), cfg.system.gpus));
+  read_moe_layout(m, s.layout);
+  if (s.layout.gpus() > cfg.machine_gpus) {
+    const ParallelLayout& l = s.layout;
+    const uint32_t per_replica = l.tensor_parallel * l.pipeline_parallel;
+    const std::string fits =
+        cfg.machine_gpus >= per_replica
+            ? fmt::format(
+                  "at tensor_parallel {} and pipeline_parallel {} it holds data_parallel "
+                  "up to {}",
+                  l.tensor_parallel, l.pipeline_parallel, cfg.machine_gpus / per_replica)
+            : fmt::format("tensor_parallel x pipeline_parallel alone needs {}", per_replica);
+    m.fail("data_parallel",
+           fmt::format("the layout needs {} GPUs (data_parallel {} x tensor_parallel {} x "
+                       "pipeline_parallel {}) but the machine has {} ({} node(s)); {}",
+                       l.gpus(), l.data_parallel, l.tensor_parallel, l.pipeline_parallel,
+                       cfg.machine_gpus, cfg.system.nodes, fits));
   }
   if (m.has("async_scheduling")) s.async_scheduling = m.get_bool("async_scheduling");
   if (s.async_scheduling && s.layout.pipeline_parallel > 1) {

@@ -34,10 +34,14 @@ std::string format_serving_summary(const ServingRun& run) {
   const double busy_us = attention + dense + moe + comm + sampling + overhead;
   std::string out;
   auto o = std::back_inserter(out);
-  fmt::format_to(o, "serving {}: {} on {} x {}, DP{} TP{} PP{} EP{}, scheduler {}\n",
-                 run.config().name, run.config().card->name, s.layout.gpus(), run.config().gpu.name,
-                 s.layout.data_parallel, s.layout.tensor_parallel, s.layout.pipeline_parallel,
-                 s.layout.expert_parallel, s.scheduler.name);
+  const ParallelLayout& l = s.layout;
+  const std::string hybrid = l.expert_parallel > 1 && l.moe_tensor_parallel() > 1
+                                 ? fmt::format(" x MoE-TP{}", l.moe_tensor_parallel())
+                                 : "";
+  fmt::format_to(o, "serving {}: {} on {} x {}, DP{} TP{} PP{} EP{}{}, scheduler {}\n",
+                 run.config().name, run.config().card->name, l.gpus(), run.config().gpu.name,
+                 l.data_parallel, l.tensor_parallel, l.pipeline_parallel, l.expert_parallel, hybrid,
+                 s.scheduler.name);
   fmt::format_to(o,
                  "memory per GPU: weights {:.2f} GB, activations {:.2f} GB, KV cache {} blocks "
                  "of {} tokens ({:.2f} GB)\n",

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "models/comm/closed_form_phase_timer.h"
+#include "models/comm/flow_phase_timer.h"
 #include "sim/config_error.h"
 #include "traces/workload/workload_file.h"
 
@@ -91,7 +93,19 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
                                                   std::move(layer_loads), card.moe_layer_count(),
                                                   config_.model.expert_weight_bytes());
 
-  collectives_ = std::make_unique<LayoutCollectives>(config_.system, config_.hardware, s.layout);
+  system_ = build_system(config_.system, config_.hardware);
+  const auto make_network = [this, &catalog](Simulator& sim) {
+    return catalog.network.make(config_.network, NetworkContext{&sim});
+  };
+  Simulator probe;
+  std::unique_ptr<PhaseTimer> timer;
+  if (make_network(probe)->collective_level()) {
+    timer = std::make_unique<ClosedFormPhaseTimer>(system_, config_.system.comm);
+  } else {
+    timer = std::make_unique<FlowPhaseTimer>(system_, config_.system.comm, make_network);
+  }
+  collectives_ = std::make_unique<LayoutCollectives>(
+      s.layout, static_cast<uint32_t>(system_.topology.gpus().size()), std::move(timer));
   ServingCostContext cost_context;
   cost_context.card = &card;
   cost_context.model = &config_.model;

@@ -44,6 +44,7 @@ class ServingRun {
   std::unique_ptr<RoutingGenerator> routing_;
   std::unique_ptr<PlacementStrategy> placement_;
   std::unique_ptr<ExpertLoadBalancer> experts_;
+  BuiltSystem system_;
   std::unique_ptr<LayoutCollectives> collectives_;
   std::unique_ptr<ServingCostModel> cost_;
   std::unique_ptr<ServingSimulation> simulation_;

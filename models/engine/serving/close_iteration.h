@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "models/engine/serving/collective_timer.h"
 #include "models/engine/serving/expert_load_balancer.h"
 #include "models/engine/serving/layout_collectives.h"
 #include "models/engine/serving/serving_cost_model.h"
@@ -16,13 +15,13 @@ namespace moesim {
 /// the iteration waits for the rank that receives the most. Charged on the critical path (no
 /// overlap with compute: an upper estimate of what SGLang/vLLM's EPLB transfers cost).
 inline void charge_migration(IterationCost& cost, ExpertLoadBalancer& experts,
-                             CollectiveTimer& pair) {
+                             LayoutCollectives& collectives) {
   const std::vector<double> received = experts.end_iteration();
   if (received.empty()) return;
   double total = 0;
   for (const double b : received) total += b;
   const double most = *std::max_element(received.begin(), received.end());
-  const double us = most > 0 ? 1e6 * pair.seconds(Collective::kSendRecv, most) : 0.0;
+  const double us = collectives.migration_us(most);
   cost.migration_bytes = total;
   cost.communication_us += us;
   if (!cost.stage_us.empty()) cost.stage_us.front() += us;
@@ -35,7 +34,7 @@ inline void charge_migration(IterationCost& cost, ExpertLoadBalancer& experts,
 inline void close_iteration(IterationCost& cost, ExpertLoadBalancer& experts,
                             LayoutCollectives& collectives, double first_us, double last_us,
                             double handoff_tokens, double token_bytes) {
-  charge_migration(cost, experts, collectives.pair);
+  charge_migration(cost, experts, collectives);
   if (!cost.stage_us.empty()) {
     close_pipeline_stages(cost, first_us, last_us,
                           collectives.stage_handoff_us(handoff_tokens, token_bytes));

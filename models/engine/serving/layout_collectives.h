@@ -1,37 +1,66 @@
 #pragma once
-/// The collectives of a serving layout, each simulated over its own group of GPUs on the
-/// scenario's machine (CollectiveTimer: flows with the machine's fitted NCCL constants):
-///   tensor-parallel all-reduces among the TP GPUs of one replica;
-///   the expert-parallel all-gather and reduce-scatter among the data-parallel ranks;
-///   the hand-off of activations from one pipeline stage to the next (one GPU to another).
-/// Each group is taken as the first GPUs of the machine. Other groups of the same size time
-/// the same on a machine whose GPUs are interchangeable (one switch, a full mesh), and every
-/// group's collective is simulated alone on the network, as the phases of an iteration run.
+/// The collectives of a serving layout, each run by every group that issues it, on the group's
+/// own GPUs of the scenario's machine (LayoutGpus), all groups of a stage at once so that those
+/// sharing links contend (PhaseTimer: flows on one persistent network, or the closed-form
+/// collective model):
+///   tensor-parallel all-reduces, one per replica among its TP GPUs;
+///   the expert-parallel all-gather and reduce-scatter of every replica's tokens, one per TP
+///   rank among that TP rank of every replica;
+///   every replica's hand-off of activations from one pipeline stage to the next;
+///   the migration of expert weights after a re-plan among the expert-parallel ranks.
+/// A phase lasts until its slowest group finishes, and the slowest stage sets the time (the
+/// stages run the same phases on their own GPUs). Durations are remembered per phase and size.
 
-#include "models/engine/serving/collective_timer.h"
-#include "models/engine/serving/parallel_layout.h"
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "models/comm/phase_timer.h"
+#include "models/engine/serving/layout_gpus.h"
 
 namespace moesim {
 
-struct LayoutCollectives {
-  /// Throws std::invalid_argument if the machine has fewer GPUs than a group needs.
-  LayoutCollectives(const SystemConfig& config, const HardwareCatalogue& hardware,
-                    const ParallelLayout& layout)
-      : tensor(config, hardware, layout.tensor_parallel),
-        data(config, hardware, layout.data_parallel),
-        stage(config, hardware, layout.pipeline_parallel > 1 ? 2 : 1),
-        pair(config, hardware, layout.expert_parallel > 1 ? 2 : 1) {}
+class LayoutCollectives {
+ public:
+  /// Throws std::invalid_argument if the layout needs more GPUs than `machine_gpus`.
+  LayoutCollectives(const ParallelLayout& layout, uint32_t machine_gpus,
+                    std::unique_ptr<PhaseTimer> timer);
 
-  /// Microseconds for a pipeline stage to hand `tokens` tokens to the next: their hidden
-  /// states and residual (vLLM's intermediate tensors), `token_bytes` each.
-  double stage_handoff_us(double tokens, double token_bytes) {
-    return 1e6 * stage.seconds(Collective::kSendRecv, 2 * tokens * token_bytes);
+  /// Microseconds of an all-reduce of `bytes` in every replica's TP group.
+  double tensor_all_reduce_us(double bytes) { return us(kTensorAllReduce, bytes); }
+  /// Microseconds of the all-gather and then the reduce-scatter of `bytes` (every replica's
+  /// tokens) among the data-parallel ranks.
+  double expert_gather_scatter_us(double bytes) {
+    return us(kDataAllGather, bytes) + us(kDataReduceScatter, bytes);
   }
+  /// Microseconds for a pipeline stage to hand `tokens` tokens to the next: their hidden
+  /// states and residual (vLLM's intermediate tensors), `token_bytes` each, every replica at
+  /// once.
+  double stage_handoff_us(double tokens, double token_bytes) {
+    return us(kStageHandoff, 2 * tokens * token_bytes);
+  }
+  /// Microseconds to move expert weights after a re-plan, each expert-parallel rank receiving
+  /// `bytes` from another (the rank that receives the most sets the size: an upper estimate).
+  double migration_us(double bytes) { return us(kMigration, bytes); }
 
-  CollectiveTimer tensor;  ///< among the tensor_parallel GPUs of one replica
-  CollectiveTimer data;    ///< among the data_parallel ranks (one GPU of each)
-  CollectiveTimer stage;   ///< between two GPUs (pipeline hand-off); one GPU without stages
-  CollectiveTimer pair;    ///< between two GPUs (expert weight migration); one GPU without EP
+  const LayoutGpus& gpus() const { return gpus_; }
+
+ private:
+  enum PhaseKind : uint8_t {
+    kTensorAllReduce,
+    kDataAllGather,
+    kDataReduceScatter,
+    kStageHandoff,
+    kMigration,
+    kPhaseKinds
+  };
+  double us(PhaseKind kind, double bytes);
+
+  LayoutGpus gpus_;
+  std::unique_ptr<PhaseTimer> timer_;
+  std::vector<std::vector<CollectivePhase>> phases_;  // [kind][stage]
+  std::map<std::pair<PhaseKind, double>, double> memo_;
 };
 
 }  // namespace moesim

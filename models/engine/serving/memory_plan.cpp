@@ -23,10 +23,9 @@ MemoryPlan plan_memory(const ModelCard& card, const ParallelLayout& layout,
   plan.usable_bytes = device_memory_bytes * utilisation;
   const double routed = double(params.routed_experts);
   const double replicated = double(params.total() - params.routed_experts - params.vision_encoder);
-  // Non-expert weights are split by tensor parallelism; routed experts by expert parallelism
-  // when it is on (whole experts per GPU), else sliced by tensor parallelism.
-  const double expert_split =
-      layout.expert_parallel > 1 ? layout.expert_parallel : layout.tensor_parallel;
+  // Non-expert weights are split by tensor parallelism; routed experts over every GPU of the
+  // stage (whole experts per expert-parallel rank, each sliced moe_tensor_parallel ways).
+  const double expert_split = layout.stage_gpus();
   plan.weight_bytes = (replicated / layout.tensor_parallel + routed / expert_split) *
                       weight_bytes_per_param / layout.pipeline_parallel;
 

@@ -85,13 +85,10 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   const double token_bytes = config_.shape.hidden_size * kActivationBytesPerElement;
   // Expert parallelism: every rank sees every token; each runs the experts it holds.
   const auto gathered_bytes = all_tokens * token_bytes;
-  const double gather_us =
-      1e6 * collectives_->data.seconds(Collective::kAllGather, gathered_bytes) +
-      1e6 * collectives_->data.seconds(Collective::kReduceScatter, gathered_bytes);
+  const double gather_us = collectives_->expert_gather_scatter_us(gathered_bytes);
   // Tensor parallelism: the profile's times are per GPU; each layer adds an all-reduce of the
   // replica's hidden vectors after attention and another after the MoE block.
-  const double all_reduce_us =
-      2e6 * collectives_->tensor.seconds(Collective::kAllReduce, most_tokens * token_bytes);
+  const double all_reduce_us = 2 * collectives_->tensor_all_reduce_us(most_tokens * token_bytes);
   const uint32_t stages = layout.pipeline_parallel;
   if (stages > 1) cost.stage_us.assign(stages, 0.0);
   routing_.begin(batches);

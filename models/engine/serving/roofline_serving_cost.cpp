@@ -31,9 +31,8 @@ RooflineServingCost::RooflineServingCost(RooflineServingConfig config, ExpertLoa
   if (l.pipeline_parallel > config_.card.num_layers) {
     throw std::invalid_argument("more pipeline stages than decoder layers");
   }
-  if (l.data_parallel > 1 && l.expert_parallel != l.data_parallel * l.tensor_parallel) {
-    throw std::invalid_argument(
-        "data parallelism is modelled with expert parallelism over every GPU of a stage");
+  if (l.expert_parallel == 0 || l.stage_gpus() % l.expert_parallel != 0) {
+    throw std::invalid_argument("the expert-parallel ranks must divide the GPUs of a stage");
   }
   experts.placement().check_covers(l.expert_parallel, config_.card.num_routed_experts);
 }
@@ -93,11 +92,8 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
   // and after the FFN or MoE block; per MoE layer with data parallelism, the expert-parallel
   // all-gather and reduce-scatter of every rank's tokens.
   const double token_bytes = static_cast<double>(card.hidden_size) * kActivationBytesPerElement;
-  const double all_reduce_us =
-      1e6 * collectives_->tensor.seconds(Collective::kAllReduce, most_tokens * token_bytes);
-  const double gather_us =
-      1e6 * (collectives_->data.seconds(Collective::kAllGather, all_tokens * token_bytes) +
-             collectives_->data.seconds(Collective::kReduceScatter, all_tokens * token_bytes));
+  const double all_reduce_us = collectives_->tensor_all_reduce_us(most_tokens * token_bytes);
+  const double gather_us = collectives_->expert_gather_scatter_us(all_tokens * token_bytes);
   const uint32_t stages = l.pipeline_parallel;
   if (stages > 1) cost.stage_us.assign(stages, 0.0);
 
@@ -125,13 +121,17 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
       // layer; the profiling pass of the placement samples MoE layers 0, 1, ...).
       const uint32_t moe = moe_layer++;
       const std::vector<uint64_t>& load = routing_.route(moe);
+      // Each expert-parallel rank's GPUs hold a 1/moe_tensor_parallel slice of its experts.
+      const auto& rank_expert_tokens = experts_->split(moe, load);
+      rank_moe_.resize(rank_expert_tokens.size());
+      for (size_t e = 0; e < rank_expert_tokens.size(); ++e) {
+        rank_moe_[e] = experts_us(rank_expert_tokens[e], l.moe_tensor_parallel());
+        slowest_moe = std::max(slowest_moe, rank_moe_[e]);
+      }
       replica_moe_.assign(ranks, 0.0);  // the slowest GPU of each replica
-      const auto& gpu_expert_tokens = experts_->split(moe, load);
-      for (size_t g = 0; g < gpu_expert_tokens.size(); ++g) {
-        // Without expert parallelism every TP GPU holds a 1/TP slice of every expert.
-        const double us = experts_us(gpu_expert_tokens[g], l.expert_parallel > 1 ? 1.0 : tp);
-        slowest_moe = std::max(slowest_moe, us);
+      for (uint32_t g = 0; g < l.stage_gpus(); ++g) {
         const size_t replica = g / l.tensor_parallel;  // GPU g = replica x TP + TP rank
+        const double us = rank_moe_[g % l.expert_parallel];
         if (replica < ranks) replica_moe_[replica] = std::max(replica_moe_[replica], us);
       }
       for (size_t r = 0; r < ranks; ++r) rank_us[r] += replica_moe_[r];

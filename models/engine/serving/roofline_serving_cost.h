@@ -7,15 +7,17 @@
 ///
 /// Layouts (any combination; the GPUs of one pipeline stage are data_parallel x
 /// tensor_parallel, GPU g serving replica g / tensor_parallel):
-///   data parallel: each replica schedules and attends to its own tokens; with it the experts
-///     are shared by every GPU of the stage (expert parallelism) and each MoE layer adds an
-///     all-gather and a reduce-scatter of every replica's tokens among the replicas (vLLM's
+///   data parallel: each replica schedules and attends to its own tokens; the experts are
+///     shared by every GPU of the stage and each MoE layer adds an all-gather and a
+///     reduce-scatter of every replica's tokens among the replicas (vLLM's
 ///     allgather_reducescatter backend);
 ///   tensor parallel: attention heads, dense and shared-expert FFNs, embedding and LM head are
 ///     split over the TP GPUs of a replica (FLOPs, weights and KV traffic divided; activations
-///     and the router replicated); routed experts are sliced along their intermediate
-///     dimension, or, with expert parallelism, placed whole on the GPUs; two all-reduces of the
-///     replica's hidden vectors per layer (after attention and after the FFN or MoE block);
+///     and the router replicated); two all-reduces of the replica's hidden vectors per layer
+///     (after attention and after the FFN or MoE block);
+///   MoE layers: the stage's GPUs are expert_parallel ranks x moe_tensor_parallel slices; each
+///     rank holds whole experts of the placement, each of its GPUs a slice of them along the
+///     intermediate dimension (pure EP, pure MoE TP, or TRT-LLM's hybrid);
 ///   pipeline parallel: contiguous runs of layers per stage, as the profiled model.
 /// The slowest GPU of each phase sets the pace, as in the profiled model.
 
@@ -46,8 +48,8 @@ struct RooflineServingConfig {
 class RooflineServingCost final : public ServingCostModel {
  public:
   /// `routing` and `collectives` must outlive the model. Throws std::invalid_argument for more
-  /// pipeline stages than layers, data parallelism without expert parallelism over all the
-  /// stage's GPUs, or a placement that does not match the expert-parallel size.
+  /// pipeline stages than layers, expert-parallel ranks that do not divide a stage's GPUs, or
+  /// a placement that does not match the expert-parallel size.
   RooflineServingCost(RooflineServingConfig config, ExpertLoadBalancer& experts,
                       RoutingGenerator& routing, LayoutCollectives& collectives);
 
@@ -65,6 +67,7 @@ class RooflineServingCost final : public ServingCostModel {
   BatchRouting routing_;
   LayoutCollectives* collectives_;
   ExpertLoadBalancer* experts_;
+  std::vector<double> rank_moe_;     // MoE time of each expert-parallel rank, one layer
   std::vector<double> replica_moe_;  // MoE time of each replica's slowest GPU, one layer
   std::vector<uint64_t> no_load_;
 };

@@ -11,6 +11,10 @@ struct NetworkContext {
   Simulator* sim = nullptr;
 };
 
+/// Serving runs on more GPUs than this use the collective-level network unless the scenario
+/// names one: flows of rings over hundreds of GPUs take minutes, the closed form microseconds.
+constexpr uint32_t kFlowLevelServingGpus = 64;
+
 using NetworkFamily = StrategyFamily<NetworkModel, NetworkContext>;
 
 void add_builtin_networks(NetworkFamily& family);

@@ -73,6 +73,12 @@ void check_profiled(Params& p, const ParamCheckContext& c) {
                      "(a profile's MoE table slices every expert over the TP GPUs); use "
                      "cost_model: roofline for TP with EP");
   }
+  if (layout.data_parallel > 1 && layout.expert_parallel != layout.stage_gpus()) {
+    throw ParamError("",
+                     "the profiled cost model runs data parallelism with expert parallelism "
+                     "over every GPU (expert_parallel: true); use cost_model: roofline for "
+                     "attention data parallelism with MoE tensor parallelism");
+  }
   if (card.moe_layer_count() != card.num_layers) {
     throw ParamError("", fmt::format("the profiled serving model needs every layer to be MoE; {} "
                                      "has {} MoE layers of {}",
