@@ -1,6 +1,7 @@
 #include "models/engine/serving/roofline_serving_cost.h"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 
 #include "models/layer_operators.h"
@@ -35,6 +36,10 @@ RooflineServingCost::RooflineServingCost(RooflineServingConfig config, ExpertLoa
     throw std::invalid_argument("the expert-parallel ranks must divide the GPUs of a stage");
   }
   experts.placement().check_covers(l.expert_parallel, config_.card.num_routed_experts);
+  first_layer_ = {config_.card.num_layers, config_.card.num_layers};
+  for (uint32_t layer = config_.card.num_layers; layer-- > 0;) {
+    first_layer_[config_.card.moe_layers.is_moe(layer)] = layer;
+  }
 }
 
 double RooflineServingCost::ops_us(const std::vector<LayerOperator>& ops, double split,
@@ -97,26 +102,42 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
   const uint32_t stages = l.pipeline_parallel;
   if (stages > 1) cost.stage_us.assign(stages, 0.0);
 
-  routing_.begin(batches);
-  uint32_t moe_layer = 0;  // ordinal of the MoE layer, the expert placement's index
-  for (uint32_t layer = 0; layer < card.num_layers; ++layer) {
-    double slowest_rank = 0, attention = 0, dense = 0;
-    std::vector<double> rank_us(ranks);
+  // A layer's operators differ only by whether it is an MoE layer: each rank's two kinds are
+  // timed once per iteration, not once per layer.
+  struct LayerTime {
+    double total = 0, attention = 0, dense = 0;
+  };
+  std::vector<std::array<LayerTime, 2>> rank_layer(ranks);  // [rank][is MoE]
+  for (const bool moe : {false, true}) {
+    const uint32_t layer = first_layer_[moe];
+    if (layer >= card.num_layers) continue;  // the model has no layer of this kind
     for (size_t r = 0; r < ranks; ++r) {
-      double a = 0, d = 0;
+      LayerTime& t = rank_layer[r][moe];
       const auto ops =
           decoder_layer_operators(card, layer, shape_of(loads[r]), no_load_, format, format);
-      rank_us[r] = ops_us(ops, tp, a, d);
+      t.total = ops_us(ops, tp, t.attention, t.dense);
+    }
+  }
+
+  routing_.begin(batches);
+  uint32_t moe_layer = 0;  // ordinal of the MoE layer, the expert placement's index
+  std::vector<double> rank_us(ranks);
+  for (uint32_t layer = 0; layer < card.num_layers; ++layer) {
+    double slowest_rank = 0, attention = 0, dense = 0;
+    const bool is_moe = card.moe_layers.is_moe(layer);
+    for (size_t r = 0; r < ranks; ++r) {
+      const LayerTime& t = rank_layer[r][is_moe];
+      rank_us[r] = t.total;
       if (rank_us[r] > slowest_rank) {
         slowest_rank = rank_us[r];
-        attention = a;
-        dense = d;
+        attention = t.attention;
+        dense = t.dense;
       }
     }
     cost.attention_us += attention;
     cost.dense_us += dense;
     double slowest_moe = 0, layer_comm = 2 * all_reduce_us;
-    if (card.moe_layers.is_moe(layer)) {
+    if (is_moe) {
       // The routing and the placement count MoE layers only (a trace holds one record per MoE
       // layer; the profiling pass of the placement samples MoE layers 0, 1, ...).
       const uint32_t moe = moe_layer++;

@@ -21,6 +21,7 @@
 ///   pipeline parallel: contiguous runs of layers per stage, as the profiled model.
 /// The slowest GPU of each phase sets the pace, as in the profiled model.
 
+#include <array>
 #include <vector>
 
 #include "models/cost_model/roofline.h"
@@ -67,8 +68,9 @@ class RooflineServingCost final : public ServingCostModel {
   BatchRouting routing_;
   LayoutCollectives* collectives_;
   ExpertLoadBalancer* experts_;
-  std::vector<double> rank_moe_;     // MoE time of each expert-parallel rank, one layer
-  std::vector<double> replica_moe_;  // MoE time of each replica's slowest GPU, one layer
+  std::array<uint32_t, 2> first_layer_{};  // the first dense and the first MoE layer
+  std::vector<double> rank_moe_;           // MoE time of each expert-parallel rank, one layer
+  std::vector<double> replica_moe_;        // MoE time of each replica's slowest GPU, one layer
   std::vector<uint64_t> no_load_;
 };
 
