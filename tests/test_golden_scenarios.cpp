@@ -39,6 +39,9 @@ const char* const kUpdateCommand = "scripts/golden --update";
 /// times do.
 const char* const kPinned[] = {"summary.txt", "metrics.json", "requests.csv"};
 
+/// A golden folder's optional list of --set assignments the scenario runs with.
+const char* const kOverrides = "overrides.txt";
+
 /// Parts of an output that are allowed to differ between runs or builds, replaced before the
 /// comparison and in the pinned file. Only the version string today: the outputs are otherwise
 /// deterministic (same scenario and seed, byte-identical files), and the wall time of a run is
@@ -221,7 +224,15 @@ void check_scenario(const std::string& name) {
 
   TempDir dir("golden");
   const fs::path out = dir / "out";
-  const auto run = run_cli({"run", scenario.string(), "--out", out.string(), "--quiet"});
+  std::vector<std::string> args{"run", scenario.string(), "--out", out.string(), "--quiet"};
+  // A scenario too large to run in a test (scenarios/scale/) is pinned on a cut: the folder's
+  // overrides.txt holds one `--set` assignment per line.
+  if (fs::is_regular_file(golden / kOverrides)) {
+    for (const std::string& line : split(read_text(golden / kOverrides), '\n')) {
+      if (!line.empty()) args.insert(args.end(), {"--set", line});
+    }
+  }
+  const auto run = run_cli(args);
   INFO("moesim stderr: " << (run.err.empty() ? "(empty)" : run.err));
   REQUIRE(run.exit_code == 0);
 
