@@ -7,6 +7,7 @@
 #include "cli/app/layer_simulation.h"
 #include "cli/app/resolved_config.h"
 #include "cli/app/run_report.h"
+#include "cli/app/run_statistics.h"
 #include "cli/app/scenario_loader.h"
 #include "cli/app/serving_report.h"
 #include "cli/app/trace_recorder.h"
@@ -60,6 +61,7 @@ int run_serving(const RunOptions& options, const ScenarioConfig& cfg,
         "\nwrote {}/{{summary.txt, requests.csv, timeseries.csv, layers.csv, trace.json, "
         "resolved.yaml}} ({:.3f} s wall)\n",
         out.final_path().string(), wall_s);
+    std::cout << format_run_statistics(run, wall_s);
   }
   return 0;
 }

@@ -66,6 +66,8 @@ class ServingSimulation {
   size_t pipeline_stages() const { return stage_free_.size(); }
   const BatchScheduler& scheduler(size_t rank) const { return *schedulers_.at(rank); }
   Time end_time() const { return end_; }
+  /// Events the engine's simulator processed (arrivals, iterations, ticks).
+  uint64_t events() const { return sim_.events_processed(); }
 
  private:
   void arrive(ServingRequest& request);
