@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 #include <boost/graph/adjacency_list.hpp>
@@ -47,19 +48,18 @@ uint32_t Topology::add_link(uint32_t from, uint32_t to, const std::string& link_
   if (from >= nodes_.size() || to >= nodes_.size() || from == to) {
     throw std::invalid_argument(fmt::format("link between invalid vertices {} and {}", from, to));
   }
-  const std::string name = nodes_[from].name + "->" + nodes_[to].name;
+  std::string name = nodes_[from].name + "->" + nodes_[to].name;
   if (!(bandwidth > 0.0) || !std::isfinite(bandwidth)) {
     throw std::invalid_argument(fmt::format("link '{}': bandwidth must be positive", name));
   }
   if (latency < Time::zero()) {
     throw std::invalid_argument(fmt::format("link '{}': latency must not be negative", name));
   }
-  for (const TopologyLink& l : links_) {
-    if (l.from == from && l.to == to) {
-      throw std::invalid_argument(fmt::format("duplicate link '{}'", name));
-    }
+  if (!link_ends_.insert(uint64_t{from} << 32 | to).second) {
+    throw std::invalid_argument(fmt::format("duplicate link '{}'", name));
   }
-  links_.push_back(TopologyLink{from, to, LinkConfig{name, link_class, bandwidth, latency}});
+  links_.push_back(
+      TopologyLink{from, to, LinkConfig{std::move(name), link_class, bandwidth, latency}});
   invalidate_paths();
   return static_cast<uint32_t>(links_.size() - 1);
 }

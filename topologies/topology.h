@@ -7,9 +7,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "sim/network_model.h"
@@ -96,7 +97,8 @@ class Topology {
   std::vector<TopologyNode> nodes_;
   std::vector<TopologyLink> links_;
   std::vector<uint32_t> gpus_;
-  std::map<std::string, uint32_t> node_by_name_;
+  std::unordered_map<std::string, uint32_t> node_by_name_;
+  std::unordered_set<uint64_t> link_ends_;  // from << 32 | to of every link
   // paths_[src][dst] = the equal-cost paths, empty when dst is unreachable; filled lazily per
   // source.
   mutable std::vector<std::vector<std::vector<std::vector<uint32_t>>>> paths_;
