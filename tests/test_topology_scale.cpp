@@ -1,6 +1,7 @@
 // Topology at scale: 65,536-GPU multi_node machines (8,192 HGX nodes) build and answer the
 // pairs a simulation asks for (ring neighbours, sampled all-to-all pairs) with valid, distinct
-// equal-cost paths. Speed is measured by bench/bench_topology.cpp, never here.
+// equal-cost paths; absurd sizes are refused before anything is built. Speed is measured by
+// bench/bench_topology.cpp, never here.
 
 #include <catch2/catch.hpp>
 
@@ -10,7 +11,13 @@
 
 #include "support/path_check.h"
 #include "support/time_printer.h"
+#include "topologies/builders/builder_checks.h"
+#include "topologies/builders/explicit.h"
+#include "topologies/builders/hgx.h"
 #include "topologies/builders/multi_node.h"
+#include "topologies/builders/nvl72.h"
+#include "topologies/builders/pcie_host.h"
+#include "topologies/builders/single_switch.h"
 
 namespace {
 
@@ -133,4 +140,43 @@ TEST_CASE("topology scale: 65,536 GPUs on a fat tree answer ring and sampled pai
   CHECK(bad_sampled_pairs(topo, 1'000, [](size_t, size_t) {
           return Expected{32, Time::us(6)};
         }) == 0);
+}
+
+TEST_CASE("topology scale: absurd sizes are refused before anything is built", "[topology]") {
+  using Catch::Matchers::Contains;
+  // 1,250,000 nodes x 8 GPUs = 10 million GPUs.
+  MultiNodeConfig ten_million = machine(1'250'000, MultiNodeConfig::Fabric::kRail);
+  CHECK_THROWS_WITH(moesim::build_multi_node(ten_million),
+                    Contains("multi_node.nodes x multi_node.node.gpus gives 10000000 GPUs") &&
+                        Contains("expected at most 1048576"));
+  // 65,536 x 65,536 would wrap to 0 in 32 bits.
+  MultiNodeConfig wraps = machine(65'536, MultiNodeConfig::Fabric::kRail);
+  wraps.node.gpus = 65'536;
+  wraps.node.cpu_sockets = 1;
+  CHECK_THROWS_WITH(moesim::build_multi_node(wraps), Contains("gives 4294967296 GPUs"));
+  // The fat tree's spines are the one count not bounded by the GPUs.
+  MultiNodeConfig spines = machine(1'024, MultiNodeConfig::Fabric::kFatTree);
+  spines.spines = 1'000'000;
+  CHECK_THROWS_WITH(moesim::build_multi_node(spines), Contains("multi_node.spines (1000000)"));
+  // At the limit itself the check passes (the build then fails on an unrelated parameter,
+  // before allocating).
+  MultiNodeConfig at_limit = machine(131'072, MultiNodeConfig::Fabric::kRail);
+  at_limit.nic.bandwidth = 0.0;
+  CHECK_THROWS_WITH(moesim::build_multi_node(at_limit), Contains("multi_node.nic.bandwidth"));
+
+  moesim::SingleSwitchConfig single;
+  single.gpus = 10'000'000;
+  CHECK_THROWS_WITH(moesim::build_single_switch(single), Contains("single_switch.gpus gives"));
+  moesim::HgxConfig hgx;
+  hgx.gpus = 10'000'000;
+  CHECK_THROWS_WITH(moesim::build_hgx(hgx), Contains("hgx.gpus gives 10000000 GPUs"));
+  moesim::Nvl72Config nvl;
+  nvl.gpus = 10'000'000;
+  CHECK_THROWS_WITH(moesim::build_nvl72(nvl), Contains("nvl72.gpus gives 10000000 GPUs"));
+  moesim::PcieHostConfig pcie;
+  pcie.gpus = 10'000'000;
+  CHECK_THROWS_WITH(moesim::build_pcie_host(pcie), Contains("pcie_host.gpus gives 10000000 GPUs"));
+  moesim::ExplicitConfig graph;
+  graph.nodes.resize(moesim::builder_checks::kMaxVertices + 1, {"", moesim::NodeKind::kGpu});
+  CHECK_THROWS_WITH(moesim::build_explicit(graph), Contains("explicit.nodes lists 4194305"));
 }
