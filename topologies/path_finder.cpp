@@ -37,8 +37,8 @@ void PathFinder::clear() {
 
 bool PathFinder::find_dag(uint32_t src, uint32_t dst) {
   auto it = trees_.find(src);
-  // A full search costs about as much as this many bidirectional ones (which settle a few
-  // vertices around each end: measured at 1,024 GPUs), plus a floor for small graphs.
+  // A full search costs about as much as V / 64 bidirectional ones (1,024 GPUs, V = 2,952:
+  // about 360 us against 7 us for a cross-node pair), plus a floor for small graphs.
   const size_t full_search_after = 8 + search_.graph().vertices() / 64;
   if (it == trees_.end() && ++searched_[src] > full_search_after && tree_estimate_ <= kTreeBudget) {
     while (!tree_sources_.empty() && tree_bytes_ + tree_estimate_ > kTreeBudget) {
