@@ -124,6 +124,19 @@ TEST_CASE("configuration errors exit 2 with one line naming file, line and key",
   CHECK_THAT(missing.err, Contains("absent.yaml: cannot open file"));
 }
 
+TEST_CASE("a machine of 10 million GPUs exits 2 at once with one line naming the key", "[cli]") {
+  TempDir dir("cli-absurd");
+  // 65,536 nodes x 160 GPUs = 10,485,760 GPUs: refused before anything is built.
+  const auto r = run_cli({"run", quickstart_path, "--out", (dir / "out").string(), "--set",
+                          "hardware.builder=multi_node", "--set", "hardware.nodes=65536", "--set",
+                          "hardware.gpus=160"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("hardware.nodes: expected at most 1048576 GPUs in all (nodes x "
+                             "gpus), got 10485760 (65536 x 160)"));
+  CHECK(line_count(r.err) == 1);
+  CHECK_FALSE(fs::exists(dir / "out"));
+}
+
 TEST_CASE("an output directory that cannot be created is a runtime failure, exit 1", "[cli]") {
   TempDir dir("cli-runtime");
   // A regular file where the output's parent directory should be.

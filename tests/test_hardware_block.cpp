@@ -94,6 +94,14 @@ TEST_CASE("multi-node fabrics load and check their parameters", "[hardware_block
   const std::string bad_nic =
       replace_once(two_node, "nic_link: infiniband_ndr", "nic_link: carrier_pigeon");
   CHECK_THAT(load_error(bad_nic), Contains("hardware.nic_link: unknown link \"carrier_pigeon\""));
+  // 10 million GPUs: 1,250,000 nodes are beyond the key's range; 65,536 nodes of 160 GPUs are
+  // within the ranges but not the GPU total. Both name the key, before anything is built.
+  const std::string huge = replace_once(two_node, "nodes: 2", "nodes: 1250000");
+  CHECK_THAT(load_error(huge), Contains("hardware.nodes: must be between 1 and 65536"));
+  const std::string wide =
+      replace_once(replace_once(two_node, "nodes: 2", "nodes: 65536"), "gpus: 8 ", "gpus: 160 ");
+  CHECK_THAT(load_error(wide), Contains(":19: hardware.nodes: expected at most 1048576 GPUs in "
+                                        "all (nodes x gpus), got 10485760 (65536 x 160)"));
 }
 
 TEST_CASE("link overrides change a catalogue link for one scenario", "[hardware_block]") {

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "topologies/builders/builder_checks.h"
+
 namespace moesim {
 namespace {
 
@@ -129,6 +131,13 @@ void read_system_keys(YamlMap& m, SystemConfig& c, const HardwareCatalogue& cata
     c.hosts_per_leaf = static_cast<uint32_t>(m.get_uint("hosts_per_leaf", 1, 1 << 16));
   }
   if (m.has("oversubscription")) c.oversubscription = m.get_double("oversubscription", 1.0, 1e3);
+  // The builder refuses this too; checked here as well to name the key that was written.
+  const uint64_t all_gpus = uint64_t{c.gpus} * c.nodes;
+  if (c.builder == "multi_node" && all_gpus > builder_checks::kMaxGpus) {
+    m.fail(m.has("nodes") ? "nodes" : "gpus",
+           fmt::format("expected at most {} GPUs in all (nodes x gpus), got {} ({} x {})",
+                       builder_checks::kMaxGpus, all_gpus, c.nodes, c.gpus));
+  }
   if (m.has("link_bandwidth")) c.link_bandwidth = m.get_bandwidth("link_bandwidth");
   if (m.has("hop_latency")) c.hop_latency = m.get_time("hop_latency");
   if (m.has("switch_reduction")) c.switch_reduction = m.get_bool("switch_reduction");

@@ -1,13 +1,10 @@
 #include "topologies/topology.h"
 
-#include <algorithm>
 #include <cmath>
-#include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/dijkstra_shortest_paths.hpp>
 
 namespace moesim {
 
@@ -47,19 +44,18 @@ uint32_t Topology::add_link(uint32_t from, uint32_t to, const std::string& link_
   if (from >= nodes_.size() || to >= nodes_.size() || from == to) {
     throw std::invalid_argument(fmt::format("link between invalid vertices {} and {}", from, to));
   }
-  const std::string name = nodes_[from].name + "->" + nodes_[to].name;
+  std::string name = nodes_[from].name + "->" + nodes_[to].name;
   if (!(bandwidth > 0.0) || !std::isfinite(bandwidth)) {
     throw std::invalid_argument(fmt::format("link '{}': bandwidth must be positive", name));
   }
   if (latency < Time::zero()) {
     throw std::invalid_argument(fmt::format("link '{}': latency must not be negative", name));
   }
-  for (const TopologyLink& l : links_) {
-    if (l.from == from && l.to == to) {
-      throw std::invalid_argument(fmt::format("duplicate link '{}'", name));
-    }
+  if (!link_ends_.insert(uint64_t{from} << 32 | to).second) {
+    throw std::invalid_argument(fmt::format("duplicate link '{}'", name));
   }
-  links_.push_back(TopologyLink{from, to, LinkConfig{name, link_class, bandwidth, latency}});
+  links_.push_back(
+      TopologyLink{from, to, LinkConfig{std::move(name), link_class, bandwidth, latency}});
   invalidate_paths();
   return static_cast<uint32_t>(links_.size() - 1);
 }
@@ -72,7 +68,6 @@ void Topology::add_duplex_link(uint32_t a, uint32_t b, const std::string& class_
 
 void Topology::invalidate_paths() {
   paths_.clear();
-  paths_ready_.clear();
 }
 
 namespace {
@@ -87,73 +82,36 @@ int64_t link_weight(const TopologyLink& link) {
 
 }  // namespace
 
-void Topology::compute_paths_from(uint32_t src) const {
-  using Graph =
-      boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property,
-                            boost::property<boost::edge_weight_t, int64_t>>;
-  const size_t n = nodes_.size();
-  // Links leaving a non-transit vertex are usable only when that vertex is the source.
-  auto usable = [&](const TopologyLink& l) { return l.from == src || nodes_[l.from].transit; };
-  Graph g(n);
-  for (const TopologyLink& l : links_) {
-    if (usable(l)) boost::add_edge(l.from, l.to, link_weight(l), g);
+PathFinder& Topology::paths() const {
+  if (!paths_.ready()) {
+    std::vector<uint8_t> transit;
+    transit.reserve(nodes_.size());
+    for (const TopologyNode& n : nodes_) transit.push_back(n.transit ? 1 : 0);
+    std::vector<SearchGraph::Link> links;
+    links.reserve(links_.size());
+    for (const TopologyLink& l : links_) links.push_back({l.from, l.to, link_weight(l)});
+    paths_.prepare(SearchGraph(std::move(transit), std::move(links)));
   }
-  constexpr int64_t kUnreached = std::numeric_limits<int64_t>::max();
-  std::vector<int64_t> dist(n, kUnreached);
-  boost::dijkstra_shortest_paths(
-      g, src, boost::distance_map(dist.data()).distance_inf(kUnreached).distance_zero(0));
+  return paths_;
+}
 
-  // The shortest-path DAG: link u->v is on some shortest path iff dist[u] + w == dist[v].
-  std::vector<std::vector<uint32_t>> tight_in(n);
-  for (uint32_t i = 0; i < links_.size(); ++i) {
-    const TopologyLink& l = links_[i];
-    if (usable(l) && dist[l.from] != kUnreached && dist[l.from] + link_weight(l) == dist[l.to]) {
-      tight_in[l.to].push_back(i);
-    }
+void Topology::require_vertices(uint32_t src, uint32_t dst) const {
+  if (src >= nodes_.size() || dst >= nodes_.size()) {
+    throw std::invalid_argument(fmt::format("path between invalid vertices {} and {}", src, dst));
   }
-  // In order of distance every DAG predecessor is finished before its successors.
-  std::vector<uint32_t> order;
-  for (uint32_t v = 0; v < n; ++v) {
-    if (dist[v] != kUnreached && v != src) order.push_back(v);
-  }
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return dist[a] < dist[b]; });
+}
 
-  auto& row = paths_[src];
-  row.assign(n, {});
-  row[src].push_back({});
-  for (uint32_t v : order) {
-    auto& out = row[v];
-    for (uint32_t link : tight_in[v]) {
-      for (const auto& prefix : row[links_[link].from]) {
-        out.push_back(prefix);
-        out.back().push_back(link);
-      }
-    }
-    // Keeping only the first paths of each vertex is exact: two different paths to one vertex
-    // differ before either ends (neither is a prefix of the other, as weights are positive),
-    // so extending both by the same link keeps their order.
-    std::sort(out.begin(), out.end());
-    if (out.size() > kMaxEqualCostPaths) out.resize(kMaxEqualCostPaths);
-  }
-  paths_ready_[src] = 1;
+void Topology::throw_no_path(uint32_t src, uint32_t dst) const {
+  throw std::invalid_argument(
+      fmt::format("no path from '{}' to '{}'", nodes_[src].name, nodes_[dst].name));
 }
 
 const std::vector<std::vector<uint32_t>>& Topology::equal_cost_paths(uint32_t src,
                                                                      uint32_t dst) const {
-  if (src >= nodes_.size() || dst >= nodes_.size()) {
-    throw std::invalid_argument(fmt::format("path between invalid vertices {} and {}", src, dst));
-  }
-  if (paths_.size() != nodes_.size()) {
-    paths_.assign(nodes_.size(), {});
-    paths_ready_.assign(nodes_.size(), 0);
-  }
-  if (!paths_ready_[src]) compute_paths_from(src);
-  const auto& paths = paths_[src][dst];
-  if (paths.empty()) {
-    throw std::invalid_argument(
-        fmt::format("no path from '{}' to '{}'", nodes_[src].name, nodes_[dst].name));
-  }
-  return paths;
+  require_vertices(src, dst);
+  const auto& found = paths().equal_cost_paths(src, dst);
+  if (found.empty()) throw_no_path(src, dst);
+  return found;
 }
 
 const std::vector<uint32_t>& Topology::path(uint32_t src, uint32_t dst) const {
@@ -161,12 +119,16 @@ const std::vector<uint32_t>& Topology::path(uint32_t src, uint32_t dst) const {
 }
 
 const std::vector<uint32_t>& Topology::path(uint32_t src, uint32_t dst, uint64_t flow_hash) const {
-  const auto& paths = equal_cost_paths(src, dst);
-  return paths[flow_hash % paths.size()];
+  const auto& all = equal_cost_paths(src, dst);
+  return all[flow_hash % all.size()];
 }
 
 const std::vector<uint32_t>& Topology::flow_path(uint32_t src, uint32_t dst) const {
-  return path(src, dst, uint64_t{src} * 0x9e3779b97f4a7c15ULL ^ dst);  // golden-ratio multiply
+  require_vertices(src, dst);
+  const uint64_t hash = uint64_t{src} * 0x9e3779b97f4a7c15ULL ^ dst;  // golden-ratio multiply
+  const std::vector<uint32_t>* found = paths().flow_path(src, dst, hash);
+  if (found == nullptr) throw_no_path(src, dst);
+  return *found;
 }
 
 void Topology::require_gpus_connected() const {

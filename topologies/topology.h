@@ -1,19 +1,23 @@
 #pragma once
-/// The hardware topology as a directed graph (Boost.Graph): vertices are devices and switches,
-/// edges are links with a bandwidth and a latency. Paths minimise the weight
+/// The hardware topology as a directed graph: vertices are devices and switches, edges are
+/// links with a bandwidth and a latency. Paths minimise the weight
 /// `latency in ps x 1024 + 1 per link`, i.e. latency first and fewest hops on ties. All paths of
-/// minimal weight (equal-cost multi-path, ECMP) are computed per source (Dijkstra, then an
-/// enumeration over the shortest-path DAG) and cached until the graph changes.
+/// minimal weight (equal-cost multi-path, ECMP) are computed per (src, dst) pair on first use
+/// (topologies/path_finder.h: a Dijkstra search, then an enumeration over the pair's
+/// shortest-path DAG) and cached until the graph changes, so a large machine pays only for the
+/// pairs that are asked for.
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "sim/network_model.h"
 #include "sim/time.h"
+#include "topologies/path_finder.h"
 
 namespace moesim {
 
@@ -90,17 +94,19 @@ class Topology {
   const std::vector<uint32_t>& gpus() const { return gpus_; }
 
  private:
-  void compute_paths_from(uint32_t src) const;
+  // The path cache, loaded with the graph when it is not.
+  PathFinder& paths() const;
   void invalidate_paths();
+  // Throw std::invalid_argument: a vertex id out of range; no path, naming both ends.
+  void require_vertices(uint32_t src, uint32_t dst) const;
+  [[noreturn]] void throw_no_path(uint32_t src, uint32_t dst) const;
 
   std::vector<TopologyNode> nodes_;
   std::vector<TopologyLink> links_;
   std::vector<uint32_t> gpus_;
-  std::map<std::string, uint32_t> node_by_name_;
-  // paths_[src][dst] = the equal-cost paths, empty when dst is unreachable; filled lazily per
-  // source.
-  mutable std::vector<std::vector<std::vector<std::vector<uint32_t>>>> paths_;
-  mutable std::vector<uint8_t> paths_ready_;
+  std::unordered_map<std::string, uint32_t> node_by_name_;
+  std::unordered_set<uint64_t> link_ends_;  // from << 32 | to of every link
+  mutable PathFinder paths_{kMaxEqualCostPaths};
 };
 
 }  // namespace moesim

@@ -18,6 +18,13 @@ void require_link_spec(const LinkSpec& spec, const std::string& what) {
   }
 }
 
+void require_gpu_count(uint64_t gpus, const std::string& what) {
+  if (gpus > kMaxGpus) {
+    throw std::invalid_argument(
+        fmt::format("{} gives {} GPUs; expected at most {}", what, gpus, kMaxGpus));
+  }
+}
+
 void require_positive(uint32_t value, const std::string& what) {
   if (value == 0) throw std::invalid_argument(fmt::format("{} must be at least 1", what));
 }

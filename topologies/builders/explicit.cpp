@@ -5,9 +5,15 @@
 
 #include <fmt/format.h>
 
+#include "topologies/builders/builder_checks.h"
+
 namespace moesim {
 
 Topology build_explicit(const ExplicitConfig& config) {
+  if (config.nodes.size() > builder_checks::kMaxVertices) {
+    throw std::invalid_argument(fmt::format("explicit.nodes lists {} vertices; expected at most {}",
+                                            config.nodes.size(), builder_checks::kMaxVertices));
+  }
   Topology topo;
   std::map<std::string, uint32_t> ids;
   for (size_t i = 0; i < config.nodes.size(); ++i) {

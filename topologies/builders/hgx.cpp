@@ -11,6 +11,7 @@ namespace moesim {
 void check_hgx_config(const HgxConfig& config, const std::string& what, bool check_nic) {
   using namespace builder_checks;
   require_positive(config.gpus, what + ".gpus");
+  require_gpu_count(config.gpus, what + ".gpus");
   require_divisible(config.gpus, what + ".gpus", 2, "GPUs per PCIe switch");
   require_positive(config.cpu_sockets, what + ".cpu_sockets");
   if (config.cpu_sockets > config.gpus / 2) {

@@ -23,6 +23,9 @@ FatTreeShape check_config(const MultiNodeConfig& config) {
   using namespace builder_checks;
   require_positive(config.nodes, "multi_node.nodes");
   check_hgx_config(config.node, "multi_node.node", false);
+  // Before anything is counted in 32 bits or allocated.
+  require_gpu_count(uint64_t{config.nodes} * config.node.gpus,
+                    "multi_node.nodes x multi_node.node.gpus");
   if (!config.node.with_nics) {
     throw std::invalid_argument(
         "multi_node.node.with_nics must be true: nodes reach each other through their NICs");
@@ -52,6 +55,12 @@ FatTreeShape check_config(const MultiNodeConfig& config) {
   if (shape.spines == 0) {
     const double auto_spines = std::round(shape.ports_per_leaf / config.oversubscription);
     shape.spines = std::max<uint32_t>(1, static_cast<uint32_t>(auto_spines));
+  }
+  // Automatic spines give at most one up-link per NIC port; a given number may give more.
+  if (uint64_t{shape.leaves} * shape.spines > kMaxGpus) {
+    throw std::invalid_argument(fmt::format(
+        "multi_node.spines ({}) x {} leaves gives {} leaf-to-spine links; expected at most {}",
+        shape.spines, shape.leaves, uint64_t{shape.leaves} * shape.spines, kMaxGpus));
   }
   return shape;
 }

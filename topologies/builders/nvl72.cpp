@@ -9,6 +9,7 @@ namespace moesim {
 Topology build_nvl72(const Nvl72Config& config) {
   using namespace builder_checks;
   require_positive(config.gpus, "nvl72.gpus");
+  require_gpu_count(config.gpus, "nvl72.gpus");
   require_positive(config.gpus_per_cpu, "nvl72.gpus_per_cpu");
   require_divisible(config.gpus, "nvl72.gpus", config.gpus_per_cpu, "nvl72.gpus_per_cpu");
   require_link_spec(config.scale_up, "nvl72.scale_up");

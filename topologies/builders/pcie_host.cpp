@@ -14,6 +14,7 @@ namespace {
 void check_config(const PcieHostConfig& config) {
   using namespace builder_checks;
   require_positive(config.gpus, "pcie_host.gpus");
+  require_gpu_count(config.gpus, "pcie_host.gpus");
   require_positive(config.gpus_per_switch, "pcie_host.gpus_per_switch");
   require_divisible(config.gpus, "pcie_host.gpus", config.gpus_per_switch,
                     "pcie_host.gpus_per_switch");
