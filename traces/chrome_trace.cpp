@@ -2,9 +2,7 @@
 
 #include <stdexcept>
 
-#include <fmt/format.h>
-
-#include "traces/json_writer.h"
+#include "traces/chrome_trace_writer.h"
 
 namespace moesim {
 uint32_t ChromeTrace::add_process(const std::string& name) {
@@ -34,37 +32,17 @@ void ChromeTrace::add_async(uint32_t pid, std::string name, std::string category
 }
 
 void ChromeTrace::write(std::ostream& out) const {
-  JsonWriter w(out, 0);
-  w.begin_object().key("displayTimeUnit").value("ns").key("traceEvents").begin_array();
-  out << '\n';
-  auto meta = [&](const char* what, uint32_t pid, uint32_t tid, const std::string& name) {
-    w.begin_object().key("ph").value("M").key("name").value(what).key("pid").value(pid);
-    w.key("tid").value(tid).key("args").begin_object().key("name").value(name).end_object();
-    w.end_object();
-    out << '\n';
-  };
-  for (uint32_t i = 0; i < processes_.size(); ++i) meta("process_name", i + 1, 0, processes_[i]);
-  for (const Lane& l : lanes_) meta("thread_name", l.pid, l.tid, l.name);
+  ChromeTraceWriter w(out);
+  for (uint32_t i = 0; i < processes_.size(); ++i) w.process(i + 1, processes_[i]);
+  for (const Lane& l : lanes_) w.lane(l.pid, l.tid, l.name);
   for (const Event& e : events_) {
     if (e.phase == 'X') {
-      w.begin_object().key("ph").value("X").key("name").value(e.name).key("cat").value(e.category);
-      w.key("pid").value(e.pid).key("tid").value(e.tid).key("ts").raw(e.start.exact_microseconds());
-      w.key("dur").raw((e.end - e.start).exact_microseconds()).end_object();
-      out << '\n';
-      continue;
-    }
-    const char* phases[] = {"b", "e"};
-    for (const char* ph : phases) {
-      const bool begin = ph[0] == 'b';
-      w.begin_object().key("ph").value(ph).key("name").value(e.name).key("cat").value(e.category);
-      w.key("id").value(e.id).key("pid").value(e.pid).key("tid").value(0);
-      w.key("ts").raw((begin ? e.start : e.end).exact_microseconds());
-      if (begin && !e.args_json.empty()) w.key("args").raw(e.args_json);
-      w.end_object();
-      out << '\n';
+      w.span(e.pid, e.tid, e.name, e.category, e.start, e.end);
+    } else {
+      w.async(e.pid, e.id, e.name, e.category, e.start, e.end, e.args_json);
     }
   }
-  w.end_array().end_object();
+  w.finish();
 }
 
 }  // namespace moesim

@@ -2,8 +2,8 @@
 /// Builds a trace in the Chrome trace event format (JSON object form), which Perfetto and
 /// chrome://tracing open. Compute tasks are complete ("X") events on one lane (thread) per
 /// device stream; network flows are async ("b"/"e") events named by link class, which the
-/// viewers stack into one track per class even when flows overlap.
-/// Timestamps are microseconds written with six decimals, i.e. exact picoseconds.
+/// viewers stack into one track per class even when flows overlap. The trace is kept in memory
+/// until write() (ChromeTraceWriter streams one instead).
 
 #include <cstdint>
 #include <ostream>
