@@ -25,10 +25,8 @@ void BM_ServingValidationReplay(benchmark::State& state) {
     moesim::ServingRun run(moesim::load_scenario(kScenario, catalog), catalog);
     run.run();
     const auto& sim = run.simulation();
-    iterations += sim.iterations().size();
-    for (const auto& it : sim.iterations()) {
-      pairs += it.tokens * run.config().model.top_k * run.config().card->num_layers;
-    }
+    iterations += sim.totals().iterations();
+    pairs += sim.totals().tokens() * run.config().model.top_k * run.config().card->num_layers;
     benchmark::DoNotOptimize(sim.end_time());
   }
   state.counters["iterations"] =

@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <charconv>
 #include <climits>
-#include <fstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -167,11 +166,21 @@ void OutputDirectory::remove_stale_staging() const {
 }
 
 void OutputDirectory::write(const std::string& name, std::string_view content) {
+  std::ofstream out = open(name);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  close(out, name);
+}
+
+std::ofstream OutputDirectory::open(const std::string& name) {
   const fs::path file = staging_ / name;
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  out.close();
   if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
+  return out;
+}
+
+void OutputDirectory::close(std::ofstream& file, const std::string& name) {
+  file.close();
+  if (!file) throw std::runtime_error(fmt::format("cannot write {}", (staging_ / name).string()));
 }
 
 void OutputDirectory::commit() {

@@ -12,6 +12,7 @@
 /// staging of a run interrupted by a signal is removed through InterruptCleanup.
 
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,11 @@ class OutputDirectory {
 
   /// Writes a file into the staging directory. Throws std::runtime_error on I/O failure.
   void write(const std::string& name, std::string_view content);
+  /// Opens a file in the staging directory to be written in pieces (an output streamed during
+  /// the run); hand it to close() when done. Throws std::runtime_error if it cannot be created.
+  std::ofstream open(const std::string& name);
+  /// Closes a file from open(); throws std::runtime_error naming it if a write failed.
+  void close(std::ofstream& file, const std::string& name);
 
   /// Replaces a previous result (or an empty folder) at the final path with the staged files.
   /// Checks the final path again first: what appeared there since the constructor is kept.

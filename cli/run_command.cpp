@@ -1,4 +1,5 @@
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include "cli/app/run_statistics.h"
 #include "cli/app/scenario_loader.h"
 #include "cli/app/serving_report.h"
+#include "cli/app/serving_trace_writer.h"
 #include "cli/app/trace_recorder.h"
 #include "cli/commands.h"
 #include "cli/output_directory.h"
@@ -42,6 +44,9 @@ int run_serving(const RunOptions& options, const ScenarioConfig& cfg,
   // Before the run: a path moesim may not write fails at once, and an interrupt during the run
   // finds the staging to remove.
   OutputDirectory out(output_path(options, cfg));
+  // The trace is written while the run goes, iteration by iteration, into the staging.
+  std::ofstream trace_file = out.open("trace.json");
+  ServingTraceWriter trace(run.simulation(), trace_file);
   const auto wall_start = std::chrono::steady_clock::now();
   run.run();
   const double wall_s =
@@ -52,7 +57,8 @@ int run_serving(const RunOptions& options, const ScenarioConfig& cfg,
   out.write("requests.csv", format_requests_csv(run.simulation()));
   out.write("timeseries.csv", format_timeseries_csv(run.simulation()));
   out.write("layers.csv", format_layers_csv(run.simulation()));
-  out.write("trace.json", format_serving_trace(run.simulation()));
+  trace.finish();
+  out.close(trace_file, "trace.json");
   out.write("resolved.yaml", format_resolved_config(cfg));
   out.commit();
   if (!options.quiet) {

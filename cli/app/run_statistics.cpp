@@ -15,7 +15,7 @@ std::string format_run_statistics(const ServingRun& run, double wall_s) {
   return fmt::format(
       "run statistics: {} iterations, {} events, {} routed token-expert pairs ({:.3g}/s wall), "
       "peak RSS {:.0f} MB\n",
-      run.simulation().iterations().size(), run.simulation().events(), pairs,
+      run.simulation().totals().iterations(), run.simulation().events(), pairs,
       wall_s > 0 ? static_cast<double>(pairs) / wall_s : 0.0, peak_mb);
 }
 

@@ -1,11 +1,8 @@
 #include "cli/app/serving_report.h"
 
-#include <sstream>
-
 #include <fmt/format.h>
 
 #include "models/engine/serving/serving_metrics.h"
-#include "traces/chrome_trace.h"
 
 namespace moesim {
 namespace {
@@ -21,17 +18,9 @@ std::string distribution_line(const std::string& name, const Distribution& d, do
 std::string format_serving_summary(const ServingRun& run) {
   const ServingSimulation& sim = run.simulation();
   const ServingScenario& s = *run.config().serving;
-  const ServingSummary sum = summarise(sim.requests(), sim.iterations().size(), sim.preemptions());
-  double attention = 0, dense = 0, moe = 0, comm = 0, sampling = 0, overhead = 0;
-  for (const IterationRecord& it : sim.iterations()) {
-    attention += it.cost.attention_us;
-    dense += it.cost.dense_us;
-    moe += it.cost.moe_us;
-    comm += it.cost.communication_us;
-    sampling += it.cost.sampling_us;
-    overhead += it.cost.overhead_us;
-  }
-  const double busy_us = attention + dense + moe + comm + sampling + overhead;
+  const IterationTotals& totals = sim.totals();
+  const ServingSummary sum = summarise(sim.requests(), totals.iterations(), sim.preemptions());
+  const double busy_us = totals.busy_us();
   std::string out;
   auto o = std::back_inserter(out);
   const ParallelLayout& l = s.layout;
@@ -74,12 +63,12 @@ std::string format_serving_summary(const ServingRun& run) {
                    "summed over batches that overlap in the pipeline):\n",
                    busy_us / 1e6);
   }
-  for (const auto& [name, us] : {std::pair{"MoE blocks", moe},
-                                 {"attention", attention},
-                                 {"dense operators", dense},
-                                 {"communication", comm},
-                                 {"LM head + sampler", sampling},
-                                 {"framework overhead", overhead}}) {
+  for (const auto& [name, us] : {std::pair{"MoE blocks", totals.moe_us()},
+                                 {"attention", totals.attention_us()},
+                                 {"dense operators", totals.dense_us()},
+                                 {"communication", totals.communication_us()},
+                                 {"LM head + sampler", totals.sampling_us()},
+                                 {"framework overhead", totals.overhead_us()}}) {
     fmt::format_to(o, "  {:<20} {:>9.3f} s {:>6.1f}%\n", name, us / 1e6,
                    busy_us > 0 ? 100 * us / busy_us : 0.0);
   }
@@ -121,7 +110,7 @@ std::string format_timeseries_csv(const ServingSimulation& sim) {
 
 std::string format_layers_csv(const ServingSimulation& sim) {
   const size_t ranks = sim.ranks();
-  const std::vector<double>& busy = sim.layer_rank_busy_us();
+  const std::vector<double>& busy = sim.totals().layer_rank_busy_us();
   const double span = sim.end_time().seconds();
   std::string out = "layer,rank,busy_s,busy_share\n";
   auto o = std::back_inserter(out);
@@ -130,45 +119,6 @@ std::string format_layers_csv(const ServingSimulation& sim) {
                    span > 0 ? busy[i] / 1e6 / span : 0.0);
   }
   return out;
-}
-
-std::string format_serving_trace(const ServingSimulation& sim) {
-  ChromeTrace trace;
-  const uint32_t pid = trace.add_process("ranks");
-  const size_t stages = sim.pipeline_stages();
-  std::vector<std::vector<uint32_t>> compute(sim.ranks());  // per rank, one lane per stage
-  std::vector<uint32_t> communication;
-  for (size_t r = 0; r < sim.ranks(); ++r) {
-    for (size_t s = 0; s < stages; ++s) {
-      compute[r].push_back(
-          trace.add_lane(pid, stages == 1 ? fmt::format("rank {} compute", r)
-                                          : fmt::format("rank {} stage {} compute", r, s)));
-    }
-    communication.push_back(trace.add_lane(pid, fmt::format("rank {} communication", r)));
-  }
-  for (const IterationRecord& it : sim.iterations()) {
-    const Time comm = Time::from_seconds_ceil(it.cost.communication_us * 1e-6);
-    for (size_t r = 0; r < sim.ranks(); ++r) {
-      if (stages == 1) {
-        const Time busy =
-            std::min(Time::from_seconds_ceil(it.cost.rank_busy_us[r] * 1e-6), it.end - it.start);
-        trace.add_span(pid, compute[r][0], "iteration", "compute", it.start, it.start + busy);
-      } else {  // the window of each stage (per-rank busy time is not split by stage)
-        for (size_t s = 0; s < stages; ++s) {
-          trace.add_span(pid, compute[r][s], "stage", "compute", it.stages[s].first,
-                         it.stages[s].second);
-        }
-      }
-      if (comm > Time::zero()) {  // drawn at the end of the last stage's window
-        const auto& [last_start, last_end] = it.stages.back();
-        trace.add_span(pid, communication[r], "dispatch+combine", "communication",
-                       last_end - std::min(comm, last_end - last_start), last_end);
-      }
-    }
-  }
-  std::ostringstream out;
-  trace.write(out);
-  return out.str();
 }
 
 }  // namespace moesim

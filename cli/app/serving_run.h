@@ -32,6 +32,8 @@ class ServingRun {
   void run() { simulation_->run(); }
 
   const ServingSimulation& simulation() const { return *simulation_; }
+  /// For observers that connect before run() (the streamed trace).
+  ServingSimulation& simulation() { return *simulation_; }
   const MemoryPlan& memory() const { return memory_; }
   const ScenarioConfig& config() const { return config_; }
   /// The expert placement at the end of the run, the per-rank loads and any migrations.

@@ -69,7 +69,7 @@ ServingSuiteReport compare_serving_run(const ServingRun& run,
                                        const std::filesystem::path& measured_dir) {
   const MeasuredRun m = read_measured(measured_dir);
   const ServingSimulation& sim = run.simulation();
-  const ServingSummary s = summarise(sim.requests(), sim.iterations().size(), sim.preemptions());
+  const ServingSummary s = summarise(sim.requests(), sim.totals().iterations(), sim.preemptions());
   const std::string target = run.config().name;
 
   ServingSuiteReport report;
@@ -123,7 +123,7 @@ std::string overhead_sensitivity(ScenarioConfig config, const StrategyCatalog& c
   ServingRun run(config, catalog);
   run.run();
   const ServingSimulation& sim = run.simulation();
-  const ServingSummary s = summarise(sim.requests(), sim.iterations().size(), sim.preemptions());
+  const ServingSummary s = summarise(sim.requests(), sim.totals().iterations(), sim.preemptions());
   const MeasuredRun m = read_measured(measured_dir);
   const auto line = [](const char* name, double measured, double simulated) {
     return fmt::format("  {:<12} {:>9.1f} ms {:>+7.1f}%\n", name, 1e3 * simulated,

@@ -132,20 +132,16 @@ void ServingSimulation::start_iteration() {
   }
   IterationRecord record = place_on_stages(cost_->iteration(batches));
   record.tokens = tokens;
-  // Per-layer busy time is kept as a running sum: a record keeps O(ranks), not layers x ranks.
-  std::vector<double>& per_layer = record.cost.layer_rank_busy_us;
-  if (layer_rank_busy_us_.size() < per_layer.size()) layer_rank_busy_us_.resize(per_layer.size());
-  for (size_t i = 0; i < per_layer.size(); ++i) layer_rank_busy_us_[i] += per_layer[i];
-  std::vector<double>().swap(per_layer);
+  totals_.add(record);
+  iteration_started.emit(record);  // then dropped: the run keeps only the totals
   ++in_flight_;
   if (stage_free_.size() > 1) {
     sim_.schedule_at(record.stages.front().second, Phase::kCompletion,
                      [this] { start_iteration(); });
   }
-  iterations_.push_back(std::move(record));
-  sim_.schedule_at(
-      iterations_.back().end, Phase::kCompletion,
-      [this, batches = std::move(batches)]() mutable { finish_iteration(std::move(batches)); });
+  sim_.schedule_at(record.end, Phase::kCompletion, [this, batches = std::move(batches)]() mutable {
+    finish_iteration(std::move(batches));
+  });
 }
 
 IterationRecord ServingSimulation::place_on_stages(IterationCost cost) {

@@ -14,8 +14,11 @@
 #include <vector>
 
 #include "models/engine/serving/batch_scheduler.h"
+#include "models/engine/serving/iteration_record.h"
+#include "models/engine/serving/iteration_totals.h"
 #include "models/engine/serving/serving_cost_model.h"
 #include "models/engine/serving/serving_request.h"
+#include "sim/signal.h"
 #include "sim/simulator.h"
 
 namespace moesim {
@@ -27,14 +30,6 @@ struct ServingSample {
   double kv_usage = 0;                ///< used / capacity of the fullest rank, in [0, 1]
   double prompt_tokens_per_s = 0;     ///< prompt tokens computed since the previous tick
   double generated_tokens_per_s = 0;  ///< tokens emitted since the previous tick
-};
-
-/// One engine iteration, for the trace and the per-rank totals.
-struct IterationRecord {
-  Time start, end;
-  std::vector<std::pair<Time, Time>> stages;  ///< start and end on each pipeline stage
-  uint64_t tokens = 0;
-  IterationCost cost;
 };
 
 class ServingSimulation {
@@ -54,13 +49,15 @@ class ServingSimulation {
   /// Runs until every request has finished.
   void run();
 
+  /// Each iteration's record when it starts (its stage and end times are fixed then), in the
+  /// order iterations start, which is also the order they end.
+  Signal<IterationRecord> iteration_started;
+
   const std::vector<ServingRequest>& requests() const { return requests_; }
   const std::vector<ServingSample>& samples() const { return samples_; }
-  /// Every iteration's record; each keeps its per-rank figures (its cost's per-layer vector
-  /// is emptied into layer_rank_busy_us()).
-  const std::vector<IterationRecord>& iterations() const { return iterations_; }
-  /// Kernel time of each rank in each decoder layer summed over the run, [layer * ranks + rank].
-  const std::vector<double>& layer_rank_busy_us() const { return layer_rank_busy_us_; }
+  /// Sums over every iteration so far. The simulation keeps no per-iteration record: an
+  /// observer that wants them connects to iteration_started.
+  const IterationTotals& totals() const { return totals_; }
   uint64_t preemptions() const;
   size_t ranks() const { return schedulers_.size(); }
   size_t pipeline_stages() const { return stage_free_.size(); }
@@ -94,8 +91,7 @@ class ServingSimulation {
   size_t finished_ = 0;
   uint64_t prompt_tokens_since_tick_ = 0, generated_since_tick_ = 0;
   std::vector<ServingSample> samples_;
-  std::vector<IterationRecord> iterations_;
-  std::vector<double> layer_rank_busy_us_;
+  IterationTotals totals_;
   Time end_;
 };
 
