@@ -16,6 +16,9 @@ struct RunOptions {
   std::vector<std::string> sets;  ///< --set KEY.PATH=VALUE, in order (cli/app/scenario_overrides.h)
   std::optional<std::string> seed;  ///< --seed N: applied as `--set seed=N` after the sets
   bool quiet = false;               ///< no summary on stdout
+  bool trace = true;                ///< write trace.json (--no-trace: false)
+  /// --trace-iterations N: a serving run's trace.json has the first N iterations only.
+  std::optional<uint64_t> trace_iterations;
 };
 
 struct ValidateOptions {

@@ -51,6 +51,17 @@ const CLI::Validator kWholeNumber(
     },
     "UINT");
 
+/// kWholeNumber, and at least 1.
+const CLI::Validator kCountingNumber(
+    [](std::string& value) {
+      const bool digits =
+          !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+      const bool zero = value.find_first_not_of('0') == std::string::npos;
+      return digits && !zero ? std::string()
+                             : "expected a whole number >= 1, got \"" + value + "\"";
+    },
+    "UINT");
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -74,6 +85,15 @@ int main(int argc, char** argv) {
                    "(repeatable; e.g. --set routing.generator=zipf --set seed=3)")
       ->allow_extra_args(false);
   run_cmd->add_flag("--quiet", run.quiet, "do not print the summary");
+  auto* no_trace = run_cmd->add_flag_callback(
+      "--no-trace", [&run] { run.trace = false; },
+      "do not write trace.json (layer and serving scenarios); the other outputs are the same");
+  run_cmd
+      ->add_option("--trace-iterations", run.trace_iterations,
+                   "serving scenarios: trace.json holds the first N engine iterations only (all "
+                   "by default; a long run's whole trace takes tens of MB)")
+      ->check(kCountingNumber)
+      ->excludes(no_trace);
 
   std::string family;
   auto* list_cmd = app.add_subcommand("list", "list strategy families and their strategies");

@@ -1,6 +1,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -37,6 +38,13 @@ std::unique_ptr<ServingRun> build_serving(const std::string& scenario, const Sce
   }
 }
 
+/// "dir/{a, b, c}": what a run wrote, for the line after the summary.
+std::string written(const OutputDirectory& out, const std::vector<std::string>& files) {
+  std::string list;
+  for (const std::string& f : files) list += (list.empty() ? "" : ", ") + f;
+  return fmt::format("{}/{{{}}}", out.final_path().string(), list);
+}
+
 int run_serving(const RunOptions& options, const ScenarioConfig& cfg,
                 const StrategyCatalog& catalog) {
   const std::unique_ptr<ServingRun> built = build_serving(options.scenario, cfg, catalog);
@@ -45,28 +53,35 @@ int run_serving(const RunOptions& options, const ScenarioConfig& cfg,
   // finds the staging to remove.
   OutputDirectory out(output_path(options, cfg));
   // The trace is written while the run goes, iteration by iteration, into the staging.
-  std::ofstream trace_file = out.open("trace.json");
-  ServingTraceWriter trace(run.simulation(), trace_file);
+  std::ofstream trace_file;
+  std::optional<ServingTraceWriter> trace;
+  if (options.trace) {
+    trace_file = out.open("trace.json");
+    trace.emplace(run.simulation(), trace_file,
+                  options.trace_iterations.value_or(ServingTraceWriter::kAllIterations));
+  }
   const auto wall_start = std::chrono::steady_clock::now();
   run.run();
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
   const std::string summary = format_serving_summary(run);
+  std::vector<std::string> files{"summary.txt", "requests.csv", "timeseries.csv", "layers.csv"};
   out.write("summary.txt", summary);
   out.write("requests.csv", format_requests_csv(run.simulation()));
   out.write("timeseries.csv", format_timeseries_csv(run.simulation()));
   out.write("layers.csv", format_layers_csv(run.simulation()));
-  trace.finish();
-  out.close(trace_file, "trace.json");
+  if (trace) {
+    trace->finish();
+    out.close(trace_file, "trace.json");
+    files.push_back("trace.json");
+  }
   out.write("resolved.yaml", format_resolved_config(cfg));
+  files.push_back("resolved.yaml");
   out.commit();
   if (!options.quiet) {
     std::cout << summary;
-    std::cout << fmt::format(
-        "\nwrote {}/{{summary.txt, requests.csv, timeseries.csv, layers.csv, trace.json, "
-        "resolved.yaml}} ({:.3f} s wall)\n",
-        out.final_path().string(), wall_s);
+    std::cout << fmt::format("\nwrote {} ({:.3f} s wall)\n", written(out, files), wall_s);
     std::cout << format_run_statistics(run, wall_s);
   }
   return 0;
@@ -84,6 +99,13 @@ int run_command(const RunOptions& options) {
   const ScenarioConfig cfg = load_scenario(options.scenario, catalog, overrides);
   if (cfg.serving) return run_serving(options, cfg, catalog);
 
+  if (options.trace_iterations) {
+    throw ConfigError(fmt::format(
+        "--trace-iterations: {} is a layer scenario, whose trace has no engine iterations; it "
+        "applies to serving scenarios",
+        options.scenario));
+  }
+
   std::unique_ptr<LayerSimulation> sim;
   try {
     sim = std::make_unique<LayerSimulation>(cfg, catalog);
@@ -91,7 +113,8 @@ int run_command(const RunOptions& options) {
     // Building objects only fails on inputs the loader could not check on its own.
     throw ConfigError(fmt::format("{}: {}", options.scenario, e.what()));
   }
-  TraceRecorder recorder(*sim);
+  std::optional<TraceRecorder> recorder;
+  if (options.trace) recorder.emplace(*sim);
   OutputDirectory out(output_path(options, cfg));  // before the run, as in run_serving
 
   const auto wall_start = std::chrono::steady_clock::now();
@@ -100,20 +123,22 @@ int run_command(const RunOptions& options) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
   const std::string summary = format_summary(*sim);
+  std::vector<std::string> files{"summary.txt", "metrics.json"};
   out.write("summary.txt", summary);
   out.write("metrics.json", format_metrics_json(*sim));
+  if (recorder) {
+    std::ostringstream trace;
+    recorder->trace().write(trace);
+    out.write("trace.json", trace.str());
+    files.push_back("trace.json");
+  }
   out.write("resolved.yaml", format_resolved_config(cfg));
-  std::ostringstream trace;
-  recorder.trace().write(trace);
-  out.write("trace.json", trace.str());
+  files.push_back("resolved.yaml");
   out.commit();
 
   if (!options.quiet) {
     std::cout << summary;
-    std::cout << fmt::format(
-        "\nwrote {}/{{summary.txt, metrics.json, trace.json, resolved.yaml}} "
-        "({:.3f} s wall)\n",
-        out.final_path().string(), wall_s);
+    std::cout << fmt::format("\nwrote {} ({:.3f} s wall)\n", written(out, files), wall_s);
   }
   return 0;
 }
