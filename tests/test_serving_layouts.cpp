@@ -202,12 +202,12 @@ TEST_CASE("serving layouts span the nodes of a multi-node machine", "[serving][c
       "moe_tp_nodes");
   REQUIRE(moe_tp.exit_code == 0);
   CHECK_THAT(moe_tp.out, Contains("DP2 TP8 PP1 EP1,"));
-  const auto hybrid = run_variant(
-      dir, "serving_tp_roofline.yaml",
-      {{"  card: Mixtral-8x7B", qwen},
-       {machine, nodes(2)},
-       {"  tensor_parallel: 2", "  data_parallel: 16\n  moe_expert_parallel: 8"}},
-      "hybrid_nodes");
+  const auto hybrid =
+      run_variant(dir, "serving_tp_roofline.yaml",
+                  {{"  card: Mixtral-8x7B", qwen},
+                   {machine, nodes(2)},
+                   {"  tensor_parallel: 2", "  data_parallel: 16\n  moe_expert_parallel: 8"}},
+                  "hybrid_nodes");
   REQUIRE(hybrid.exit_code == 0);
   CHECK_THAT(hybrid.out, Contains("DP16 TP1 PP1 EP8 x MoE-TP2"));
   // Above 64 GPUs the collective-level network is the default.
