@@ -39,7 +39,7 @@ base=$(sed -n 's/.*"instructions": *\([0-9]*\).*/\1/p' "$baseline")
 [ -n "$base" ] || { echo "bench: no instruction count in $baseline" >&2; exit 1; }
 awk -v count="$count" -v base="$base" 'BEGIN {
   change = 100 * (count / base - 1)
-  printf "validation replay: %d instructions, baseline %d (%+.1f%%; fails above +10%%)\n",
+  printf "validation replay: %.0f instructions, baseline %.0f (%+.1f%%; fails above +10%%)\n",
          count, base, change
   exit change > 10 ? 1 : 0
 }' || { echo "bench: instructions grew more than 10% over bench/baseline.json" >&2; exit 1; }
