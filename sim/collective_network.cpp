@@ -10,14 +10,7 @@
 namespace moesim {
 
 LinkId CollectiveNetwork::add_link(const LinkConfig& config) {
-  if (!(config.bandwidth > 0.0) || !std::isfinite(config.bandwidth)) {
-    throw std::invalid_argument(fmt::format("link '{}': bandwidth must be positive, got {}",
-                                            config.name, config.bandwidth));
-  }
-  if (config.latency < Time::zero()) {
-    throw std::invalid_argument(
-        fmt::format("link '{}': latency must not be negative", config.name));
-  }
+  check_link_config(config);
   links_.push_back(Link{config, 0.0, 0.0, Time::zero(), Time::zero()});
   return static_cast<LinkId>(links_.size() - 1);
 }

@@ -8,14 +8,7 @@
 namespace moesim {
 
 LinkId MaxMinNetwork::add_link(const LinkConfig& config) {
-  if (!(config.bandwidth > 0.0) || !std::isfinite(config.bandwidth)) {
-    throw std::invalid_argument(fmt::format("link '{}': bandwidth must be positive, got {}",
-                                            config.name, config.bandwidth));
-  }
-  if (config.latency < Time::zero()) {
-    throw std::invalid_argument(
-        fmt::format("link '{}': latency must not be negative", config.name));
-  }
+  check_link_config(config);
   for (const Link& l : links_) {
     if (l.config.name == config.name) {
       throw std::invalid_argument(fmt::format("duplicate link name '{}'", config.name));

@@ -40,6 +40,10 @@ struct FlowRecord {
   const std::vector<LinkId>* path;  ///< valid only during the emit call
 };
 
+/// Throws std::invalid_argument, naming the link, for a bandwidth that is not positive and
+/// finite or a negative latency: what every model's add_link checks.
+void check_link_config(const LinkConfig& config);
+
 class NetworkModel {
  public:
   virtual ~NetworkModel() = default;

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <fmt/format.h>
-
 namespace moesim {
 
 ClosedFormPhaseTimer::ClosedFormPhaseTimer(const BuiltSystem& system, CommCalibration calibration)
@@ -139,18 +137,10 @@ ClosedFormPhaseTimer::Plan ClosedFormPhaseTimer::choose(std::vector<Plan> plans)
 
 double ClosedFormPhaseTimer::seconds(const CollectivePhase& phase, double bytes) {
   if (bytes <= 0.0) return 0.0;
-  const auto& gpus = system_->topology.gpus();
   std::vector<Plan> plans;
   for (const auto& group : phase.groups) {
     if (group.size() < 2) continue;
-    std::vector<uint32_t> vertices;
-    for (const uint32_t rank : group) {
-      if (rank >= gpus.size()) {
-        throw std::invalid_argument(
-            fmt::format("a collective group needs GPU {} of a machine of {}", rank, gpus.size()));
-      }
-      vertices.push_back(gpus[rank]);
-    }
+    std::vector<uint32_t> vertices = group_vertices(system_->topology, group);
     plans.push_back(choose(candidates(phase.op, vertices, bytes)));
   }
   for (const Plan& p : plans) add_load(p);

@@ -55,6 +55,28 @@ uint32_t collective_steps(Collective op, uint32_t ranks, AllReduceAlgorithm algo
   return 0;
 }
 
+void issue_collective(Communicator& comm, Collective op, double bytes, AllReduceAlgorithm algorithm,
+                      Communicator::Callback done) {
+  switch (op) {
+    case Collective::kAllGather:
+      comm.all_gather(bytes, std::move(done));
+      break;
+    case Collective::kReduceScatter:
+      comm.reduce_scatter(bytes, std::move(done));
+      break;
+    case Collective::kAllReduce:
+      comm.all_reduce(bytes, algorithm, std::move(done));
+      break;
+    case Collective::kAllToAll:
+      comm.all_to_all(bytes, std::move(done));
+      break;
+    case Collective::kSendRecv:
+      if (comm.size() < 2) throw std::invalid_argument("a send-receive needs two GPUs");
+      comm.send(0, 1, bytes, std::move(done));
+      break;
+  }
+}
+
 Time simulate_collective(const SystemConfig& config, const BuiltSystem& system, Collective op,
                          uint32_t ranks, double bytes, const CommCalibration& calibration,
                          AllReduceAlgorithm algorithm) {
@@ -70,25 +92,7 @@ Time simulate_collective(const SystemConfig& config, const BuiltSystem& system, 
                     std::vector<uint32_t>(gpus.begin(), gpus.begin() + ranks), calibration,
                     system.reduction_switch);
   bool done = false;
-  const auto finished = [&done] { done = true; };
-  switch (op) {
-    case Collective::kAllGather:
-      comm.all_gather(bytes, finished);
-      break;
-    case Collective::kReduceScatter:
-      comm.reduce_scatter(bytes, finished);
-      break;
-    case Collective::kAllReduce:
-      comm.all_reduce(bytes, algorithm, finished);
-      break;
-    case Collective::kAllToAll:
-      comm.all_to_all(bytes, finished);
-      break;
-    case Collective::kSendRecv:
-      if (ranks < 2) throw std::invalid_argument("a send-receive needs two GPUs");
-      comm.send(0, 1, bytes, finished);
-      break;
-  }
+  issue_collective(comm, op, bytes, algorithm, [&done] { done = true; });
   sim.run();
   if (!done) throw std::logic_error("collective did not finish (event queue drained)");
   return sim.now();

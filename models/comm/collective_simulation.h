@@ -32,6 +32,12 @@ std::vector<AllReduceAlgorithm> candidate_algorithms(const SystemConfig& config,
 /// all-reduce 1, all-to-all 1, send-receive 1.
 uint32_t collective_steps(Collective op, uint32_t ranks, AllReduceAlgorithm algorithm);
 
+/// Starts `op` over `bytes` (nccl-tests size) on `comm`; `done` runs when it ends. kSendRecv
+/// sends the whole buffer from rank 0 to rank 1. Throws std::invalid_argument for a send-receive
+/// in a group of fewer than two.
+void issue_collective(Communicator& comm, Collective op, double bytes, AllReduceAlgorithm algorithm,
+                      Communicator::Callback done);
+
 /// Duration of `op` over `bytes` (nccl-tests size) among GPUs 0..ranks-1 of `system`; with
 /// kAuto the communicator picks the algorithm as it picks the protocol. Throws
 /// std::invalid_argument if the machine has fewer GPUs.

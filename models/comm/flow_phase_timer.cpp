@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <fmt/format.h>
-
 #include "models/comm/communicator.h"
 
 namespace moesim {
@@ -17,21 +15,13 @@ FlowPhaseTimer::FlowPhaseTimer(const BuiltSystem& system, CommCalibration calibr
 
 double FlowPhaseTimer::seconds(const CollectivePhase& phase, double bytes) {
   if (bytes <= 0.0) return 0.0;
-  const auto& gpus = system_->topology.gpus();
   const Time start = sim_.now();
   Time last = start;
   size_t running = 0;
   std::vector<std::unique_ptr<Communicator>> comms;
   for (const auto& group : phase.groups) {
     if (group.size() < 2) continue;
-    std::vector<uint32_t> vertices;
-    for (const uint32_t rank : group) {
-      if (rank >= gpus.size()) {
-        throw std::invalid_argument(
-            fmt::format("a collective group needs GPU {} of a machine of {}", rank, gpus.size()));
-      }
-      vertices.push_back(gpus[rank]);
-    }
+    std::vector<uint32_t> vertices = group_vertices(system_->topology, group);
     comms.push_back(std::make_unique<Communicator>(sim_, *network_, system_->topology,
                                                    std::move(vertices), calibration_,
                                                    system_->reduction_switch));
@@ -41,23 +31,7 @@ double FlowPhaseTimer::seconds(const CollectivePhase& phase, double bytes) {
       --running;
     };
     ++running;
-    switch (phase.op) {
-      case Collective::kAllGather:
-        comm.all_gather(bytes, finished);
-        break;
-      case Collective::kReduceScatter:
-        comm.reduce_scatter(bytes, finished);
-        break;
-      case Collective::kAllReduce:
-        comm.all_reduce(bytes, AllReduceAlgorithm::kAuto, finished);
-        break;
-      case Collective::kAllToAll:
-        comm.all_to_all(bytes, finished);
-        break;
-      case Collective::kSendRecv:
-        comm.send(0, 1, bytes, finished);
-        break;
-    }
+    issue_collective(comm, phase.op, bytes, AllReduceAlgorithm::kAuto, finished);
   }
   sim_.run();
   if (running != 0) throw std::logic_error("a collective phase did not finish");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/comm/collective_simulation.h"
+#include "topologies/topology.h"
 
 namespace moesim {
 
@@ -16,6 +17,10 @@ struct CollectivePhase {
   /// Machine ranks (indices into topology.gpus()) of each group; kSendRecv: {sender, receiver}.
   std::vector<std::vector<uint32_t>> groups;
 };
+
+/// The topology vertices of a group's machine ranks. Throws std::invalid_argument for a rank
+/// the machine does not have.
+std::vector<uint32_t> group_vertices(const Topology& topology, const std::vector<uint32_t>& group);
 
 class PhaseTimer {
  public:
