@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/rng.h"
+#include "traces/expert_count_chain.h"
 #include "traces/synthetic/successive_inclusion.h"
 
 using namespace moesim;
@@ -69,4 +70,62 @@ TEST_CASE("Successive-sampling inclusion probabilities match enumeration", "[rou
   // Fewer experts with rest weight than k: per-token drawing falls back to uniform choices.
   CHECK(successive_sampling_inclusion(normalised({1, 1, 1}), normalised({1, 0, 0}), 3).empty());
   CHECK(successive_sampling_inclusion(normalised({1, 1}), normalised({1, 1}), 3).empty());
+}
+
+TEST_CASE("The count chain places N k choices, at most N per expert, with exact means",
+          "[routing][counts]") {
+  // Certain experts (pi = 1), impossible ones (pi = 0) and everything between.
+  const std::vector<double> inclusion{1.0, 0.0, 0.9, 0.05, 0.4, 0.65, 1.0, 0.0, 0.0, 0.0};
+  const auto chain = ExpertCountChain::build(inclusion, 4);
+  REQUIRE(chain);
+  CHECK_FALSE(ExpertCountChain::build(inclusion, 3));  // the probabilities sum to 4
+  CHECK_FALSE(ExpertCountChain::build(std::vector<double>{0.5, 0.5}, 0));
+  RngStream rng(3);
+  std::vector<double> sum(inclusion.size(), 0.0);
+  constexpr int kBatches = 20'000;
+  for (const uint64_t tokens : {1, 2, 7, 100}) {
+    std::fill(sum.begin(), sum.end(), 0.0);
+    for (int b = 0; b < kBatches; ++b) {
+      std::vector<uint64_t> counts(inclusion.size(), 0);
+      chain->draw(tokens, rng, counts);
+      REQUIRE(std::accumulate(counts.begin(), counts.end(), uint64_t{0}) == 4 * tokens);
+      for (size_t e = 0; e < counts.size(); ++e) {
+        REQUIRE(counts[e] <= tokens);
+        sum[e] += static_cast<double>(counts[e]);
+      }
+    }
+    for (size_t e = 0; e < inclusion.size(); ++e) {
+      const double n = static_cast<double>(tokens);
+      const double sd = std::sqrt(n * inclusion[e] * (1.0 - inclusion[e]) / kBatches);
+      INFO("tokens " << tokens << " expert " << e);
+      CHECK(sum[e] / kBatches == Approx(n * inclusion[e]).margin(5.0 * sd + 1e-12));
+    }
+  }
+}
+
+TEST_CASE("With one choice per token the count chain is multinomial", "[routing][counts]") {
+  const std::vector<double> p{0.5, 0.2, 0.2, 0.1};
+  const auto chain = ExpertCountChain::build(p, 1);
+  REQUIRE(chain);
+  RngStream rng(9);
+  constexpr int kBatches = 50'000;
+  constexpr double kTokens = 30.0;
+  std::vector<double> sum(4, 0.0), square(4, 0.0);
+  double cross = 0.0;  // experts 0 and 1
+  for (int b = 0; b < kBatches; ++b) {
+    std::vector<uint64_t> counts(4, 0);
+    chain->draw(30, rng, counts);
+    for (size_t e = 0; e < 4; ++e) {
+      sum[e] += static_cast<double>(counts[e]);
+      square[e] += static_cast<double>(counts[e] * counts[e]);
+    }
+    cross += static_cast<double>(counts[0] * counts[1]);
+  }
+  for (size_t e = 0; e < 4; ++e) {
+    const double mean = sum[e] / kBatches;
+    CHECK(mean == Approx(kTokens * p[e]).epsilon(0.01));
+    CHECK(square[e] / kBatches - mean * mean == Approx(kTokens * p[e] * (1 - p[e])).epsilon(0.03));
+  }
+  const double covariance = cross / kBatches - (sum[0] / kBatches) * (sum[1] / kBatches);
+  CHECK(covariance == Approx(-kTokens * p[0] * p[1]).epsilon(0.05));
 }
