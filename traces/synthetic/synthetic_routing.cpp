@@ -132,7 +132,11 @@ void SyntheticRouting::generate_with_context(uint32_t layer, std::span<const Tok
     }
   }
   if (batch_.size() <= layer) batch_.resize(layer + 1);
-  batch_[layer] = out;
+  if (parts_.cross_layer && parts_.cross_layer->is_source(layer)) {
+    batch_[layer] = out;
+  } else {
+    batch_[layer].clear(parts_.num_experts);  // no transition reads it: not copied
+  }
 }
 
 }  // namespace moesim
