@@ -1,14 +1,19 @@
-// Count-level routing: the inclusion probabilities it starts from, the count chain, and its
-// agreement with counting per-token choices (RoutingGenerator::generate_counts).
+// Count-level routing: the inclusion probabilities it starts from, the count chain, and where
+// generators draw counts (RoutingGenerator::generate_counts). Statistical agreement with
+// per-token drawing: test_count_level_agreement.cpp.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "sim/rng.h"
 #include "traces/expert_count_chain.h"
+#include "traces/round_robin_routing.h"
+#include "traces/routing_params.h"
+#include "traces/synthetic/routing_from_spec.h"
 #include "traces/synthetic/successive_inclusion.h"
 
 using namespace moesim;
@@ -33,6 +38,12 @@ void enumerate(const std::vector<double>& first, const std::vector<double>& rest
     enumerate(first, rest, k, chosen, probability * w[e] / free, out);
     chosen.pop_back();
   }
+}
+
+std::vector<TokenContext> contexts(uint32_t tokens) {
+  std::vector<TokenContext> out(tokens);
+  for (uint32_t t = 0; t < tokens; ++t) out[t].request = t;
+  return out;
 }
 
 std::vector<double> normalised(std::vector<double> w) {
@@ -128,4 +139,81 @@ TEST_CASE("With one choice per token the count chain is multinomial", "[routing]
   }
   const double covariance = cross / kBatches - (sum[0] / kBatches) * (sum[1] / kBatches);
   CHECK(covariance == Approx(-kTokens * p[0] * p[1]).epsilon(0.05));
+}
+
+TEST_CASE("Round-robin counts equal the counted per-token choices", "[routing][counts]") {
+  for (const auto& [experts, k] :
+       std::vector<std::pair<uint32_t, uint32_t>>{{10, 3}, {8, 8}, {5, 1}}) {
+    RoundRobinRouting routing({experts, k});
+    for (const uint32_t tokens : {0u, 1u, 4u, 9u, 10u, 11u, 37u}) {
+      TokenRouting r;
+      routing.generate(0, tokens, r);
+      std::vector<uint64_t> counts;
+      REQUIRE(routing.generate_counts(0, contexts(tokens), counts));
+      CHECK(counts == r.expert_loads());
+    }
+  }
+}
+
+TEST_CASE("Count-level routing is declined where a choice depends on another token or layer",
+          "[routing][counts]") {
+  std::vector<uint64_t> counts{7};
+  const std::vector<TokenContext> batch = contexts(512);
+  RngStreams seeds(5);
+  SECTION("temporal reuse, random transitions, drifting popularity, a small batch") {
+    for (int variant = 0; variant < 4; ++variant) {
+      SyntheticRoutingSpec spec;
+      spec.popularity = variant == 2 ? PopularityKind::dirichlet : PopularityKind::zipf;
+      if (variant == 0) spec.temporal_reuse = 0.2;
+      if (variant == 1) spec.transition_strength = 0.5;
+      const auto g = make_routing_from_spec({32, 4}, spec, seeds);
+      const std::vector<TokenContext> used =
+          variant == 3 ? contexts(31) : batch;  // 31 x 4 < 4 x 32
+      INFO("variant " << variant);
+      CHECK_FALSE(g->generate_counts(0, used, counts));
+      CHECK(counts == std::vector<uint64_t>{7});
+    }
+  }
+  SECTION("calibrated with measured transitions 0 -> 7 -> 15: those layers per token") {
+    CalibratedRoutingSpec spec;
+    spec.model = "OLMoE-1B-7B";
+    spec.domain = "c4";
+    const auto g = make_routing_from_spec({64, 8}, spec, seeds);
+    TokenRouting r;
+    for (uint32_t layer = 0; layer < 16; ++layer) {
+      const bool drawn = g->generate_counts(layer, batch, counts);
+      INFO("layer " << layer);
+      CHECK(drawn == (layer != 0 && layer != 7 && layer != 15));
+      if (!drawn) g->generate_with_context(layer, batch, r);
+    }
+  }
+  SECTION("a declined call changes nothing: the per-token draws that follow are the same") {
+    SyntheticRoutingSpec spec;
+    spec.temporal_reuse = 0.3;
+    RngStreams seeds_a(9), seeds_b(9);
+    const auto a = make_routing_from_spec({32, 4}, spec, seeds_a);
+    const auto b = make_routing_from_spec({32, 4}, spec, seeds_b);
+    TokenRouting ra, rb;
+    for (uint32_t layer = 0; layer < 3; ++layer) {
+      CHECK_FALSE(a->generate_counts(layer, batch, counts));
+      a->generate_with_context(layer, batch, ra);
+      b->generate_with_context(layer, batch, rb);
+      CHECK(ra.experts == rb.experts);
+    }
+  }
+}
+
+TEST_CASE("Count-level routing is deterministic for a seed", "[routing][counts]") {
+  SyntheticRoutingSpec spec;
+  spec.popularity = PopularityKind::zipf;
+  spec.k = DynamicK{1, 8, 3.0};
+  RngStreams seeds_a(12), seeds_b(12);
+  const auto a = make_routing_from_spec({64, 4}, spec, seeds_a);
+  const auto b = make_routing_from_spec({64, 4}, spec, seeds_b);
+  std::vector<uint64_t> ca, cb;
+  for (uint32_t layer = 0; layer < 4; ++layer) {
+    REQUIRE(a->generate_counts(layer, contexts(300), ca));
+    REQUIRE(b->generate_counts(layer, contexts(300), cb));
+    CHECK(ca == cb);
+  }
 }
