@@ -21,8 +21,8 @@ void UniformRouting::generate(uint32_t /*layer*/, uint32_t tokens, TokenRouting&
 
 bool UniformRouting::generate_counts(uint32_t /*layer*/, std::span<const TokenContext> tokens,
                                      std::vector<uint64_t>& counts) {
-  if (!chain_ || static_cast<double>(tokens.size()) * shape_.top_k <
-                     kMinTokensPerExpertChoice * shape_.num_experts) {
+  if (!chain_ ||
+      !draw_as_counts(static_cast<double>(tokens.size()), shape_.top_k, shape_.num_experts)) {
     return false;
   }
   counts.assign(shape_.num_experts, 0);

@@ -171,9 +171,7 @@ bool SyntheticRouting::generate_counts(uint32_t layer, std::span<const TokenCont
     return false;
   }
   const uint32_t experts = parts_.num_experts;
-  if (static_cast<double>(tokens.size()) * parts_.k.mean() < kMinTokensPerExpertChoice * experts) {
-    return false;
-  }
+  if (!draw_as_counts(static_cast<double>(tokens.size()), parts_.k.mean(), experts)) return false;
 
   if (layer == 0) batch_.clear();
   if (tokens_per_layer_.size() <= layer) tokens_per_layer_.resize(layer + 1, 0);
@@ -192,7 +190,7 @@ bool SyntheticRouting::generate_counts(uint32_t layer, std::span<const TokenCont
     const auto k = parts_.k.min() + static_cast<uint32_t>(i);
     if (n == 0 || k == 0) continue;
     const std::optional<ExpertCountChain>& draw = chain(popularity, k);
-    if (draw && static_cast<double>(n) * k >= kMinTokensPerExpertChoice * experts) {
+    if (draw && draw_as_counts(static_cast<double>(n), k, experts)) {
       draw->draw(n, *rng_, counts);
     } else {
       count_per_token(n, k, popularity, counts);

@@ -19,9 +19,9 @@
 /// popularity that does not drift): tokens are split by k (binomials), and each k's counts
 /// come from an ExpertCountChain built from the exact inclusion probabilities of the choice
 /// above (successive_sampling_inclusion): means and per-expert variances as per token, the
-/// joint law matched to second order (traces/expert_count_chain.h). Batches with fewer than
-/// kMinTokensPerExpertChoice x experts / k tokens, and a k whose `rest` weights cover fewer
-/// than k experts, are drawn per token as above.
+/// joint law matched to second order (traces/expert_count_chain.h). Small batches (and small
+/// groups of one k: draw_as_counts), and a k whose `rest` weights cover fewer than k experts,
+/// are drawn per token as above.
 
 #include <cstdint>
 #include <map>
