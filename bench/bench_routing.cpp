@@ -1,7 +1,10 @@
 // Routing generator throughput: routing entries (token x chosen expert) generated per second
 // by the synthetic generator with Zipf popularity, alone and with cross-layer transitions and
 // temporal reuse, and by the calibrated OLMoE generator. Output: items_per_second = entries
-// per second (target: >= 20 M/s on one core).
+// per second (target: >= 20 M/s on one core). BM_CalibratedCounts: the serving validation
+// replay's routing (calibrated, like OLMoE-1B-7B on Tulu, 128 experts, top-8) drawn as
+// per-expert counts (generate_counts) and, for comparison, per token and counted; entries are
+// the token x choice pairs the counts stand for.
 
 #include <cstdint>
 #include <memory>
@@ -10,6 +13,7 @@
 
 #include "sim/rng.h"
 #include "traces/calibration/measured_routing.h"
+#include "traces/calibration/measured_routing_reshape.h"
 #include "traces/synthetic/calibrated_routing.h"
 #include "traces/synthetic/random_transitions.h"
 #include "traces/synthetic/synthetic_routing.h"
@@ -61,5 +65,37 @@ void BM_CalibratedOlmoe(benchmark::State& state) {
   run_layers(state, *g, 8);
 }
 BENCHMARK(BM_CalibratedOlmoe);
+
+// Args: tokens per batch, 1 = count-level, 0 = per token.
+void BM_CalibratedCounts(benchmark::State& state) {
+  const auto tokens = static_cast<uint32_t>(state.range(0));
+  const bool counts = state.range(1) != 0;
+  const auto all = load_measured_routing(default_routing_stats_dir());
+  const MeasuredRouting stats = reshape_measured_routing(all.at({"OLMoE-1B-7B", "tulu"}), 128, 8);
+  RngStreams streams(1);
+  auto g = make_calibrated_routing(stats, {}, streams.stream("routing"),
+                                   streams.stream("routing.calibration"));
+  const std::vector<TokenContext> batch(tokens);
+  std::vector<uint64_t> loads;
+  TokenRouting r;
+  constexpr uint32_t kServingLayers = 48;
+  for (auto _ : state) {
+    for (uint32_t layer = 0; layer < kServingLayers; ++layer) {
+      if (!counts || !g->generate_counts(layer, batch, loads)) {
+        g->generate_with_context(layer, batch, r);
+        loads = r.expert_loads();
+      }
+      benchmark::DoNotOptimize(loads.data());
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * int64_t{tokens} * kServingLayers * 8);
+}
+BENCHMARK(BM_CalibratedCounts)
+    ->Args({64, 0})
+    ->Args({64, 1})
+    ->Args({256, 0})
+    ->Args({256, 1})
+    ->Args({2048, 0})
+    ->Args({2048, 1});
 
 }  // namespace

@@ -1,10 +1,11 @@
 // Macro benchmark: the serving validation replay (scenarios/validation/
 // vllm_qwen3_30b_a3b_dp2ep2.yaml: 300 requests, DP2 + EP2, 48 layers), from the YAML file to the
-// last token, as `moesim validate --suite serving` runs it minus the comparison. Roadmap goal:
-// at most 5 s of wall time on the 2-core development machine.
+// last token, as `moesim validate --suite serving` runs it minus the comparison. Goals: at most
+// 5 s of wall time on the 2-core development machine (roadmap), at most 1 s (issue 13).
 //
 // Time/iteration is wall time in seconds. Counters: iterations = engine iterations simulated;
-// routed_pairs_per_s = token-expert choices drawn per wall second (the routing draws dominate).
+// routed_pairs_per_s = token-expert pairs routed per wall second (drawn per token, or stood for
+// by per-expert counts drawn directly: docs/scenario.md, "Counts instead of choices").
 
 #include <string>
 

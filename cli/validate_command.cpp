@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include <fmt/format.h>
@@ -123,9 +124,11 @@ int validate_command(const ValidateOptions& options) {
     const StrategyCatalog catalog = builtin_strategies();
     const ScenarioConfig config =
         load_scenario((dir / "vllm_qwen3_30b_a3b_dp2ep2.yaml").string(), catalog);
-    ServingRun run(config, catalog);
-    run.run();
-    ServingSuiteReport report = compare_serving_run(run, measured);
+    const std::vector<std::unique_ptr<ServingRun>> runs =
+        run_seeded_replays(config, catalog, kServingSuiteSeeds);
+    std::vector<const ServingRun*> replays;
+    for (const auto& run : runs) replays.push_back(run.get());
+    ServingSuiteReport report = compare_serving_runs(replays, measured);
     rows = std::move(report.rows);
     summary = std::move(report.summary);
     goals_met = report.goals_met;

@@ -27,8 +27,8 @@ class RngStream {
 
   uint64_t next_u64() { return engine_(); }
 
-  /// Uniform double in [0, 1) from the top 53 bits.
-  double uniform01();
+  /// Uniform double in [0, 1) from the top 53 bits. Inline: routing draws one per choice.
+  double uniform01() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
 
   /// Uniform integer in [0, n), unbiased (rejection of the short last interval). n > 0.
   uint64_t uniform_int(uint64_t n);
@@ -38,6 +38,12 @@ class RngStream {
 
   /// Exponential deviate with the given rate (mean 1/rate). rate > 0.
   double exponential(double rate);
+
+  /// Binomial deviate: successes in n trials of probability p (in [0, 1]; std::invalid_argument
+  /// otherwise). One uniform per call (none when n == 0 or p is 0 or 1), inverted from 0 when
+  /// min(p, 1 - p) n < 16 and from the mode outwards otherwise: exact up to rounding, expected
+  /// cost O(1 + min(n p, sqrt(n p))).
+  uint64_t binomial(uint64_t n, double p);
 
   /// Gamma deviate with the given shape and scale 1 (mean = variance = shape). shape > 0.
   /// Marsaglia and Tsang (2000), "A simple method for generating gamma variables"; shapes

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "traces/routing_trace.h"
 #include "traces/token_routing.h"
@@ -28,7 +29,7 @@ struct TokenContext {
 };
 
 /// Generators are called layer 0, 1, 2, ... for one batch of tokens, so token i at layer l + 1
-/// is the same token as token i at layer l; calling layer 0 starts a new batch.
+/// is the same token as token i at layer l; calling layer 0 (either call) starts a new batch.
 class RoutingGenerator {
  public:
   virtual ~RoutingGenerator() = default;
@@ -39,6 +40,17 @@ class RoutingGenerator {
   virtual void generate_with_context(uint32_t layer, std::span<const TokenContext> tokens,
                                      TokenRouting& out) {
     generate(layer, static_cast<uint32_t>(tokens.size()), out);
+  }
+  /// For consumers that only need how many tokens each expert received (the serving engine):
+  /// draws those counts for the whole batch directly, in place of generate_with_context at
+  /// this layer, and returns true; `counts` gets one entry per expert. Their law is that of
+  /// counting generate_with_context's choices (exactly, or as the generator documents); the
+  /// random draws differ. Returns false, changing nothing, where the generator must draw per
+  /// token (trace replay, temporal reuse, cross-layer dependence, small batches): the caller
+  /// then calls generate_with_context.
+  virtual bool generate_counts(uint32_t /*layer*/, std::span<const TokenContext> /*tokens*/,
+                               std::vector<uint64_t>& /*counts*/) {
+    return false;
   }
 };
 

@@ -1,6 +1,12 @@
 #include "cli/validation/serving_suite.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <functional>
+#include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -65,54 +71,129 @@ void simulated_series(const ServingSimulation& sim, size_t ticks, double& runnin
 
 }  // namespace
 
-ServingSuiteReport compare_serving_run(const ServingRun& run,
-                                       const std::filesystem::path& measured_dir) {
-  const MeasuredRun m = read_measured(measured_dir);
+namespace {
+
+/// One replay's figures in the order of the suite's rows.
+struct SimulatedFigures {
+  ServingSummary summary;
+  double running = 0, waiting = 0, peak = 0, duration = 0;
+};
+
+SimulatedFigures figures_of(const ServingRun& run, size_t ticks) {
   const ServingSimulation& sim = run.simulation();
-  const ServingSummary s = summarise(sim.requests(), sim.totals().iterations(), sim.preemptions());
-  const std::string target = run.config().name;
+  SimulatedFigures f;
+  f.summary = summarise(sim.requests(), sim.totals().iterations(), sim.preemptions());
+  simulated_series(sim, ticks, f.running, f.waiting, f.peak, f.duration);
+  return f;
+}
+
+}  // namespace
+
+ServingSuiteReport compare_serving_runs(const std::vector<const ServingRun*>& runs,
+                                        const std::filesystem::path& measured_dir) {
+  if (runs.empty()) throw std::invalid_argument("compare_serving_runs: no replay");
+  const MeasuredRun m = read_measured(measured_dir);
+  const auto ticks = static_cast<size_t>(std::lround(m.duration_s));
+  std::vector<SimulatedFigures> figures;
+  for (const ServingRun* run : runs) figures.push_back(figures_of(*run, ticks));
+  const std::string target = runs.front()->config().name;
 
   ServingSuiteReport report;
-  const auto add = [&](const std::string& metric, double measured, double simulated,
+  // Each row's simulated value is the mean over the replays; `spread` keeps each replay's
+  // relative error for the range column.
+  std::vector<std::pair<double, double>> spread;
+  const auto add = [&](const std::string& metric, double measured,
+                       const std::function<double(const SimulatedFigures&)>& simulated,
                        double threshold) {
-    report.rows.push_back(ValidationRow{"serving", target, metric, measured, simulated, threshold});
+    double sum = 0, lo = 0, hi = 0;
+    for (size_t i = 0; i < figures.size(); ++i) {
+      const double v = simulated(figures[i]);
+      const double e = (v - measured) / measured;
+      sum += v;
+      lo = i == 0 ? e : std::min(lo, e);
+      hi = i == 0 ? e : std::max(hi, e);
+    }
+    report.rows.push_back(ValidationRow{"serving", target, metric, measured,
+                                        sum / double(figures.size()), threshold});
+    spread.emplace_back(lo, hi);
   };
-  add("ttft_mean_ms", 1e3 * m.ttft_s.mean, 1e3 * s.ttft_s.mean, 0.10);
-  add("ttft_median_ms", 1e3 * m.ttft_s.median, 1e3 * s.ttft_s.median, 0.15);
-  add("tpot_mean_ms", 1e3 * m.tpot_s.mean, 1e3 * s.tpot_s.mean, 0.03);
-  add("tpot_median_ms", 1e3 * m.tpot_s.median, 1e3 * s.tpot_s.median, 0.03);
-  add("tpot_p99_ms", 1e3 * m.tpot_s.p99, 1e3 * s.tpot_s.p99, 0.05);
+  using F = const SimulatedFigures&;
+  add("ttft_mean_ms", 1e3 * m.ttft_s.mean, [](F f) { return 1e3 * f.summary.ttft_s.mean; }, 0.10);
+  add("ttft_median_ms", 1e3 * m.ttft_s.median, [](F f) { return 1e3 * f.summary.ttft_s.median; },
+      0.15);
+  add("tpot_mean_ms", 1e3 * m.tpot_s.mean, [](F f) { return 1e3 * f.summary.tpot_s.mean; }, 0.03);
+  add("tpot_median_ms", 1e3 * m.tpot_s.median, [](F f) { return 1e3 * f.summary.tpot_s.median; },
+      0.03);
+  add("tpot_p99_ms", 1e3 * m.tpot_s.p99, [](F f) { return 1e3 * f.summary.tpot_s.p99; }, 0.05);
   const size_t goal_rows = report.rows.size();
-  add("ttft_p90_ms", 1e3 * m.ttft_s.p90, 1e3 * s.ttft_s.p90, kReportOnly);
-  add("ttft_p99_ms", 1e3 * m.ttft_s.p99, 1e3 * s.ttft_s.p99, kReportOnly);
-  add("latency_mean_ms", 1e3 * m.latency_s.mean, 1e3 * s.latency_s.mean, kReportOnly);
-  add("latency_p99_ms", 1e3 * m.latency_s.p99, 1e3 * s.latency_s.p99, kReportOnly);
-  double running = 0, waiting = 0, peak = 0, duration = 0;
-  const auto ticks = static_cast<size_t>(std::lround(m.duration_s));
-  simulated_series(sim, ticks, running, waiting, peak, duration);
-  add("running_mean", m.running_mean, running, kReportOnly);
-  add("waiting_mean", m.waiting_mean, waiting, kReportOnly);
-  add("waiting_peak", m.waiting_peak, peak, kReportOnly);
-  add("busy_duration_s", m.duration_s, duration, kReportOnly);
+  add("ttft_p90_ms", 1e3 * m.ttft_s.p90, [](F f) { return 1e3 * f.summary.ttft_s.p90; },
+      kReportOnly);
+  add("ttft_p99_ms", 1e3 * m.ttft_s.p99, [](F f) { return 1e3 * f.summary.ttft_s.p99; },
+      kReportOnly);
+  add("latency_mean_ms", 1e3 * m.latency_s.mean,
+      [](F f) { return 1e3 * f.summary.latency_s.mean; }, kReportOnly);
+  add("latency_p99_ms", 1e3 * m.latency_s.p99, [](F f) { return 1e3 * f.summary.latency_s.p99; },
+      kReportOnly);
+  add("running_mean", m.running_mean, [](F f) { return f.running; }, kReportOnly);
+  add("waiting_mean", m.waiting_mean, [](F f) { return f.waiting; }, kReportOnly);
+  add("waiting_peak", m.waiting_peak, [](F f) { return f.peak; }, kReportOnly);
+  add("busy_duration_s", m.duration_s, [](F f) { return f.duration; }, kReportOnly);
 
   report.goals_met = true;
   for (size_t i = 0; i < goal_rows; ++i)
     report.goals_met = report.goals_met && report.rows[i].pass();
   auto o = std::back_inserter(report.summary);
-  fmt::format_to(o, "serving replay of {} ({} requests, {} iterations simulated)\n", target,
-                 s.requests, s.iterations);
-  fmt::format_to(o, "{:<18} {:>12} {:>12} {:>9} {:>7}\n", "metric", "measured", "simulated",
-                 "error", "goal");
+  const uint64_t first_seed = runs.front()->config().seed;
+  fmt::format_to(o,
+                 "serving replay of {} ({} requests, {} iterations simulated at seed {})\n"
+                 "simulated: the mean over {} routing seeds ({} to {}); range: each seed's error\n",
+                 target, figures.front().summary.requests, figures.front().summary.iterations,
+                 first_seed, runs.size(), first_seed, runs.back()->config().seed);
+  fmt::format_to(o, "{:<18} {:>12} {:>12} {:>9} {:>17} {:>7}\n", "metric", "measured",
+                 "simulated", "error", "range", "goal");
   for (size_t i = 0; i < report.rows.size(); ++i) {
     const ValidationRow& r = report.rows[i];
     fmt::format_to(
-        o, "{:<18} {:>12.1f} {:>12.1f} {:>8.1f}% {:>7}\n", r.metric, r.measured, r.simulated,
-        100 * r.rel_error(),
+        o, "{:<18} {:>12.1f} {:>12.1f} {:>8.1f}% {:>7.1f}% to {:>5.1f}% {:>7}\n", r.metric,
+        r.measured, r.simulated, 100 * r.rel_error(), 100 * spread[i].first,
+        100 * spread[i].second,
         i < goal_rows ? fmt::format("{:.0f}%{}", 100 * r.threshold, r.pass() ? "" : "!") : "-");
   }
-  fmt::format_to(o, "goals (TPOT mean/median 3%, TPOT P99 5%, TTFT mean 10%, median 15%): {}\n",
+  fmt::format_to(o,
+                 "goals (on the seed mean: TPOT mean/median 3%, TPOT P99 5%, TTFT mean 10%, "
+                 "median 15%): {}\n",
                  report.goals_met ? "met" : "NOT met");
   return report;
+}
+
+std::vector<std::unique_ptr<ServingRun>> run_seeded_replays(const ScenarioConfig& config,
+                                                            const StrategyCatalog& catalog,
+                                                            size_t seeds) {
+  std::vector<std::unique_ptr<ServingRun>> runs(seeds);
+  std::vector<std::exception_ptr> errors(seeds);
+  std::atomic<size_t> next{0};
+  const auto work = [&] {
+    for (size_t i = next++; i < seeds; i = next++) {
+      try {
+        ScenarioConfig seeded = config;
+        seeded.seed = config.seed + i;
+        auto run = std::make_unique<ServingRun>(seeded, catalog);
+        run->run();
+        runs[i] = std::move(run);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  {
+    const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, seeds);
+    std::vector<std::jthread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+  }
+  for (const std::exception_ptr& e : errors)
+    if (e) std::rethrow_exception(e);
+  return runs;
 }
 
 std::string overhead_sensitivity(ScenarioConfig config, const StrategyCatalog& catalog,

@@ -24,6 +24,9 @@ class CrossLayerModel {
   virtual ~CrossLayerModel() = default;
   /// The transition into `layer`, or nullptr when the layer is drawn from its marginal only.
   virtual const LayerTransition* at(uint32_t layer) = 0;
+  /// True when the transition into some layer conditions on `layer`'s choices (so they must
+  /// be drawn, and kept, per token).
+  virtual bool is_source(uint32_t layer) const = 0;
 };
 
 }  // namespace moesim

@@ -18,6 +18,7 @@ class DirichletPopularity final : public ExpertPopularity {
   /// `rng` (Gamma(alpha) per expert, normalised) when a layer enters a new segment.
   DirichletPopularity(uint32_t num_experts, double alpha, uint64_t segment, RngStream& rng);
   const LayerPopularity& at(uint32_t layer, uint64_t token) override;
+  bool drifts() const override { return true; }
 
  private:
   struct LayerState {

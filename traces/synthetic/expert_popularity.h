@@ -21,6 +21,9 @@ class ExpertPopularity {
   /// The popularity at `layer` for the `token`-th token routed at that layer (counted from 0
   /// over the generator's life), for models whose popularity drifts over time.
   virtual const LayerPopularity& at(uint32_t layer, uint64_t token) = 0;
+  /// False when at(layer, token) is one object for all tokens of a layer, never changed or
+  /// moved: count-level drawing keeps what it computes from it (SyntheticRouting).
+  virtual bool drifts() const = 0;
 };
 
 }  // namespace moesim

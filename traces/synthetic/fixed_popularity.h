@@ -23,6 +23,7 @@ class FixedPopularity final : public ExpertPopularity {
   const LayerPopularity& at(uint32_t layer, uint64_t /*token*/) override {
     return tables_[layer_to_table_[std::min<size_t>(layer, layer_to_table_.size() - 1)]];
   }
+  bool drifts() const override { return false; }
 
  private:
   std::vector<LayerPopularity> tables_;

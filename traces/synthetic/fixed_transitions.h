@@ -16,6 +16,12 @@ class FixedTransitions final : public CrossLayerModel {
     const auto it = into_layer_.find(layer);
     return it == into_layer_.end() ? nullptr : &it->second;
   }
+  bool is_source(uint32_t layer) const override {
+    for (const auto& [into, t] : into_layer_) {
+      if (t.source == layer) return true;
+    }
+    return false;
+  }
 
  private:
   std::map<uint32_t, LayerTransition> into_layer_;

@@ -17,6 +17,8 @@ class RandomTransitions final : public CrossLayerModel {
   /// from `rng` on first use of a layer, in layer order.
   RandomTransitions(uint32_t num_experts, double concentration, double strength, RngStream& rng);
   const LayerTransition* at(uint32_t layer) override;
+  /// Every layer conditions the next (the model does not know the last layer).
+  bool is_source(uint32_t /*layer*/) const override { return strength_ > 0.0; }
 
  private:
   uint32_t num_experts_;

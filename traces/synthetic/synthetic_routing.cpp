@@ -1,6 +1,9 @@
 #include "traces/synthetic/synthetic_routing.h"
 
+#include <algorithm>
 #include <stdexcept>
+
+#include "traces/synthetic/successive_inclusion.h"
 
 namespace moesim {
 namespace {
@@ -132,7 +135,70 @@ void SyntheticRouting::generate_with_context(uint32_t layer, std::span<const Tok
     }
   }
   if (batch_.size() <= layer) batch_.resize(layer + 1);
-  batch_[layer] = out;
+  if (parts_.cross_layer && parts_.cross_layer->is_source(layer)) {
+    batch_[layer] = out;
+  } else {
+    batch_[layer].clear(parts_.num_experts);  // no transition reads it: not copied
+  }
+}
+
+const std::optional<ExpertCountChain>& SyntheticRouting::chain(const LayerPopularity& popularity,
+                                                               uint32_t k) {
+  const auto [it, inserted] = chains_.try_emplace({&popularity, k});
+  if (inserted && !popularity.rest.empty()) {
+    const std::vector<double> inclusion = successive_sampling_inclusion(
+        popularity.first.probabilities(), popularity.rest.probabilities(), k);
+    if (!inclusion.empty()) it->second = ExpertCountChain::build(inclusion, k);
+  }
+  return it->second;
+}
+
+void SyntheticRouting::count_per_token(uint64_t tokens, uint32_t k,
+                                       const LayerPopularity& popularity,
+                                       std::vector<uint64_t>& counts) {
+  scratch_.clear(parts_.num_experts);
+  for (uint64_t t = 0; t < tokens; ++t) choose(k, popularity, nullptr, {}, nullptr, scratch_);
+  for (const uint32_t e : scratch_.experts) ++counts[e];
+}
+
+bool SyntheticRouting::generate_counts(uint32_t layer, std::span<const TokenContext> tokens,
+                                       std::vector<uint64_t>& counts) {
+  // Per token: a choice that depends on another token or layer, a popularity that may change
+  // within the batch, or a batch too small for the count draw to pay (or to be accurate).
+  if (parts_.temporal_reuse > 0.0 || parts_.popularity->drifts()) return false;
+  if (parts_.cross_layer != nullptr &&
+      (parts_.cross_layer->is_source(layer) || parts_.cross_layer->at(layer) != nullptr)) {
+    return false;
+  }
+  const uint32_t experts = parts_.num_experts;
+  if (!draw_as_counts(static_cast<double>(tokens.size()), parts_.k.mean(), experts)) return false;
+
+  if (layer == 0) batch_.clear();
+  if (tokens_per_layer_.size() <= layer) tokens_per_layer_.resize(layer + 1, 0);
+  const LayerPopularity& popularity = parts_.popularity->at(layer, tokens_per_layer_[layer]);
+  tokens_per_layer_[layer] += tokens.size();
+  counts.assign(experts, 0);
+  // Tokens per k by binomial splitting, then each k's counts.
+  const std::vector<double>& p_k = parts_.k.probabilities();
+  uint64_t left = tokens.size();
+  double mass_left = 1.0;
+  for (size_t i = 0; i < p_k.size() && left > 0; ++i) {
+    const uint64_t n =
+        i + 1 == p_k.size() ? left : rng_->binomial(left, std::clamp(p_k[i] / mass_left, 0.0, 1.0));
+    left -= n;
+    mass_left -= p_k[i];
+    const auto k = parts_.k.min() + static_cast<uint32_t>(i);
+    if (n == 0 || k == 0) continue;
+    const std::optional<ExpertCountChain>& draw = chain(popularity, k);
+    if (draw && draw_as_counts(static_cast<double>(n), k, experts)) {
+      draw->draw(n, *rng_, counts);
+    } else {
+      count_per_token(n, k, popularity, counts);
+    }
+  }
+  if (batch_.size() <= layer) batch_.resize(layer + 1);
+  batch_[layer].clear(experts);  // no per-token choices at this layer
+  return true;
 }
 
 }  // namespace moesim

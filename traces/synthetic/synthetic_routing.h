@@ -13,13 +13,26 @@
 /// of noisy router logits behaves (the largest logit is the first draw, and so on). After 64
 /// rejections the choice falls back to the popularity restricted to unchosen experts, then to
 /// a uniform unchosen expert, so that zero-probability experts never stall a token.
+///
+/// generate_counts draws a batch's per-expert counts directly where no choice depends on
+/// another token or layer (no temporal reuse, no transition into or out of the layer, a
+/// popularity that does not drift): tokens are split by k (binomials), and each k's counts
+/// come from an ExpertCountChain built from the exact inclusion probabilities of the choice
+/// above (successive_sampling_inclusion): means and per-expert variances as per token, the
+/// joint law matched to second order (traces/expert_count_chain.h). Small batches (and small
+/// groups of one k: draw_as_counts), and a k whose `rest` weights cover fewer than k experts,
+/// are drawn per token as above.
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sim/rng.h"
+#include "traces/expert_count_chain.h"
 #include "traces/routing_generator.h"
 #include "traces/synthetic/cross_layer_model.h"
 #include "traces/synthetic/expert_popularity.h"
@@ -44,6 +57,8 @@ class SyntheticRouting final : public RoutingGenerator {
   void generate(uint32_t layer, uint32_t tokens, TokenRouting& out) override;
   void generate_with_context(uint32_t layer, std::span<const TokenContext> tokens,
                              TokenRouting& out) override;
+  bool generate_counts(uint32_t layer, std::span<const TokenContext> tokens,
+                       std::vector<uint64_t>& counts) override;
 
  private:
   uint32_t draw(const AliasTable& marginal, const AliasTable* row, double strength);
@@ -51,6 +66,11 @@ class SyntheticRouting final : public RoutingGenerator {
   void choose(uint32_t k, const LayerPopularity& popularity, const LayerTransition* transition,
               std::span<const uint32_t> source, const std::vector<uint32_t>* previous,
               TokenRouting& out);
+  /// The count draw for tokens of k choices from `popularity`, built on first use; empty when
+  /// they must be drawn per token.
+  const std::optional<ExpertCountChain>& chain(const LayerPopularity& popularity, uint32_t k);
+  void count_per_token(uint64_t tokens, uint32_t k, const LayerPopularity& popularity,
+                       std::vector<uint64_t>& counts);
 
   SyntheticRoutingParts parts_;
   RngStream* rng_;
@@ -61,6 +81,9 @@ class SyntheticRouting final : public RoutingGenerator {
   std::vector<std::unordered_map<uint64_t, std::vector<uint32_t>>> previous_;
   std::vector<TokenContext> default_contexts_;
   uint32_t default_position_ = 0;
+  // count draws by popularity table (fixed for the generator's life) and k
+  std::map<std::pair<const LayerPopularity*, uint32_t>, std::optional<ExpertCountChain>> chains_;
+  TokenRouting scratch_;
 };
 
 }  // namespace moesim

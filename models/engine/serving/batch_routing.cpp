@@ -24,6 +24,8 @@ void BatchRouting::begin(std::span<const ScheduledBatch> batches) {
 }
 
 const std::vector<uint64_t>& BatchRouting::route(uint32_t layer) {
+  // Only the counts are needed: drawn directly where the generator can.
+  if (routing_->generate_counts(layer, contexts_, tokens_per_expert_)) return tokens_per_expert_;
   routing_->generate_with_context(layer, contexts_, choices_);
   std::fill(tokens_per_expert_.begin(), tokens_per_expert_.end(), 0);
   for (const uint32_t e : choices_.experts) ++tokens_per_expert_[e];

@@ -1,7 +1,8 @@
 #pragma once
 /// The routing of one engine iteration: every token scheduled on every rank, with its request,
 /// position, phase and iteration, handed to the routing generator layer by layer; the result is
-/// the token count of every expert.
+/// the token count of every expert, drawn as counts where the generator can
+/// (RoutingGenerator::generate_counts) and counted from per-token choices otherwise.
 
 #include <span>
 #include <vector>
