@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
-#include <functional>
 #include <stdexcept>
 #include <thread>
 
@@ -98,46 +97,57 @@ ServingSuiteReport compare_serving_runs(const std::vector<const ServingRun*>& ru
   for (const ServingRun* run : runs) figures.push_back(figures_of(*run, ticks));
   const std::string target = runs.front()->config().name;
 
+  // The rows in order: metric, measured value, threshold, and the simulated value of a replay.
+  struct RowSpec {
+    const char* metric;
+    double measured;
+    double threshold;
+    double (*simulated)(const SimulatedFigures&);
+  };
+  using F = const SimulatedFigures&;
+  const RowSpec specs[] = {
+      {"ttft_mean_ms", 1e3 * m.ttft_s.mean, 0.10, [](F f) { return 1e3 * f.summary.ttft_s.mean; }},
+      {"ttft_median_ms", 1e3 * m.ttft_s.median, 0.15,
+       [](F f) { return 1e3 * f.summary.ttft_s.median; }},
+      {"tpot_mean_ms", 1e3 * m.tpot_s.mean, 0.03, [](F f) { return 1e3 * f.summary.tpot_s.mean; }},
+      {"tpot_median_ms", 1e3 * m.tpot_s.median, 0.03,
+       [](F f) { return 1e3 * f.summary.tpot_s.median; }},
+      {"tpot_p99_ms", 1e3 * m.tpot_s.p99, 0.05, [](F f) { return 1e3 * f.summary.tpot_s.p99; }},
+      {"ttft_p90_ms", 1e3 * m.ttft_s.p90, kReportOnly,
+       [](F f) { return 1e3 * f.summary.ttft_s.p90; }},
+      {"ttft_p99_ms", 1e3 * m.ttft_s.p99, kReportOnly,
+       [](F f) { return 1e3 * f.summary.ttft_s.p99; }},
+      {"latency_mean_ms", 1e3 * m.latency_s.mean, kReportOnly,
+       [](F f) { return 1e3 * f.summary.latency_s.mean; }},
+      {"latency_p99_ms", 1e3 * m.latency_s.p99, kReportOnly,
+       [](F f) { return 1e3 * f.summary.latency_s.p99; }},
+      {"running_mean", m.running_mean, kReportOnly, [](F f) { return f.running; }},
+      {"waiting_mean", m.waiting_mean, kReportOnly, [](F f) { return f.waiting; }},
+      {"waiting_peak", m.waiting_peak, kReportOnly, [](F f) { return f.peak; }},
+      {"busy_duration_s", m.duration_s, kReportOnly, [](F f) { return f.duration; }},
+  };
+  const auto goal_rows =
+      static_cast<size_t>(std::count_if(std::begin(specs), std::end(specs), [](const RowSpec& r) {
+        return r.threshold < kReportOnly;
+      }));
+
   ServingSuiteReport report;
-  // Each row's simulated value is the mean over the replays; `spread` keeps each replay's
-  // relative error for the range column.
+  // Each row's simulated value is the mean over the replays; `spread` keeps the lowest and
+  // highest relative error of a single replay for the range column.
   std::vector<std::pair<double, double>> spread;
-  const auto add = [&](const std::string& metric, double measured,
-                       const std::function<double(const SimulatedFigures&)>& simulated,
-                       double threshold) {
+  for (const RowSpec& spec : specs) {
     double sum = 0, lo = 0, hi = 0;
     for (size_t i = 0; i < figures.size(); ++i) {
-      const double v = simulated(figures[i]);
-      const double e = (v - measured) / measured;
+      const double v = spec.simulated(figures[i]);
+      const double e = (v - spec.measured) / spec.measured;
       sum += v;
       lo = i == 0 ? e : std::min(lo, e);
       hi = i == 0 ? e : std::max(hi, e);
     }
-    report.rows.push_back(ValidationRow{"serving", target, metric, measured,
-                                        sum / double(figures.size()), threshold});
+    report.rows.push_back(ValidationRow{"serving", target, spec.metric, spec.measured,
+                                        sum / double(figures.size()), spec.threshold});
     spread.emplace_back(lo, hi);
-  };
-  using F = const SimulatedFigures&;
-  add("ttft_mean_ms", 1e3 * m.ttft_s.mean, [](F f) { return 1e3 * f.summary.ttft_s.mean; }, 0.10);
-  add("ttft_median_ms", 1e3 * m.ttft_s.median, [](F f) { return 1e3 * f.summary.ttft_s.median; },
-      0.15);
-  add("tpot_mean_ms", 1e3 * m.tpot_s.mean, [](F f) { return 1e3 * f.summary.tpot_s.mean; }, 0.03);
-  add("tpot_median_ms", 1e3 * m.tpot_s.median, [](F f) { return 1e3 * f.summary.tpot_s.median; },
-      0.03);
-  add("tpot_p99_ms", 1e3 * m.tpot_s.p99, [](F f) { return 1e3 * f.summary.tpot_s.p99; }, 0.05);
-  const size_t goal_rows = report.rows.size();
-  add("ttft_p90_ms", 1e3 * m.ttft_s.p90, [](F f) { return 1e3 * f.summary.ttft_s.p90; },
-      kReportOnly);
-  add("ttft_p99_ms", 1e3 * m.ttft_s.p99, [](F f) { return 1e3 * f.summary.ttft_s.p99; },
-      kReportOnly);
-  add("latency_mean_ms", 1e3 * m.latency_s.mean,
-      [](F f) { return 1e3 * f.summary.latency_s.mean; }, kReportOnly);
-  add("latency_p99_ms", 1e3 * m.latency_s.p99, [](F f) { return 1e3 * f.summary.latency_s.p99; },
-      kReportOnly);
-  add("running_mean", m.running_mean, [](F f) { return f.running; }, kReportOnly);
-  add("waiting_mean", m.waiting_mean, [](F f) { return f.waiting; }, kReportOnly);
-  add("waiting_peak", m.waiting_peak, [](F f) { return f.peak; }, kReportOnly);
-  add("busy_duration_s", m.duration_s, [](F f) { return f.duration; }, kReportOnly);
+  }
 
   report.goals_met = true;
   for (size_t i = 0; i < goal_rows; ++i)
@@ -149,14 +159,13 @@ ServingSuiteReport compare_serving_runs(const std::vector<const ServingRun*>& ru
                  "simulated: the mean over {} routing seeds ({} to {}); range: each seed's error\n",
                  target, figures.front().summary.requests, figures.front().summary.iterations,
                  first_seed, runs.size(), first_seed, runs.back()->config().seed);
-  fmt::format_to(o, "{:<18} {:>12} {:>12} {:>9} {:>17} {:>7}\n", "metric", "measured",
-                 "simulated", "error", "range", "goal");
+  fmt::format_to(o, "{:<18} {:>12} {:>12} {:>9} {:>17} {:>7}\n", "metric", "measured", "simulated",
+                 "error", "range", "goal");
   for (size_t i = 0; i < report.rows.size(); ++i) {
     const ValidationRow& r = report.rows[i];
     fmt::format_to(
         o, "{:<18} {:>12.1f} {:>12.1f} {:>8.1f}% {:>7.1f}% to {:>5.1f}% {:>7}\n", r.metric,
-        r.measured, r.simulated, 100 * r.rel_error(), 100 * spread[i].first,
-        100 * spread[i].second,
+        r.measured, r.simulated, 100 * r.rel_error(), 100 * spread[i].first, 100 * spread[i].second,
         i < goal_rows ? fmt::format("{:.0f}%{}", 100 * r.threshold, r.pass() ? "" : "!") : "-");
   }
   fmt::format_to(o,
