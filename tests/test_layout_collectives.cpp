@@ -89,7 +89,8 @@ TEST_CASE("tensor-parallel groups stay inside a node and data-parallel groups cr
   moesim::LayoutCollectives dp_in_node(layout(8, 1, 1, 8), 8, flows(one_node));
   moesim::LayoutCollectives dp_across(layout(2, 8, 1, 16), 16, flows(two_nodes));
   // Two ranks over 50 GB/s NICs against eight over 450 GB/s NVLink: several times slower.
-  CHECK(dp_across.expert_gather_scatter_us(bytes) > 3 * dp_in_node.expert_gather_scatter_us(bytes));
+  CHECK(dp_across.expert_all_gather_us(bytes) > 3 * dp_in_node.expert_all_gather_us(bytes));
+  CHECK(dp_across.expert_reduce_scatter_us(bytes) > 3 * dp_in_node.expert_reduce_scatter_us(bytes));
   CHECK_THROWS_WITH(moesim::LayoutCollectives(layout(4, 8, 1, 32), 16, flows(two_nodes)),
                     "the layout needs 32 GPUs but the machine has 16");
 }

@@ -51,6 +51,7 @@ struct ScenarioConfig {
   StrategyChoice placement;
   StrategyChoice cost_model;  ///< operator cost model; roofline_config() reads its parameters
   StrategyChoice network;
+  StrategyChoice dispatch;  ///< serving: how MoE layers exchange tokens
   /// The whole model when the scenario names a card or config.json (serving needs it), and
   /// where it came from: a catalogue card name or a config.json path (absolute).
   std::optional<ModelCard> card;

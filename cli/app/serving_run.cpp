@@ -106,6 +106,14 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   }
   collectives_ = std::make_unique<LayoutCollectives>(
       s.layout, static_cast<uint32_t>(system_.topology.gpus().size()), std::move(timer));
+  // Expert-parallel rank e is the stage's GPU at offset e: machine rank e of the first stage.
+  std::vector<uint32_t> ep_gpus(s.layout.expert_parallel);
+  for (uint32_t e = 0; e < s.layout.expert_parallel; ++e) ep_gpus[e] = e;
+  fabric_ = std::make_unique<EpFabric>(system_.topology, std::move(ep_gpus), per_node,
+                                       config_.system.comm);
+  exchange_machine_ = std::make_unique<ServingExchangeMachine>(*fabric_, *collectives_);
+  dispatch_ = catalog.dispatch.make(config_.dispatch, DispatchContext{&config_.model});
+  exchange_ = std::make_unique<LayerExchange>(*dispatch_, *exchange_machine_, s.layout);
   ServingCostContext cost_context;
   cost_context.card = &card;
   cost_context.model = &config_.model;
@@ -116,6 +124,7 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   cost_context.experts = experts_.get();
   cost_context.routing = routing_.get();
   cost_context.collectives = collectives_.get();
+  cost_context.exchange = exchange_.get();
   cost_context.make_moe_block = [this, &catalog](const LayerProfile* profile) {
     const MoeBlockContext c{&config_.model, &config_.gpu,
                             roofline_config(config_.cost_model.params), profile};

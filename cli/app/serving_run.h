@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "cli/app/scenario_config.h"
+#include "models/comm/ep_fabric.h"
 #include "models/engine/serving/expert_load_balancer.h"
+#include "models/engine/serving/layer_exchange.h"
 #include "models/engine/serving/layout_collectives.h"
 #include "models/engine/serving/memory_plan.h"
 #include "models/engine/serving/serving_simulation.h"
@@ -48,6 +50,10 @@ class ServingRun {
   std::unique_ptr<ExpertLoadBalancer> experts_;
   BuiltSystem system_;
   std::unique_ptr<LayoutCollectives> collectives_;
+  std::unique_ptr<EpFabric> fabric_;
+  std::unique_ptr<ServingExchangeMachine> exchange_machine_;
+  std::unique_ptr<DispatchStrategy> dispatch_;
+  std::unique_ptr<LayerExchange> exchange_;
   std::unique_ptr<ServingCostModel> cost_;
   std::unique_ptr<ServingSimulation> simulation_;
 };

@@ -7,6 +7,7 @@ StrategyCatalog builtin_strategies() {
   add_builtin_routing(c.routing);
   add_builtin_placements(c.placement);
   add_builtin_networks(c.network);
+  add_builtin_dispatch(c.dispatch);
   add_builtin_operator_costs(c.cost_model);
   add_builtin_moe_blocks(c.moe_cost);
   c.serving_cost.add(profiled_serving_entry());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/strategies/cost_model/operator_cost_family.h"
+#include "models/strategies/dispatch/dispatch_strategy.h"
 #include "models/strategies/moe_block/moe_block_family.h"
 #include "models/strategies/network/network_family.h"
 #include "models/strategies/placement/placement.h"
@@ -33,8 +34,10 @@ struct StrategyCatalog {
   SchedulerFamily scheduler{"scheduler",
                             "which requests form each iteration's batch "
                             "(serving.scheduler)"};
+  DispatchFamily dispatch{"dispatch",
+                          "how a MoE layer's tokens reach their experts' ranks and come back "
+                          "(strategies.dispatch)"};
   // Families later steps fill; listed so users see the whole design.
-  PlannedFamily dispatch{"dispatch", "token dispatch and combine: all-to-all algorithms, DeepEP"};
   PlannedFamily routing_transform{"routing_transform",
                                   "edits top-k choices before dispatch: capacity drop, reroute"};
   PlannedFamily expert_executor{"expert_executor",

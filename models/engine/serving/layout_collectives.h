@@ -29,11 +29,11 @@ class LayoutCollectives {
 
   /// Microseconds of an all-reduce of `bytes` in every replica's TP group.
   double tensor_all_reduce_us(double bytes) { return us(kTensorAllReduce, bytes); }
-  /// Microseconds of the all-gather and then the reduce-scatter of `bytes` (every replica's
-  /// tokens) among the data-parallel ranks.
-  double expert_gather_scatter_us(double bytes) {
-    return us(kDataAllGather, bytes) + us(kDataReduceScatter, bytes);
-  }
+  /// Microseconds of the all-gather of `bytes` (every replica's tokens) among the data-parallel
+  /// ranks, one group per TP rank.
+  double expert_all_gather_us(double bytes) { return us(kDataAllGather, bytes); }
+  /// Microseconds of the reduce-scatter of `bytes` among the same groups.
+  double expert_reduce_scatter_us(double bytes) { return us(kDataReduceScatter, bytes); }
   /// Microseconds for a pipeline stage to hand `tokens` tokens to the next: their hidden
   /// states and residual (vLLM's intermediate tensors), `token_bytes` each, every replica at
   /// once.

@@ -11,12 +11,14 @@ namespace moesim {
 
 ProfiledServingCost::ProfiledServingCost(const LayerProfile& profile, const MoeBlockCostModel& moe,
                                          ProfiledServingConfig config, ExpertLoadBalancer& experts,
-                                         RoutingGenerator& routing, LayoutCollectives& collectives)
+                                         RoutingGenerator& routing, LayoutCollectives& collectives,
+                                         LayerExchange& exchange)
     : profile_(&profile),
       moe_(&moe),
       config_(config),
       routing_(routing, config.shape.num_experts),
       collectives_(&collectives),
+      exchange_(&exchange),
       experts_(&experts) {
   const ParallelLayout& l = config.layout;
   if (l.tensor_parallel != profile.tensor_parallel()) {
@@ -58,12 +60,12 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   cost.rank_busy_us.assign(ranks, 0.0);
 
   cost.layer_rank_busy_us.assign(size_t{config_.layers} * ranks, 0.0);
-  std::vector<double> rank_layer_us(ranks);
-  double all_tokens = 0, most_tokens = 0, embed = 0, dense = 0, attention = 0, head = 0,
+  std::vector<double> rank_layer_us(ranks), replica_tokens(ranks);
+  double most_tokens = 0, embed = 0, dense = 0, attention = 0, head = 0,
          final_dense = 0;
   for (size_t r = 0; r < ranks; ++r) {
     const RankLoad load = rank_load(batches[r]);
-    all_tokens += load.tokens;
+    replica_tokens[r] = load.tokens;
     most_tokens = std::max(most_tokens, load.tokens);
     const double rank_embed = p.token_op_us("embedding", load.tokens);
     const double rank_dense = layer_dense_us(load.tokens), rank_attention = attention_us(load);
@@ -83,16 +85,14 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
 
   // Hidden states move in the activation dtype (bf16), not the weights' (layer_operators.h).
   const double token_bytes = config_.shape.hidden_size * kActivationBytesPerElement;
-  // Expert parallelism: every rank sees every token; each runs the experts it holds.
-  const auto gathered_bytes = all_tokens * token_bytes;
-  const double gather_us = collectives_->expert_gather_scatter_us(gathered_bytes);
+  exchange_->begin(replica_tokens);
   // Tensor parallelism: the profile's times are per GPU; each layer adds an all-reduce of the
   // replica's hidden vectors after attention and another after the MoE block.
   const double all_reduce_us = 2 * collectives_->tensor_all_reduce_us(most_tokens * token_bytes);
   const uint32_t stages = layout.pipeline_parallel;
   if (stages > 1) cost.stage_us.assign(stages, 0.0);
   routing_.begin(batches);
-  double moe = 0;
+  double moe = 0, communication = 0;
   for (uint32_t layer = 0; layer < config_.layers; ++layer) {
     const std::vector<uint64_t>& tokens_per_expert = routing_.route(layer);
     double slowest = 0;
@@ -106,16 +106,19 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
       slowest = std::max(slowest, t);
     }
     moe += slowest;
+    const ExchangeResult exchange = exchange_->layer(rank_expert_tokens);
+    const double exchange_us = exchange.dispatch_us + exchange.combine_us;
+    communication += exchange_us + all_reduce_us;
     if (stages > 1) {
       cost.stage_us[layout.stage_of_layer(layer, config_.layers)] +=
-          dense + attention + slowest + gather_us + all_reduce_us;
+          dense + attention + slowest + exchange_us + all_reduce_us;
     }
   }
 
   cost.attention_us = config_.layers * attention;
   cost.dense_us = embed + final_dense + config_.layers * dense;
   cost.moe_us = moe;
-  cost.communication_us = config_.layers * (gather_us + all_reduce_us);
+  cost.communication_us = communication;
   cost.sampling_us = head;
   cost.overhead_us = config_.framework_overhead_us;
   close_iteration(cost, *experts_, *collectives_, embed + cost.overhead_us, final_dense + head,

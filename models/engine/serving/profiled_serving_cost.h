@@ -35,6 +35,7 @@
 #include "models/engine/serving/batch_routing.h"
 #include "models/engine/serving/close_iteration.h"
 #include "models/engine/serving/expert_load_balancer.h"
+#include "models/engine/serving/layer_exchange.h"
 #include "models/engine/serving/layout_collectives.h"
 #include "models/engine/serving/parallel_layout.h"
 #include "models/engine/serving/rank_load.h"
@@ -53,13 +54,14 @@ struct ProfiledServingConfig {
 
 class ProfiledServingCost final : public ServingCostModel {
  public:
-  /// `profile`, `moe`, `routing` and `collectives` must outlive the model. Throws
+  /// `profile`, `moe`, `routing`, `collectives` and `exchange` must outlive the model. Throws
   /// std::invalid_argument for a tensor-parallel degree other than the profile's, tensor
   /// parallelism with expert parallelism, more pipeline stages than layers, or a placement
   /// over a different number of ranks than the layout's expert parallelism.
   ProfiledServingCost(const LayerProfile& profile, const MoeBlockCostModel& moe,
                       ProfiledServingConfig config, ExpertLoadBalancer& experts,
-                      RoutingGenerator& routing, LayoutCollectives& collectives);
+                      RoutingGenerator& routing, LayoutCollectives& collectives,
+                      LayerExchange& exchange);
 
   IterationCost iteration(std::span<const ScheduledBatch> batches) override;
 
@@ -72,6 +74,7 @@ class ProfiledServingCost final : public ServingCostModel {
   ProfiledServingConfig config_;
   BatchRouting routing_;
   LayoutCollectives* collectives_;
+  LayerExchange* exchange_;
   ExpertLoadBalancer* experts_;
 };
 

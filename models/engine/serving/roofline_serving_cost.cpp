@@ -21,11 +21,13 @@ BatchShape shape_of(const RankLoad& load) {
 }  // namespace
 
 RooflineServingCost::RooflineServingCost(RooflineServingConfig config, ExpertLoadBalancer& experts,
-                                         RoutingGenerator& routing, LayoutCollectives& collectives)
+                                         RoutingGenerator& routing, LayoutCollectives& collectives,
+                                         LayerExchange& exchange)
     : config_(std::move(config)),
       roofline_(config_.roofline),
       routing_(routing, config_.card.num_routed_experts),
       collectives_(&collectives),
+      exchange_(&exchange),
       experts_(&experts),
       no_load_(config_.card.num_routed_experts, 0) {
   const ParallelLayout& l = config_.layout;
@@ -87,18 +89,18 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
   cost.layer_rank_busy_us.assign(size_t{card.num_layers} * ranks, 0.0);
 
   std::vector<RankLoad> loads;
-  double all_tokens = 0, most_tokens = 0;
+  double most_tokens = 0;
+  replica_tokens_.clear();
   for (const ScheduledBatch& b : batches) {
     loads.push_back(rank_load(b));
-    all_tokens += loads.back().tokens;
+    replica_tokens_.push_back(loads.back().tokens);
     most_tokens = std::max(most_tokens, loads.back().tokens);
   }
   // Per layer: a tensor-parallel all-reduce of the busiest replica's tokens after attention
-  // and after the FFN or MoE block; per MoE layer with data parallelism, the expert-parallel
-  // all-gather and reduce-scatter of every rank's tokens.
+  // and after the FFN or MoE block; per MoE layer, the dispatch strategy's exchange.
   const double token_bytes = static_cast<double>(card.hidden_size) * kActivationBytesPerElement;
   const double all_reduce_us = collectives_->tensor_all_reduce_us(most_tokens * token_bytes);
-  const double gather_us = collectives_->expert_gather_scatter_us(all_tokens * token_bytes);
+  exchange_->begin(replica_tokens_);
   const uint32_t stages = l.pipeline_parallel;
   if (stages > 1) cost.stage_us.assign(stages, 0.0);
 
@@ -156,7 +158,8 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
         if (replica < ranks) replica_moe_[replica] = std::max(replica_moe_[replica], us);
       }
       for (size_t r = 0; r < ranks; ++r) rank_us[r] += replica_moe_[r];
-      layer_comm += gather_us;
+      const ExchangeResult exchange = exchange_->layer(rank_expert_tokens);
+      layer_comm += exchange.dispatch_us + exchange.combine_us;
     }
     cost.moe_us += slowest_moe;
     cost.communication_us += layer_comm;

@@ -28,6 +28,7 @@
 #include "models/engine/serving/batch_routing.h"
 #include "models/engine/serving/close_iteration.h"
 #include "models/engine/serving/expert_load_balancer.h"
+#include "models/engine/serving/layer_exchange.h"
 #include "models/engine/serving/layout_collectives.h"
 #include "models/engine/serving/parallel_layout.h"
 #include "models/engine/serving/rank_load.h"
@@ -48,11 +49,12 @@ struct RooflineServingConfig {
 
 class RooflineServingCost final : public ServingCostModel {
  public:
-  /// `routing` and `collectives` must outlive the model. Throws std::invalid_argument for more
+  /// `routing`, `collectives` and `exchange` must outlive the model. Throws std::invalid_argument for more
   /// pipeline stages than layers, expert-parallel ranks that do not divide a stage's GPUs, or
   /// a placement that does not match the expert-parallel size.
   RooflineServingCost(RooflineServingConfig config, ExpertLoadBalancer& experts,
-                      RoutingGenerator& routing, LayoutCollectives& collectives);
+                      RoutingGenerator& routing, LayoutCollectives& collectives,
+                      LayerExchange& exchange);
 
   IterationCost iteration(std::span<const ScheduledBatch> batches) override;
 
@@ -67,11 +69,13 @@ class RooflineServingCost final : public ServingCostModel {
   RooflineCostModel roofline_;
   BatchRouting routing_;
   LayoutCollectives* collectives_;
+  LayerExchange* exchange_;
   ExpertLoadBalancer* experts_;
   std::array<uint32_t, 2> first_layer_{};  // the first dense and the first MoE layer
   std::vector<double> rank_moe_;           // MoE time of each expert-parallel rank, one layer
   std::vector<double> replica_moe_;        // MoE time of each replica's slowest GPU, one layer
   std::vector<uint64_t> no_load_;
+  std::vector<double> replica_tokens_;  // tokens of each replica, one iteration
 };
 
 }  // namespace moesim

@@ -16,7 +16,7 @@ class OwningProfiledServingCost final : public ServingCostModel {
         cost_(
             profile_, *moe_,
             ProfiledServingConfig{c.card->num_layers, *c.model, c.layout, c.framework_overhead_us},
-            *c.experts, *c.routing, *c.collectives) {}
+            *c.experts, *c.routing, *c.collectives, *c.exchange) {}
 
   IterationCost iteration(std::span<const ScheduledBatch> batches) override {
     return cost_.iteration(batches);

@@ -14,7 +14,7 @@ ServingCostFamily::Entry roofline_serving_entry() {
             RooflineServingConfig config{*c.card, *c.gpu, c.roofline, c.layout,
                                          c.framework_overhead_us};
             return std::make_unique<RooflineServingCost>(config, *c.experts, *c.routing,
-                                                         *c.collectives);
+                                                         *c.collectives, *c.exchange);
           }};
 }
 

@@ -9,6 +9,7 @@
 #include "models/cost_model/moe_block_cost.h"
 #include "models/cost_model/roofline.h"
 #include "models/engine/serving/expert_load_balancer.h"
+#include "models/engine/serving/layer_exchange.h"
 #include "models/engine/serving/layout_collectives.h"
 #include "models/engine/serving/parallel_layout.h"
 #include "models/engine/serving/serving_cost_model.h"
@@ -29,6 +30,7 @@ struct ServingCostContext {
   ExpertLoadBalancer* experts = nullptr;
   RoutingGenerator* routing = nullptr;
   LayoutCollectives* collectives = nullptr;
+  LayerExchange* exchange = nullptr;  ///< the dispatch strategy on the machine
   /// Builds the scenario's MoE block cost model (`serving.moe_cost`) on a measured profile.
   /// Valid only during the factory call (it refers to the run being built): do not store it.
   std::function<std::unique_ptr<MoeBlockCostModel>(const LayerProfile*)> make_moe_block;

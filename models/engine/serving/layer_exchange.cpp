@@ -1,0 +1,38 @@
+#include "models/engine/serving/layer_exchange.h"
+
+#include <stdexcept>
+
+namespace moesim {
+
+LayerExchange::LayerExchange(const DispatchStrategy& strategy, ExchangeMachine& machine,
+                             const ParallelLayout& layout)
+    : strategy_(&strategy), machine_(&machine), layout_(layout) {
+  if (machine.fabric().ranks() != layout.expert_parallel) {
+    throw std::invalid_argument("layer exchange: the fabric's ranks are not the layout's");
+  }
+}
+
+void LayerExchange::begin(std::span<const double> replica_tokens) {
+  source_tokens_.assign(layout_.expert_parallel, 0.0);
+  const double tp = layout_.tensor_parallel;
+  for (uint32_t offset = 0; offset < layout_.stage_gpus(); ++offset) {
+    const uint32_t replica = offset / layout_.tensor_parallel;
+    if (replica < replica_tokens.size()) {
+      source_tokens_[offset % layout_.expert_parallel] += replica_tokens[replica] / tp;
+    }
+  }
+  iteration_ = {};
+}
+
+ExchangeResult LayerExchange::layer(std::span<const std::vector<uint64_t>> rank_expert_tokens) {
+  const TokenMatrix m =
+      TokenMatrix::build(source_tokens_, rank_expert_tokens, machine_->fabric().node_of_rank());
+  const ExchangeResult r = strategy_->exchange(m, *machine_);
+  iteration_.dispatch_us += r.dispatch_us;
+  iteration_.combine_us += r.combine_us;
+  iteration_.bytes += r.bytes;
+  iteration_.bytes_across_nodes += r.bytes_across_nodes;
+  return r;
+}
+
+}  // namespace moesim

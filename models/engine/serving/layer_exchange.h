@@ -1,0 +1,64 @@
+#pragma once
+/// The expert-parallel exchanges of a serving iteration: where each MoE layer's tokens start
+/// (every replica's tokens on its GPUs), where they go (each expert-parallel rank's token-expert
+/// pairs), and the dispatch strategy's time for the layer; with running totals for the report.
+///
+/// A replica's tokens start on its tensor-parallel GPUs in equal parts (each dispatches its
+/// share), and the stage's GPU at offset i is expert-parallel rank i % expert_parallel
+/// (LayoutGpus), so rank e starts with the parts of every GPU mapped to it.
+
+#include <span>
+#include <vector>
+
+#include "models/engine/serving/layout_collectives.h"
+#include "models/engine/serving/parallel_layout.h"
+#include "models/strategies/dispatch/dispatch_strategy.h"
+
+namespace moesim {
+
+/// The serving run's ExchangeMachine: the expert-parallel ranks' ports on the machine, and the
+/// layout's data-parallel all-gather and reduce-scatter.
+class ServingExchangeMachine final : public ExchangeMachine {
+ public:
+  /// Both must outlive this object.
+  ServingExchangeMachine(const EpFabric& fabric, LayoutCollectives& collectives)
+      : fabric_(&fabric), collectives_(&collectives) {}
+  const EpFabric& fabric() const override { return *fabric_; }
+  double all_gather_us(double bytes) override { return collectives_->expert_all_gather_us(bytes); }
+  double reduce_scatter_us(double bytes) override {
+    return collectives_->expert_reduce_scatter_us(bytes);
+  }
+
+ private:
+  const EpFabric* fabric_;
+  LayoutCollectives* collectives_;
+};
+
+/// Exchange figures summed over the layers of an iteration.
+struct ExchangeTotals {
+  double dispatch_us = 0, combine_us = 0, bytes = 0, bytes_across_nodes = 0;
+};
+
+class LayerExchange {
+ public:
+  /// All three must outlive this object; the machine's fabric has the layout's
+  /// expert-parallel ranks.
+  LayerExchange(const DispatchStrategy& strategy, ExchangeMachine& machine,
+                const ParallelLayout& layout);
+
+  /// Starts an iteration: `replica_tokens[r]`, the tokens replica r scheduled.
+  void begin(std::span<const double> replica_tokens);
+  /// One MoE layer: `rank_expert_tokens[e]`, the pairs of each expert replica rank e computes.
+  ExchangeResult layer(std::span<const std::vector<uint64_t>> rank_expert_tokens);
+  /// The iteration's layers so far.
+  const ExchangeTotals& iteration() const { return iteration_; }
+
+ private:
+  const DispatchStrategy* strategy_;
+  ExchangeMachine* machine_;
+  ParallelLayout layout_;
+  std::vector<double> source_tokens_;  // [expert-parallel rank]
+  ExchangeTotals iteration_;
+};
+
+}  // namespace moesim

@@ -1,0 +1,14 @@
+// The dispatch strategies built into moesim: one line each.
+#include "models/strategies/dispatch/all_gather_reduce_scatter.h"
+#include "models/strategies/dispatch/all_to_allv.h"
+#include "models/strategies/dispatch/hierarchical.h"
+
+namespace moesim {
+
+void add_builtin_dispatch(DispatchFamily& family) {
+  family.add(AllGatherReduceScatterDispatch::entry());
+  family.add(AllToAllvDispatch::entry());
+  family.add(HierarchicalDispatch::entry());
+}
+
+}  // namespace moesim

@@ -1,0 +1,59 @@
+#pragma once
+/// Dispatch and combine: how one MoE layer's tokens reach the ranks of their experts and their
+/// results come back, and how long that takes (strategies.dispatch).
+///
+/// The serving engine gives each strategy the layer's token matrix (routing x placement,
+/// TokenMatrix) and an ExchangeMachine (the expert-parallel ranks on the machine); the strategy
+/// decides what moves where, in which payload dtype, and in how many steps.
+
+#include <cstdint>
+#include <memory>
+
+#include "models/comm/ep_fabric.h"
+#include "models/strategies/dispatch/token_matrix.h"
+#include "models/strategies/strategy_family.h"
+
+namespace moesim {
+
+struct MoeLayerShape;
+
+/// What a dispatch strategy times on: the ranks' ports, and the layout's all-gather and
+/// reduce-scatter (the collectives every data-parallel group runs on its own GPUs).
+class ExchangeMachine {
+ public:
+  virtual ~ExchangeMachine() = default;
+  virtual const EpFabric& fabric() const = 0;
+  /// Microseconds of the all-gather of `bytes` (every rank's tokens, nccl-tests size) among the
+  /// data-parallel ranks, every group at once.
+  virtual double all_gather_us(double bytes) = 0;
+  /// Microseconds of the reduce-scatter of `bytes` among the data-parallel ranks.
+  virtual double reduce_scatter_us(double bytes) = 0;
+};
+
+/// One layer's exchange: times and what it moved.
+struct ExchangeResult {
+  double dispatch_us = 0;
+  double combine_us = 0;
+  double bytes = 0;               ///< bytes that left a GPU, dispatch and combine, all ranks
+  double bytes_across_nodes = 0;  ///< of those, bytes that left a node
+};
+
+class DispatchStrategy {
+ public:
+  virtual ~DispatchStrategy() = default;
+  /// Dispatch and combine of one MoE layer whose traffic is `tokens`.
+  virtual ExchangeResult exchange(const TokenMatrix& tokens, ExchangeMachine& machine) const = 0;
+  /// Streaming multiprocessors the exchange keeps busy while experts compute beside it (with
+  /// overlap): the expert block runs on the rest. 0: none.
+  virtual uint32_t sms_taken() const { return 0; }
+};
+
+struct DispatchContext {
+  const MoeLayerShape* model = nullptr;  ///< hidden size: the bytes of a token
+};
+
+using DispatchFamily = StrategyFamily<DispatchStrategy, DispatchContext>;
+
+void add_builtin_dispatch(DispatchFamily& family);
+
+}  // namespace moesim

@@ -1,0 +1,46 @@
+#pragma once
+/// One MoE layer's token traffic in one iteration, at expert-parallel rank granularity: how many
+/// tokens start on each rank, and how many each rank and each node receive.
+///
+/// Built from counts, not per-token choices. A token's experts do not depend on the rank it
+/// starts on (true of every count-level routing generator), so source s sends each destination
+/// the share T_s / T of what that destination receives: the token matrix is the outer product
+/// of the two vectors, kept as the vectors (O(ranks) memory, not O(ranks^2)).
+///
+/// A token travels once to every rank that holds one of its experts, however many it holds
+/// there (NCCL all-to-all dispatchers permute tokens per rank, DeepEP sends per rank), and once
+/// to every node for dispatchers that forward inside the node. With p_e the share of tokens
+/// that expert replica e serves, the expected tokens reaching rank d are
+/// T (1 - prod over e on d of (1 - p_e)): exact for top-1 and for one expert per rank, and for
+/// top-k a close upper estimate (distinct choices are slightly negatively correlated).
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace moesim {
+
+struct TokenMatrix {
+  std::vector<double> source_tokens;   ///< [rank] tokens starting there (their attention rank)
+  std::vector<double> pairs;           ///< [rank] token-expert pairs its experts compute
+  std::vector<double> rank_tokens;     ///< [rank] tokens it receives, once per token
+  std::vector<double> node_tokens;     ///< [node] tokens the node receives, once per token
+  std::vector<uint32_t> node_of_rank;  ///< [rank] its node
+  double total_tokens = 0;             ///< sum of source_tokens
+
+  uint32_t ranks() const { return static_cast<uint32_t>(source_tokens.size()); }
+  uint32_t nodes() const { return static_cast<uint32_t>(node_tokens.size()); }
+  /// Source s's share of every destination's traffic, T_s / T (0 when no tokens).
+  double share(uint32_t s) const {
+    return total_tokens > 0 ? source_tokens[s] / total_tokens : 0.0;
+  }
+
+  /// `source_tokens[r]`: tokens starting on rank r; `rank_expert_tokens[r]`: the token-expert
+  /// pairs of each expert replica rank r computes; `node_of_rank[r]`: its node (nodes numbered
+  /// from 0). Throws std::invalid_argument when the sizes differ or a count is negative.
+  static TokenMatrix build(std::span<const double> source_tokens,
+                           std::span<const std::vector<uint64_t>> rank_expert_tokens,
+                           std::span<const uint32_t> node_of_rank);
+};
+
+}  // namespace moesim

@@ -1,0 +1,244 @@
+// Dispatch strategies (strategies.dispatch) on a layer's token matrix: bytes moved equal the
+// matrix times the payload, combine returns every token to its source, skew raises the
+// exchange time of the per-rank strategies, and on one switch a balanced all-to-allv takes the
+// analytic time and the flow-level communicator's time.
+
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <numeric>
+#include <vector>
+
+#include "models/comm/communicator.h"
+#include "models/engine/serving/parallel_layout.h"
+#include "models/moe_layer_shape.h"
+#include "models/strategies/dispatch/dispatch_payload.h"
+#include "models/strategies/dispatch/exchange_traffic.h"
+#include "models/strategies/strategy_catalog.h"
+#include "sim/max_min_network.h"
+#include "support/scenario_files.h"
+#include "topologies/catalogue_loader.h"
+#include "topologies/system_config.h"
+
+namespace {
+
+using moesim::BuiltSystem;
+using moesim::EpFabric;
+using moesim::ExchangeResult;
+using moesim::StepTraffic;
+using moesim::TokenMatrix;
+
+const moesim::HardwareCatalogue& catalogue() {
+  static const moesim::HardwareCatalogue c =
+      moesim::load_hardware_catalogue(moesim::test::source_path("topologies/catalogue"));
+  return c;
+}
+
+BuiltSystem h100_nodes(uint32_t nodes) {
+  moesim::SystemConfig c;
+  c.builder = nodes > 1 ? "multi_node" : "hgx";
+  c.gpu = "H100-SXM";
+  c.gpus = 8;
+  c.nodes = nodes;
+  c.nic_link = "infiniband_ndr";
+  return moesim::build_system(c, catalogue());
+}
+
+constexpr double kSwitchBandwidth = 100e9;  // bytes/s per GPU and direction
+constexpr double kHopLatencyUs = 1.0;
+
+BuiltSystem one_switch(uint32_t gpus) {
+  moesim::SystemConfig c;
+  c.builder = "single_switch";
+  c.gpu = "H100-SXM";
+  c.gpus = gpus;
+  c.link_bandwidth = kSwitchBandwidth;
+  c.hop_latency = moesim::Time::from_seconds_ceil(kHopLatencyUs * 1e-6);
+  return moesim::build_system(c, catalogue());
+}
+
+/// The all-gather and reduce-scatter at a fixed rate, so tests see what the strategy asks for.
+class TestMachine final : public moesim::ExchangeMachine {
+ public:
+  TestMachine(const BuiltSystem& system, uint32_t ranks, uint32_t per_node)
+      : fabric_(system.topology, iota(ranks), per_node, moesim::CommCalibration{}) {}
+  const EpFabric& fabric() const override { return fabric_; }
+  double all_gather_us(double bytes) override { return bytes / 1e3; }
+  double reduce_scatter_us(double bytes) override { return 2 * bytes / 1e3; }
+
+ private:
+  static std::vector<uint32_t> iota(uint32_t n) {
+    std::vector<uint32_t> v(n);
+    std::iota(v.begin(), v.end(), 0u);
+    return v;
+  }
+  EpFabric fabric_;
+};
+
+moesim::MoeLayerShape shape() {
+  moesim::MoeLayerShape s;
+  s.hidden_size = 1024;
+  s.num_experts = 64;
+  s.top_k = 4;
+  return s;
+}
+
+std::unique_ptr<moesim::DispatchStrategy> make(const std::string& name,
+                                               const std::string& dispatch_dtype = "bf16") {
+  static const moesim::StrategyCatalog catalog = moesim::builtin_strategies();
+  static const moesim::MoeLayerShape model = shape();
+  const moesim::StrategyInfo& info = catalog.dispatch.at(name).info;
+  moesim::Params p(info.params);
+  p.set(*info.param("dispatch_dtype"), dispatch_dtype);
+  return catalog.dispatch.make({name, p}, moesim::DispatchContext{&model});
+}
+
+/// `ranks` ranks on nodes of `per_node`, `tokens` tokens on each, every rank's experts
+/// receiving `pairs[r]` pairs spread over its experts_per_rank experts.
+TokenMatrix matrix(const std::vector<double>& pairs, double tokens, uint32_t per_node,
+                   uint32_t experts_per_rank = 8) {
+  const auto ranks = static_cast<uint32_t>(pairs.size());
+  std::vector<double> source(ranks, tokens);
+  std::vector<std::vector<uint64_t>> rank_expert(ranks);
+  std::vector<uint32_t> node(ranks);
+  for (uint32_t r = 0; r < ranks; ++r) {
+    rank_expert[r].assign(experts_per_rank, static_cast<uint64_t>(pairs[r] / experts_per_rank));
+    node[r] = r / per_node;
+  }
+  return TokenMatrix::build(source, rank_expert, node);
+}
+
+const char* const kStrategies[] = {"allgather_reducescatter", "all_to_allv", "hierarchical"};
+
+}  // namespace
+
+TEST_CASE("the token matrix counts each token once per rank and node", "[dispatch]") {
+  // One expert per rank, top-1: a token reaches exactly the rank of its expert.
+  const TokenMatrix m = matrix({100, 300, 200, 400}, 250, 2, 1);
+  CHECK(m.total_tokens == 1000);
+  for (uint32_t r = 0; r < 4; ++r) CHECK(m.rank_tokens[r] == Approx(m.pairs[r]));
+  // Node tokens: at most the sum of its ranks' tokens, at least the busiest rank's.
+  CHECK(m.node_tokens[0] <= m.rank_tokens[0] + m.rank_tokens[1]);
+  CHECK(m.node_tokens[0] >= m.rank_tokens[1]);
+  // Several experts per rank: fewer tokens than pairs (a token with two experts there once).
+  const TokenMatrix wide = matrix({800, 800, 800, 800}, 200, 2, 8);
+  CHECK(wide.rank_tokens[0] < wide.pairs[0]);
+  CHECK(wide.rank_tokens[0] > wide.pairs[0] / 8);
+  CHECK_THROWS_AS(TokenMatrix::build(std::vector<double>{1.0}, {}, std::vector<uint32_t>{0}),
+                  std::invalid_argument);
+}
+
+TEST_CASE("exchange traffic conserves bytes and combine returns what dispatch delivered",
+          "[dispatch]") {
+  const TokenMatrix m = matrix({400, 800, 1600, 800, 400, 400, 800, 800}, 300, 4);
+  for (const auto traffic :
+       {moesim::direct_traffic, moesim::internode_traffic, moesim::intranode_traffic}) {
+    const StepTraffic t = traffic(m, 10.0);
+    const auto sum = [](const std::vector<double>& v) {
+      return std::accumulate(v.begin(), v.end(), 0.0);
+    };
+    CHECK(sum(t.intra_send) == Approx(sum(t.intra_recv)));
+    CHECK(sum(t.inter_send) == Approx(sum(t.inter_recv)));
+    const StepTraffic back = moesim::transposed(t);
+    for (uint32_t r = 0; r < m.ranks(); ++r) {
+      CHECK(back.intra_recv[r] == t.intra_send[r]);
+      CHECK(back.inter_recv[r] == t.inter_send[r]);
+    }
+  }
+}
+
+TEST_CASE("bytes moved are the token matrix times the payload", "[dispatch]") {
+  const BuiltSystem system = h100_nodes(2);
+  TestMachine machine(system, 16, 8);
+  std::vector<double> pairs(16, 800);
+  pairs[3] = 2400;
+  const TokenMatrix m = matrix(pairs, 200, 8);
+  const double b = shape().hidden_size * 2.0;  // bf16 both ways
+  double direct = 0, across = 0, node_across = 0;
+  for (uint32_t s = 0; s < 16; ++s) {
+    for (uint32_t d = 0; d < 16; ++d) {
+      if (d == s) continue;
+      direct += m.share(s) * m.rank_tokens[d] * b;
+      if (d / 8 != s / 8) across += m.share(s) * m.rank_tokens[d] * b;
+    }
+    node_across += m.share(s) * m.node_tokens[1 - s / 8] * b;
+  }
+  const ExchangeResult flat = make("all_to_allv")->exchange(m, machine);
+  CHECK(flat.bytes == Approx(2 * direct));
+  CHECK(flat.bytes_across_nodes == Approx(2 * across));
+  const ExchangeResult hier = make("hierarchical")->exchange(m, machine);
+  CHECK(hier.bytes_across_nodes == Approx(2 * node_across));
+  CHECK(hier.bytes_across_nodes < flat.bytes_across_nodes);  // one copy per node, not per rank
+  const ExchangeResult gather = make("allgather_reducescatter")->exchange(m, machine);
+  CHECK(gather.dispatch_us == Approx(m.total_tokens * b / 1e3));
+  CHECK(gather.combine_us == Approx(2 * m.total_tokens * b / 1e3));
+  CHECK(gather.bytes == Approx(2 * m.total_tokens * b * 15));
+  // fp8 dispatch: 1 byte and a 4-byte scale per 128 elements instead of 2 bytes.
+  const ExchangeResult fp8 = make("all_to_allv", "fp8")->exchange(m, machine);
+  CHECK(fp8.bytes == Approx(direct * (1 + 4.0 / 128) / 2 + direct));
+}
+
+TEST_CASE("skewed routing raises the per-rank exchanges' time, not the all-gather's",
+          "[dispatch]") {
+  const BuiltSystem system = h100_nodes(2);
+  TestMachine machine(system, 16, 8);
+  const std::vector<double> balanced(16, 1000);
+  std::vector<double> skewed(16, 800);
+  skewed[5] = 1000 + 15 * 200;  // same pairs in all, one hot rank
+  for (const char* name : kStrategies) {
+    INFO(name);
+    const auto strategy = make(name);
+    const ExchangeResult even = strategy->exchange(matrix(balanced, 250, 8), machine);
+    const ExchangeResult hot = strategy->exchange(matrix(skewed, 250, 8), machine);
+    if (std::string(name) == "allgather_reducescatter") {
+      CHECK(hot.dispatch_us == even.dispatch_us);  // every rank receives every token anyway
+    } else {
+      CHECK(hot.dispatch_us > 1.2 * even.dispatch_us);
+      CHECK(hot.combine_us > 1.2 * even.combine_us);
+    }
+  }
+}
+
+TEST_CASE("a balanced all-to-allv on one switch takes the analytic and the flow-level time",
+          "[dispatch]") {
+  constexpr uint32_t kRanks = 8;
+  const BuiltSystem system = one_switch(kRanks);
+  TestMachine machine(system, kRanks, 0);
+  // Top-1 over one expert per rank, every rank's expert as popular: each rank sends 1/8 of
+  // its tokens to each rank.
+  const TokenMatrix m = matrix(std::vector<double>(kRanks, 1024), 1024, kRanks, 1);
+  const double b = shape().hidden_size * 2.0;
+  const double sent = 1024.0 * (kRanks - 1) / kRanks * b;  // per rank, per direction
+  const double analytic_us = sent / kSwitchBandwidth * 1e6 + 2 * kHopLatencyUs;
+  const ExchangeResult r = make("all_to_allv")->exchange(m, machine);
+  CHECK(r.dispatch_us == Approx(analytic_us).epsilon(1e-6));
+  CHECK(r.combine_us == Approx(analytic_us).epsilon(1e-6));
+
+  moesim::Simulator sim;
+  moesim::MaxMinNetwork network(sim);
+  system.topology.install(network);
+  moesim::Communicator comm(sim, network, system.topology, system.topology.gpus(),
+                            moesim::CommCalibration{});
+  moesim::ByteMatrix bytes(kRanks, std::vector<double>(kRanks, 1024.0 / kRanks * b));
+  comm.all_to_allv(bytes, [] {});
+  sim.run();
+  CHECK(sim.now().microseconds() == Approx(analytic_us).epsilon(1e-4));
+}
+
+TEST_CASE("per-rank strategies refuse experts split over GPUs; layer scenarios refuse a dispatch",
+          "[dispatch]") {
+  moesim::ParallelLayout hybrid{4, 4, 2, 1};  // DP4 x TP2: 8 GPUs, EP4 x MoE-TP2
+  moesim::ParamCheckContext context;
+  context.layout = &hybrid;
+  moesim::Params p;
+  CHECK_THROWS_AS(moesim::check_whole_experts(p, context), moesim::ParamError);
+  moesim::ParallelLayout wide{8, 8, 1, 1};
+  context.layout = &wide;
+  CHECK_NOTHROW(moesim::check_whole_experts(p, context));
+
+  const moesim::test::CliResult r =
+      moesim::test::run_cli({"run", moesim::test::source_path("scenarios/quickstart.yaml").string(),
+                             "--set", "strategies.dispatch=all_to_allv"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Matchers::Contains("strategies.dispatch"));
+}
