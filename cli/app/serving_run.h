@@ -40,6 +40,8 @@ class ServingRun {
   const ScenarioConfig& config() const { return config_; }
   /// The expert placement at the end of the run, the per-rank loads and any migrations.
   const ExpertLoadBalancer& experts() const { return *experts_; }
+  /// The MoE layers' dispatch and combine over the run.
+  const LayerExchange& exchange() const { return *exchange_; }
 
  private:
   ScenarioConfig config_;

@@ -4,6 +4,13 @@
 
 namespace moesim {
 
+void ExchangeTotals::add(const ExchangeResult& r) {
+  dispatch_us += r.dispatch_us;
+  combine_us += r.combine_us;
+  bytes += r.bytes;
+  bytes_across_nodes += r.bytes_across_nodes;
+}
+
 LayerExchange::LayerExchange(const DispatchStrategy& strategy, ExchangeMachine& machine,
                              const ParallelLayout& layout)
     : strategy_(&strategy), machine_(&machine), layout_(layout) {
@@ -28,10 +35,8 @@ ExchangeResult LayerExchange::layer(std::span<const std::vector<uint64_t>> rank_
   const TokenMatrix m =
       TokenMatrix::build(source_tokens_, rank_expert_tokens, machine_->fabric().node_of_rank());
   const ExchangeResult r = strategy_->exchange(m, *machine_);
-  iteration_.dispatch_us += r.dispatch_us;
-  iteration_.combine_us += r.combine_us;
-  iteration_.bytes += r.bytes;
-  iteration_.bytes_across_nodes += r.bytes_across_nodes;
+  iteration_.add(r);
+  run_.add(r);
   return r;
 }
 

@@ -34,9 +34,10 @@ class ServingExchangeMachine final : public ExchangeMachine {
   LayoutCollectives* collectives_;
 };
 
-/// Exchange figures summed over the layers of an iteration.
+/// Exchange figures summed over layers.
 struct ExchangeTotals {
   double dispatch_us = 0, combine_us = 0, bytes = 0, bytes_across_nodes = 0;
+  void add(const ExchangeResult& r);
 };
 
 class LayerExchange {
@@ -52,13 +53,15 @@ class LayerExchange {
   ExchangeResult layer(std::span<const std::vector<uint64_t>> rank_expert_tokens);
   /// The iteration's layers so far.
   const ExchangeTotals& iteration() const { return iteration_; }
+  /// Every layer of the run so far.
+  const ExchangeTotals& run() const { return run_; }
 
  private:
   const DispatchStrategy* strategy_;
   ExchangeMachine* machine_;
   ParallelLayout layout_;
   std::vector<double> source_tokens_;  // [expert-parallel rank]
-  ExchangeTotals iteration_;
+  ExchangeTotals iteration_, run_;
 };
 
 }  // namespace moesim
