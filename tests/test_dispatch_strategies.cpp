@@ -85,12 +85,14 @@ moesim::MoeLayerShape shape() {
 }
 
 std::unique_ptr<moesim::DispatchStrategy> make(const std::string& name,
-                                               const std::string& dispatch_dtype = "bf16") {
+                                               const std::string& dispatch_dtype = "bf16",
+                                               double accuracy = -1) {
   static const moesim::StrategyCatalog catalog = moesim::builtin_strategies();
   static const moesim::MoeLayerShape model = shape();
   const moesim::StrategyInfo& info = catalog.dispatch.at(name).info;
   moesim::Params p(info.params);
   p.set(*info.param("dispatch_dtype"), dispatch_dtype);
+  if (accuracy >= 0) p.set(*info.param("accuracy"), accuracy);
   return catalog.dispatch.make({name, p}, moesim::DispatchContext{&model});
 }
 
@@ -109,7 +111,8 @@ TokenMatrix matrix(const std::vector<double>& pairs, double tokens, uint32_t per
   return TokenMatrix::build(source, rank_expert, node);
 }
 
-const char* const kStrategies[] = {"allgather_reducescatter", "all_to_allv", "hierarchical"};
+const char* const kStrategies[] = {"allgather_reducescatter", "all_to_allv", "hierarchical",
+                                   "speculative_shuffle"};
 
 }  // namespace
 
@@ -191,13 +194,39 @@ TEST_CASE("skewed routing raises the per-rank exchanges' time, not the all-gathe
     const auto strategy = make(name);
     const ExchangeResult even = strategy->exchange(matrix(balanced, 250, 8), machine);
     const ExchangeResult hot = strategy->exchange(matrix(skewed, 250, 8), machine);
-    if (std::string(name) == "allgather_reducescatter") {
+    const std::string n = name;
+    if (n == "allgather_reducescatter") {
       CHECK(hot.dispatch_us == even.dispatch_us);  // every rank receives every token anyway
     } else {
       CHECK(hot.dispatch_us > 1.2 * even.dispatch_us);
       CHECK(hot.combine_us > 1.2 * even.combine_us);
     }
   }
+}
+
+TEST_CASE("speculative shuffling moves only mispredicted tokens", "[dispatch]") {
+  const BuiltSystem system = h100_nodes(2);
+  TestMachine machine(system, 16, 8);
+  std::vector<double> pairs(16, 800);
+  pairs[2] = 1600;
+  const TokenMatrix m = matrix(pairs, 200, 8);
+  const ExchangeResult plain = make("all_to_allv")->exchange(m, machine);
+  // Accuracy 1: every correctly predicted token is already at its expert; nothing moves.
+  const ExchangeResult perfect = make("speculative_shuffle", "bf16", 1.0)->exchange(m, machine);
+  CHECK(perfect.dispatch_us == 0);
+  CHECK(perfect.combine_us == 0);
+  CHECK(perfect.bytes == 0);
+  CHECK(perfect.bytes_saved == Approx(plain.bytes));
+  // Accuracy 0: the correction exchange is plain dispatch, no cheaper.
+  const ExchangeResult blind = make("speculative_shuffle", "bf16", 0.0)->exchange(m, machine);
+  CHECK(blind.dispatch_us >= plain.dispatch_us);
+  CHECK(blind.combine_us >= plain.combine_us);
+  CHECK(blind.bytes == Approx(plain.bytes));
+  // In between: 1 - accuracy of the bytes, and less time.
+  const ExchangeResult seventy = make("speculative_shuffle", "bf16", 0.7)->exchange(m, machine);
+  CHECK(seventy.bytes == Approx(0.3 * plain.bytes));
+  CHECK(seventy.bytes_saved == Approx(0.7 * plain.bytes));
+  CHECK(seventy.dispatch_us < plain.dispatch_us);
 }
 
 TEST_CASE("a balanced all-to-allv on one switch takes the analytic and the flow-level time",

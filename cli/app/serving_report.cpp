@@ -48,9 +48,12 @@ std::string format_serving_summary(const ServingRun& run) {
   const ExchangeTotals& exchange = run.exchange().run();
   fmt::format_to(o,
                  "dispatch: {}, dispatch {:.3f} s + combine {:.3f} s over all MoE layers, "
-                 "{:.2f} GB moved, {:.2f} GB across nodes\n",
+                 "{:.2f} GB moved, {:.2f} GB across nodes{}\n",
                  run.config().dispatch.name, exchange.dispatch_us / 1e6, exchange.combine_us / 1e6,
-                 exchange.bytes / 1e9, exchange.bytes_across_nodes / 1e9);
+                 exchange.bytes / 1e9, exchange.bytes_across_nodes / 1e9,
+                 exchange.bytes_saved > 0
+                     ? fmt::format(", {:.2f} GB saved by speculation", exchange.bytes_saved / 1e9)
+                     : "");
   fmt::format_to(o, "{} requests, {} iterations, {} preemptions, {:.2f} s, {:.1f} output tok/s\n\n",
                  sum.requests, sum.iterations, sum.preemptions, sum.duration_s,
                  sum.output_tokens_per_s);

@@ -9,6 +9,7 @@ void ExchangeTotals::add(const ExchangeResult& r) {
   combine_us += r.combine_us;
   bytes += r.bytes;
   bytes_across_nodes += r.bytes_across_nodes;
+  bytes_saved += r.bytes_saved;
 }
 
 LayerExchange::LayerExchange(const DispatchStrategy& strategy, ExchangeMachine& machine,

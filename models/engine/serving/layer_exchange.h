@@ -36,7 +36,7 @@ class ServingExchangeMachine final : public ExchangeMachine {
 
 /// Exchange figures summed over layers.
 struct ExchangeTotals {
-  double dispatch_us = 0, combine_us = 0, bytes = 0, bytes_across_nodes = 0;
+  double dispatch_us = 0, combine_us = 0, bytes = 0, bytes_across_nodes = 0, bytes_saved = 0;
   void add(const ExchangeResult& r);
 };
 

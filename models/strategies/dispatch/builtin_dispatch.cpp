@@ -2,6 +2,7 @@
 #include "models/strategies/dispatch/all_gather_reduce_scatter.h"
 #include "models/strategies/dispatch/all_to_allv.h"
 #include "models/strategies/dispatch/hierarchical.h"
+#include "models/strategies/dispatch/speculative_shuffle.h"
 
 namespace moesim {
 
@@ -9,6 +10,7 @@ void add_builtin_dispatch(DispatchFamily& family) {
   family.add(AllGatherReduceScatterDispatch::entry());
   family.add(AllToAllvDispatch::entry());
   family.add(HierarchicalDispatch::entry());
+  family.add(SpeculativeShuffleDispatch::entry());
 }
 
 }  // namespace moesim

@@ -36,6 +36,7 @@ struct ExchangeResult {
   double combine_us = 0;
   double bytes = 0;               ///< bytes that left a GPU, dispatch and combine, all ranks
   double bytes_across_nodes = 0;  ///< of those, bytes that left a node
+  double bytes_saved = 0;         ///< bytes a speculative strategy did not have to move
 };
 
 class DispatchStrategy {
