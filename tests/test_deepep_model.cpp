@@ -17,7 +17,6 @@ using moesim::DeepEpModel;
 using moesim::EpCopies;
 using moesim::EpShape;
 using moesim::EpTraffic;
-using moesim::test::read_text;
 using moesim::test::replace_once;
 using moesim::test::source_path;
 using moesim::test::TempDir;
@@ -112,7 +111,10 @@ TEST_CASE("DeepEP times grow with tokens and fall with SMs until the knee then s
   const EpTraffic big = dispatch_traffic(16384);
   for (const bool dispatch : {true, false}) {
     const auto& k = dispatch ? c.normal_dispatch : c.normal_combine;
-    const double knee = k.link_efficiency * c.nvlink_bandwidth / k.sm_rate;
+    // The SMs' time (tokens x per_token + bytes / r) / S meets the link's bytes / (e x W).
+    const double link_rate = k.link_efficiency * c.nvlink_bandwidth;
+    const double knee = (big.tokens * k.per_token_us * 1e-6 + big.send_bytes / k.sm_rate) *
+                        link_rate / big.send_bytes;
     INFO("knee " << knee);
     REQUIRE(knee > 4);
     REQUIRE(knee < 64);
@@ -151,18 +153,30 @@ TEST_CASE("internode DeepEP traffic is bounded by the NIC", "[deepep]") {
   // With the NVLink side unlimited the time is the latency plus the NIC time.
   EpTraffic nic_only = t;
   nic_only.send_bytes = nic_only.recv_bytes = 0;
+  const auto& k = m.constants().normal_dispatch;
   CHECK(m.normal_dispatch_us(nic_only, 24) ==
-        Approx(m.constants().normal_dispatch.latency_us + nic_us));
+        Approx(k.latency_us + k.latency_per_hidden_us * 7168 + nic_us));
   CHECK(m.constants().nic_bandwidth == catalogue().link("infiniband_ndr").bandwidth);
   CHECK(m.constants().nvlink_bandwidth == catalogue().link("nvlink4").bandwidth);
 }
 
 TEST_CASE("a bad deepep.yaml is a ConfigError naming the file and the key", "[deepep]") {
   TempDir dir("deepep-catalogue");
-  for (const char* f : {"links.yaml", "gpus.yaml", "cpus.yaml"}) {
-    write_text(dir / f, read_text(source_path(std::string("topologies/catalogue/") + f)));
-  }
-  const std::string good = read_text(source_path("topologies/catalogue/deepep.yaml"));
+  const std::string good =
+      "H100-SXM:\n"
+      "  device_sms: 132\n"
+      "  nic_link: infiniband_ndr\n"
+      "  source: x\n"
+      "  normal:\n"
+      "    fitted_on: x\n"
+      "    dispatch: {latency: \"25 us\", latency_per_hidden: \"0 ns\", per_token: \"600 ns\", "
+      "sm_rate: \"25 GB/s\", link_efficiency: 0.7}\n"
+      "    combine: {latency: \"25 us\", latency_per_hidden: \"3 ns\", per_token: \"160 ns\", "
+      "sm_rate: \"20 GB/s\", link_efficiency: 0.7}\n"
+      "  low_latency:\n"
+      "    fitted_on: x\n"
+      "    dispatch: {latency: \"11 us\", sm_rate: \"4 GB/s\", link_efficiency: 0.6}\n"
+      "    combine: {latency: \"11 us\", sm_rate: \"25 GB/s\", link_efficiency: 0.55}\n";
   const auto error = [&](const std::string& text, const std::string& gpu) -> std::string {
     write_text(dir / "deepep.yaml", text);
     try {
@@ -173,22 +187,34 @@ TEST_CASE("a bad deepep.yaml is a ConfigError naming the file and the key", "[de
     FAIL("deepep.yaml loaded, but a ConfigError was expected");
     return {};
   };
-  CHECK_NOTHROW(DeepEpModel::load(source_path("topologies/catalogue"), "GB200", catalogue()));
+  write_text(dir / "deepep.yaml", good);
+  const DeepEpModel loaded = DeepEpModel::load(dir.path(), "H100-SXM", catalogue());
+  CHECK(loaded.constants().normal_dispatch.per_token_us == Approx(0.6));
+  CHECK(loaded.constants().normal_combine.latency_per_hidden_us == Approx(3e-3));
+  CHECK(loaded.constants().ll_combine.sm_rate == Approx(25e9));
+  CHECK(loaded.constants().device_sms == 132);
   CHECK_THAT(error(good, "A100-SXM"),
              Contains("deepep.yaml: no DeepEP constants for GPU 'A100-SXM'"));
-  CHECK_THAT(error(replace_once(good, "nic_link: infiniband_ndr # ConnectX-7 400 Gb/s per GPU, as",
-                                "nic_link: ib_ndr # as"),
+  CHECK_THAT(error(replace_once(good, "nic_link: infiniband_ndr", "nic_link: ib_ndr"), "H100-SXM"),
+             Contains("deepep.yaml:3: H100-SXM.nic_link: unknown link \"ib_ndr\""));
+  CHECK_THAT(
+      error(replace_once(good, "link_efficiency: 0.6}", "link_efficiency: 1.5}"), "H100-SXM"),
+      Contains("H100-SXM.low_latency.dispatch.link_efficiency"));
+  CHECK_THAT(error(replace_once(good, "sm_rate: \"25 GB/s\", link_efficiency: 0.7}",
+                                "link_efficiency: 0.7}"),
                    "H100-SXM"),
-             Contains("H100-SXM.nic_link: unknown link \"ib_ndr\""));
-  CHECK_THAT(
-      error(replace_once(good, "link_efficiency: 0.650", "link_efficiency: 1.5"), "H100-SXM"),
-      Contains("H100-SXM.normal.dispatch.link_efficiency"));
-  CHECK_THAT(error(replace_once(good, "sm_rate: \"15.04 GB/s\", ", ""), "H100-SXM"),
-             Contains("deepep.yaml:13: H100-SXM.normal.dispatch: missing required key 'sm_rate'"));
-  CHECK_THAT(
-      error(replace_once(good, "latency: \"11.15 us\"", "latency: \"11.15 parsecs\""), "H100-SXM"),
-      Contains("H100-SXM.low_latency.dispatch.latency"));
-  const std::string l4 = good + "L4:\n  device_sms: 58\n";
+             Contains("deepep.yaml:7: H100-SXM.normal.dispatch: missing required key 'sm_rate'"));
+  CHECK_THAT(error(replace_once(good, "latency: \"11 us\", sm_rate: \"4",
+                                "latency: \"11 parsecs\", sm_rate: \"4"),
+                   "H100-SXM"),
+             Contains("H100-SXM.low_latency.dispatch.latency"));
+  CHECK_THAT(error(replace_once(good, "  device_sms: 132\n", ""), "H100-SXM"),
+             Contains("H100-SXM: missing required key 'device_sms'"));
+  CHECK_THAT(error(replace_once(good, "  source: x\n", "  source: x\n  sauce: y\n"), "H100-SXM"),
+             Contains("H100-SXM.sauce: unknown key"));
+  const std::string l4 = replace_once(good, "H100-SXM:", "L4:");
   CHECK_THAT(error(l4, "L4"), Contains("scale_up_link: none"));
   CHECK_THAT(error(l4, "L4"), Contains("deepep.yaml"));
+  // The shipped file loads for both GPUs it has.
+  CHECK_NOTHROW(DeepEpModel::load(source_path("topologies/catalogue"), "GB200", catalogue()));
 }

@@ -50,12 +50,14 @@ TEST_CASE("the shipped DeepEP constants are the fit of the fit rows", "[deepep][
                                                              : model.constants().ll_combine);
       const moesim::EpFit fit = moesim::fit_ep_kernel(
           moesim::fit_points(rows, table.family, kernel, model.constants().device_sms), normal,
-          model.constants().nvlink_bandwidth);
+          normal, model.constants().nvlink_bandwidth);
       INFO(table.file << " " << moesim::to_string(kernel));
-      // deepep.yaml keeps 2 decimals of us and GB/s, 3 of ns and of the efficiency.
+      // deepep.yaml keeps 2 decimals of us and GB/s, 3 of the efficiency and of ns per hidden
+      // element, 1 of ns per token.
       CHECK(c.latency_us == Approx(fit.constants.latency_us).margin(0.006));
       CHECK(c.latency_per_hidden_us * 1e3 ==
             Approx(fit.constants.latency_per_hidden_us * 1e3).margin(6e-4));
+      CHECK(c.per_token_us * 1e3 == Approx(fit.constants.per_token_us * 1e3).margin(0.06));
       CHECK(c.sm_rate * 1e-9 == Approx(fit.constants.sm_rate * 1e-9).margin(0.006));
       CHECK(c.link_efficiency == Approx(fit.constants.link_efficiency).margin(6e-4));
       CHECK(fit.median_abs < 0.15);
@@ -64,26 +66,35 @@ TEST_CASE("the shipped DeepEP constants are the fit of the fit rows", "[deepep][
 }
 
 TEST_CASE("the DeepEP fit recovers known constants", "[deepep][ep_validation]") {
-  // Synthetic rows from latency 20 us + 2 ns x hidden, 300 GB/s at the link, 16 GB/s per SM.
-  const double link = 300e9, rate = 16e9;
+  // Synthetic rows: latency 20 us + 2 ns x hidden; per SM 0.5 us per token and 16 GB/s; the
+  // link at 300 GB/s of 500 GB/s. Tokens and bytes per token vary apart.
+  const double link = 300e9, rate = 16e9, per_token_us = 0.5;
   std::vector<EpFitPoint> points;
   for (const double hidden : {2048.0, 7168.0}) {
-    for (const double bytes : {1e3, 1e6, 1e8}) {
-      for (uint32_t sms = 4; sms <= 32; sms += 4) {
-        const double us = 20 + 2e-3 * hidden + bytes / std::min(rate * sms, link) * 1e6;
-        points.push_back({us, bytes, hidden, sms});
+    for (const double tokens : {10.0, 1e3, 1e5}) {
+      for (const double bytes_per_token : {2e3, 3e4}) {
+        const double bytes = tokens * bytes_per_token;
+        for (uint32_t sms = 4; sms <= 32; sms += 4) {
+          const double us =
+              20 + 2e-3 * hidden +
+              std::max((tokens * per_token_us + bytes / rate * 1e6) / sms, bytes / link * 1e6);
+          points.push_back({us, bytes, tokens, hidden, sms});
+        }
       }
     }
   }
-  const moesim::EpFit fit = moesim::fit_ep_kernel(points, true, 450e9);
-  CHECK(fit.knee_sms == Approx(18.75).margin(0.05));
+  const moesim::EpFit fit = moesim::fit_ep_kernel(points, true, true, 500e9);
   CHECK(fit.constants.latency_us == Approx(20).epsilon(0.01));
   CHECK(fit.constants.latency_per_hidden_us == Approx(2e-3).epsilon(0.01));
-  CHECK(fit.constants.link_efficiency == Approx(300.0 / 450).epsilon(0.01));
+  CHECK(fit.constants.per_token_us == Approx(per_token_us).epsilon(0.01));
   CHECK(fit.constants.sm_rate == Approx(rate).epsilon(0.01));
+  CHECK(fit.constants.link_efficiency == Approx(0.6).epsilon(0.01));
   CHECK(fit.median_abs < 1e-3);
-  // Without the per-hidden term the fit must hold it at 0.
-  CHECK(moesim::fit_ep_kernel(points, false, 450e9).constants.latency_per_hidden_us == 0);
+  // Held at 0, the per-hidden and per-token terms stay 0 and the fit is worse.
+  const moesim::EpFit held = moesim::fit_ep_kernel(points, false, false, 500e9);
+  CHECK(held.constants.latency_per_hidden_us == 0);
+  CHECK(held.constants.per_token_us == 0);
+  CHECK(held.median_abs > 0.01);
 }
 
 TEST_CASE("the SM-budget knee is where more SMs stop paying", "[deepep][ep_validation]") {

@@ -127,7 +127,7 @@ std::vector<EpFitPoint> fit_points(const std::vector<EpMeasurement>& rows, EpFam
                              ? m.sms
                              : DeepEpModel::low_latency_sms(m.shape.experts, device_sms);
     points.push_back({row_time_us(m, kernel), std::max(t.send_bytes, t.recv_bytes),
-                      static_cast<double>(m.shape.hidden), sms});
+                      static_cast<double>(t.tokens), static_cast<double>(m.shape.hidden), sms});
   }
   return points;
 }

@@ -262,16 +262,17 @@ std::string ep_calibration_text(const std::filesystem::path& measured_dir,
     for (const EpKernel kernel : kKernels) {
       const EpFit fit =
           fit_ep_kernel(fit_points(rows, table.family, kernel, model.constants().device_sms),
-                        normal, model.constants().nvlink_bandwidth);
+                        normal, normal, model.constants().nvlink_bandwidth);
       const EpKernelConstants& c = fit.constants;
       fmt::format_to(out, "    {}: {{latency: \"{:.2f} us\", ", to_string(kernel), c.latency_us);
       if (normal) {
-        fmt::format_to(out, "latency_per_hidden: \"{:.3f} ns\", ", c.latency_per_hidden_us * 1e3);
+        fmt::format_to(out, "latency_per_hidden: \"{:.3f} ns\", per_token: \"{:.1f} ns\", ",
+                       c.latency_per_hidden_us * 1e3, c.per_token_us * 1e3);
       }
       fmt::format_to(out,
-                     "sm_rate: \"{:.2f} GB/s\", link_efficiency: {:.3f}}}  # knee {:.2f} SMs, "
-                     "fit median |e| {:.1f}%\n",
-                     c.sm_rate * 1e-9, c.link_efficiency, fit.knee_sms, 100 * fit.median_abs);
+                     "sm_rate: \"{:.2f} GB/s\", link_efficiency: {:.3f}}}  # fit median |e| "
+                     "{:.1f}%\n",
+                     c.sm_rate * 1e-9, c.link_efficiency, 100 * fit.median_abs);
     }
   }
   return text;

@@ -16,10 +16,14 @@ constexpr double kScaleBlock = 128.0;  // FP8 elements per fp32 scale (DeepEP's 
 constexpr double kScaleBytes = 4.0;
 constexpr double kLlHeaderBytes = 16.0;  // DeepEP test_low_latency.py counts 16 per message
 
-EpKernelConstants read_kernel(YamlMap m, bool per_hidden) {
+/// `normal`: the kernel has latency_per_hidden and per_token (the low-latency ones hold 0).
+EpKernelConstants read_kernel(YamlMap m, bool normal) {
   EpKernelConstants c;
   c.latency_us = m.get_time("latency").microseconds();
-  if (per_hidden) c.latency_per_hidden_us = m.get_time("latency_per_hidden").microseconds();
+  if (normal) {
+    c.latency_per_hidden_us = m.get_time("latency_per_hidden").microseconds();
+    c.per_token_us = m.get_time("per_token").microseconds();
+  }
   c.sm_rate = m.get_bandwidth("sm_rate");
   if (c.sm_rate <= 0) m.fail("sm_rate", "expected a positive rate");
   c.link_efficiency = m.get_double("link_efficiency", 1e-3, 1.0);
@@ -76,11 +80,11 @@ double DeepEpModel::kernel_us(const EpKernelConstants& c, const EpTraffic& traff
                               uint32_t sms) const {
   // The SMs copy every byte; NVLink carries them (as a forward when they came over the NIC).
   const double nvl_bytes = std::max(traffic.send_bytes, traffic.recv_bytes);
-  const double copy_rate =
-      std::min(c.sm_rate * sms, c.link_efficiency * constants_.nvlink_bandwidth);
-  const double seconds =
-      std::max(nvl_bytes / copy_rate, traffic.nic_bytes / constants_.nic_bandwidth);
-  return c.latency_us + c.latency_per_hidden_us * traffic.hidden + seconds * 1e6;
+  const double sm_us = (traffic.tokens * c.per_token_us + nvl_bytes / c.sm_rate * 1e6) / sms;
+  const double link_us = nvl_bytes / (c.link_efficiency * constants_.nvlink_bandwidth) * 1e6;
+  const double nic_us = traffic.nic_bytes / constants_.nic_bandwidth * 1e6;
+  return c.latency_us + c.latency_per_hidden_us * traffic.hidden +
+         std::max({sm_us, link_us, nic_us});
 }
 
 double DeepEpModel::normal_dispatch_us(const EpTraffic& traffic, uint32_t sms) const {

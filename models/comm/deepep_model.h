@@ -3,17 +3,18 @@
 /// (github.com/deepseek-ai/DeepEP), on the traffic of the busiest rank.
 ///
 /// Normal (high-throughput) kernels, given an SM budget S:
-///   T = latency + latency_per_hidden x hidden + max(B_nvl / min(r x S, e x W), B_nic / W_nic)
-/// where r is the copy rate of one SM, W the GPU's NVLink bandwidth (catalogue scale-up link),
-/// e the share of it the kernels reach, B_nvl the bytes the busiest rank sends or receives
-/// and B_nic the part of them that crosses the node's NIC (W_nic, catalogue NIC link). The
-/// copy rate grows with S until the link saturates: the SM-budget knee is at S = e x W / r.
-/// latency_per_hidden is the combine's reduction of a token's copies, serial over hidden.
+///   T = latency + latency_per_hidden x hidden
+///       + max((tokens x per_token + B_nvl / r) / S, B_nvl / (e x W), B_nic / W_nic)
+/// B_nvl: the bytes the busiest rank sends or receives; B_nic: the part of them that crosses
+/// the node's NIC (W_nic, catalogue NIC link); W: the GPU's NVLink bandwidth (catalogue
+/// scale-up link) of which the kernels reach a share e. The SMs pay per_token for each token
+/// (routing and bookkeeping, whatever its copies) and copy at r each, so their time falls as
+/// 1/S until the link saturates: the SM-budget knee. latency_per_hidden is the combine's
+/// reduction of a token's copies, serial over hidden.
 ///
 /// Low-latency kernels use no SM budget: DeepEP launches ceil(E / g) SMs with
 /// g = ceil(E / device_sms) experts per SM (its low_latency launch), so with few experts few
-/// SMs work and the same min(r x S, e x W) limits them:
-///   T = latency + max(B_nvl / min(r x S_ll, e x W), B_nic / W_nic)
+/// SMs work; the same equation holds with S = that count.
 ///
 /// The constants are fitted per GPU on the one-node EP8 tables of topologies/measured/deepep
 /// (topologies/catalogue/deepep.yaml names the rows). No measured internode row exists here:
@@ -56,6 +57,7 @@ enum class EpCopies {
 struct EpKernelConstants {
   double latency_us = 0;             ///< fixed launch and notify time
   double latency_per_hidden_us = 0;  ///< per hidden element (normal kernels)
+  double per_token_us = 0;           ///< SM time per token of the rank
   double sm_rate = 0;                ///< bytes/s one SM copies
   double link_efficiency = 0;        ///< share of the NVLink bandwidth reached, (0, 1]
 };
