@@ -61,7 +61,7 @@ DeepEpModel DeepEpModel::load(const std::filesystem::path& catalogue_dir, const 
                                    joined_names(catalogue.links())));
   }
   c.nic_bandwidth = catalogue.link(nic).bandwidth;
-  m.get_string("source");
+  m.get_string("source");  // required: where the constants come from
   YamlMap normal = m.get_map("normal");
   normal.get_string("fitted_on");
   c.normal_dispatch = read_kernel(normal.get_map("dispatch"), true);
@@ -78,6 +78,7 @@ DeepEpModel DeepEpModel::load(const std::filesystem::path& catalogue_dir, const 
 
 double DeepEpModel::kernel_us(const EpKernelConstants& c, const EpTraffic& traffic,
                               uint32_t sms) const {
+  if (sms == 0) throw std::invalid_argument("DeepEpModel: a kernel needs at least one SM");
   // The SMs copy every byte; NVLink carries them (as a forward when they came over the NIC).
   const double nvl_bytes = std::max(traffic.send_bytes, traffic.recv_bytes);
   const double sm_us = (traffic.tokens * c.per_token_us + nvl_bytes / c.sm_rate * 1e6) / sms;
