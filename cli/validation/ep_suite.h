@@ -26,7 +26,7 @@ struct EpSuiteReport {
   std::string summary;
   std::vector<ValidationGoal> goals;
   bool goals_met = false;
-  size_t report_only_rows = 0;  ///< the published internode rows
+  size_t report_only_rows = 0;  ///< published internode rows, target 4 power-law times
 };
 
 /// The knee of times measured at increasing SM budgets `sms` (see above).
