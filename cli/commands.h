@@ -30,7 +30,7 @@ struct ValidateOptions {
 };
 
 struct CalibrateOptions {
-  std::string suite;  ///< "comm" or "cpu"
+  std::string suite;  ///< "comm", "cpu" or "ep"
   std::string out;    ///< cpu: where to write the host profile ("" means out/host_profile.yaml)
 };
 
@@ -42,6 +42,7 @@ const std::vector<std::string>& validation_suites();
 /// not).
 int validate_command(const ValidateOptions& options);
 /// comm: fits the per-system constants on the fit rows and prints them as systems.yaml keys;
+/// ep: fits the DeepEP kernel constants and prints them as deepep.yaml keys;
 /// cpu: measures this host and writes its profile.
 int calibrate_command(const CalibrateOptions& options);
 int list_command(const std::string& family, bool markdown);

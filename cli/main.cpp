@@ -123,7 +123,8 @@ int main(int argc, char** argv) {
   moesim::CalibrateOptions calibrate;
   auto* calibrate_cmd =
       app.add_subcommand("calibrate", "fit a suite's per-system constants on its fit rows");
-  calibrate_cmd->add_option("--suite", calibrate.suite, "suite to fit: comm or cpu")->required();
+  calibrate_cmd->add_option("--suite", calibrate.suite, "suite to fit: comm, cpu or ep")
+      ->required();
   calibrate_cmd->add_option("--out", calibrate.out,
                             "cpu: host profile to write (default out/host_profile.yaml)");
 

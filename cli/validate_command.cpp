@@ -14,6 +14,7 @@
 #include "cli/validation/comm_fit.h"
 #include "cli/validation/comm_suite.h"
 #include "cli/validation/cpu_suite.h"
+#include "cli/validation/ep_suite.h"
 #include "cli/validation/kernels_suite.h"
 #include "cli/validation/partition_check.h"
 #include "cli/validation/routing_suite.h"
@@ -48,7 +49,8 @@ std::filesystem::path profiles_dir() {
 }  // namespace
 
 const std::vector<std::string>& validation_suites() {
-  static const std::vector<std::string> suites{"comm", "kernels", "cpu", "routing", "serving"};
+  static const std::vector<std::string> suites{"comm", "ep",      "kernels",
+                                               "cpu",  "routing", "serving"};
   return suites;
 }
 
@@ -101,6 +103,15 @@ int validate_command(const ValidateOptions& options) {
     const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
     const auto systems = load_systems(default_catalogue_dir() / "systems.yaml", catalogue);
     CommSuiteReport report = run_comm_suite(measured_dir() / "nccl", systems, catalogue);
+    rows = std::move(report.rows);
+    summary = std::move(report.summary);
+    goals_met = report.goals_met;
+    goals = std::move(report.goals);
+    report_only_rows = report.report_only_rows;
+  } else if (options.suite == "ep") {
+    const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
+    EpSuiteReport report =
+        run_ep_suite(measured_dir(), default_catalogue_dir(), catalogue, profiles_dir());
     rows = std::move(report.rows);
     summary = std::move(report.summary);
     goals_met = report.goals_met;
@@ -176,8 +187,13 @@ int calibrate_command(const CalibrateOptions& options) {
     std::cout << text << fmt::format("wrote {}\n", path);
     return 0;
   }
+  if (suite == "ep") {
+    const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
+    std::cout << ep_calibration_text(measured_dir(), default_catalogue_dir(), catalogue);
+    return 0;
+  }
   if (suite != "comm") {
-    throw ConfigError(fmt::format("unknown suite '{}' to calibrate (known: comm, cpu)", suite));
+    throw ConfigError(fmt::format("unknown suite '{}' to calibrate (known: comm, cpu, ep)", suite));
   }
   const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
   const auto systems = load_systems(default_catalogue_dir() / "systems.yaml", catalogue);

@@ -336,7 +336,7 @@ TEST_CASE("an unknown subcommand is named with the known ones", "[cli]") {
 
   const auto help = run_cli({"validate", "--help"});
   CHECK(help.exit_code == 0);
-  CHECK_THAT(help.out, Contains("comm, kernels, cpu, routing, serving"));
+  CHECK_THAT(help.out, Contains("comm, ep, kernels, cpu, routing, serving"));
 }
 
 TEST_CASE("validate SCENARIO on a serving scenario says what validate accepts", "[cli]") {
