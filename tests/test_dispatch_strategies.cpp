@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/comm/communicator.h"
+#include "models/comm/deepep_model.h"
 #include "models/engine/serving/parallel_layout.h"
 #include "models/moe_layer_shape.h"
 #include "models/strategies/dispatch/dispatch_payload.h"
@@ -86,14 +87,17 @@ moesim::MoeLayerShape shape() {
 
 std::unique_ptr<moesim::DispatchStrategy> make(const std::string& name,
                                                const std::string& dispatch_dtype = "bf16",
-                                               double accuracy = -1) {
+                                               double accuracy = -1, uint32_t sms = 0) {
   static const moesim::StrategyCatalog catalog = moesim::builtin_strategies();
   static const moesim::MoeLayerShape model = shape();
   const moesim::StrategyInfo& info = catalog.dispatch.at(name).info;
   moesim::Params p(info.params);
-  p.set(*info.param("dispatch_dtype"), dispatch_dtype);
+  if (info.param("dispatch_dtype") != nullptr) p.set(*info.param("dispatch_dtype"), dispatch_dtype);
   if (accuracy >= 0) p.set(*info.param("accuracy"), accuracy);
-  return catalog.dispatch.make({name, p}, moesim::DispatchContext{&model});
+  if (sms > 0) p.set(*info.param("sms"), uint64_t{sms});
+  const moesim::DispatchContext context{&model, moesim::test::source_path("topologies/catalogue"),
+                                        "H100-SXM", &catalogue()};
+  return catalog.dispatch.make({name, p}, context);
 }
 
 /// `ranks` ranks on nodes of `per_node`, `tokens` tokens on each, every rank's experts
@@ -111,8 +115,9 @@ TokenMatrix matrix(const std::vector<double>& pairs, double tokens, uint32_t per
   return TokenMatrix::build(source, rank_expert, node);
 }
 
-const char* const kStrategies[] = {"allgather_reducescatter", "all_to_allv", "hierarchical",
-                                   "speculative_shuffle"};
+const char* const kStrategies[] = {
+    "allgather_reducescatter", "all_to_allv",   "hierarchical",
+    "speculative_shuffle",     "deepep_normal", "deepep_low_latency"};
 
 }  // namespace
 
@@ -130,6 +135,16 @@ TEST_CASE("the token matrix counts each token once per rank and node", "[dispatc
   CHECK(wide.rank_tokens[0] > wide.pairs[0] / 8);
   CHECK_THROWS_AS(TokenMatrix::build(std::vector<double>{1.0}, {}, std::vector<uint32_t>{0}),
                   std::invalid_argument);
+}
+
+TEST_CASE("a group is missed with the chance of k choices without replacement", "[dispatch]") {
+  // Uniform: 1 - C(E - E_g, k) / C(E, k); top-8 of 256 experts, a rank of 32.
+  double exact = 1.0;
+  for (int i = 0; i < 8; ++i) exact *= (224.0 - i) / (256.0 - i);
+  CHECK(TokenMatrix::miss_chance(32.0 / 256, 8, 256) == Approx(exact).epsilon(1e-12));
+  CHECK(TokenMatrix::miss_chance(0.25, 1, 64) == Approx(0.75));
+  CHECK(TokenMatrix::miss_chance(1.0, 8, 256) == 0.0);  // every choice falls in the group
+  CHECK(TokenMatrix::miss_chance(0.0, 8, 256) == 1.0);
 }
 
 TEST_CASE("exchange traffic conserves bytes and combine returns what dispatch delivered",
@@ -227,6 +242,48 @@ TEST_CASE("speculative shuffling moves only mispredicted tokens", "[dispatch]") 
   CHECK(seventy.bytes == Approx(0.3 * plain.bytes));
   CHECK(seventy.bytes_saved == Approx(0.7 * plain.bytes));
   CHECK(seventy.dispatch_us < plain.dispatch_us);
+}
+
+TEST_CASE("DeepEP strategies: bytes from the matrix, the fitted kernel times on uniform routing",
+          "[dispatch]") {
+  const BuiltSystem system = h100_nodes(1);
+  TestMachine machine(system, 8, 8);
+  // Top-8 of 256 experts over 8 ranks, 4,096 tokens each, every expert equally loaded.
+  const uint64_t per_expert = 4096 * 8 * 8 / 256;
+  std::vector<std::vector<uint64_t>> rank_expert(8, std::vector<uint64_t>(32, per_expert));
+  const std::vector<double> source(8, 4096);
+  const std::vector<uint32_t> node(8, 0);
+  const TokenMatrix m = TokenMatrix::build(source, rank_expert, node);
+  const moesim::DeepEpModel model = moesim::DeepEpModel::load(
+      moesim::test::source_path("topologies/catalogue"), "H100-SXM", catalogue());
+  const moesim::EpShape shape{4096, 1024, 8, 256, 8, 1};
+  const double fp8 = moesim::DeepEpModel::fp8_token_bytes(1024);
+  const double bf16 = moesim::DeepEpModel::bf16_token_bytes(1024);
+  const auto uniform_dispatch =
+      moesim::DeepEpModel::uniform_traffic(shape, fp8, moesim::EpCopies::per_rank);
+  const auto uniform_combine =
+      moesim::DeepEpModel::uniform_traffic(shape, bf16, moesim::EpCopies::per_rank);
+  const ExchangeResult normal = make("deepep_normal", "bf16", -1, 24)->exchange(m, machine);
+  // The matrix's tokens per rank are the exact expectation for uniform routing, as the
+  // model's uniform traffic is.
+  CHECK(normal.dispatch_us == Approx(model.normal_dispatch_us(uniform_dispatch, 24)).epsilon(1e-9));
+  CHECK(normal.combine_us == Approx(model.normal_combine_us(uniform_combine, 24)).epsilon(1e-9));
+  double expected = 0;
+  for (uint32_t s = 0; s < 8; ++s) {
+    for (uint32_t d = 0; d < 8; ++d) {
+      if (d != s) expected += m.share(s) * m.rank_tokens[d] * (fp8 + bf16);
+    }
+  }
+  CHECK(normal.bytes == Approx(expected));
+  CHECK(normal.bytes_across_nodes == 0);
+  // More SMs help until the link binds; fewer SMs take longer.
+  CHECK(make("deepep_normal", "bf16", -1, 8)->exchange(m, machine).dispatch_us >
+        normal.dispatch_us);
+  CHECK(make("deepep_normal", "bf16", -1, 24)->sms_taken() == 24);
+  // Low latency: one message per chosen expert, so more bytes than per rank, no SMs taken.
+  const auto low = make("deepep_low_latency");
+  CHECK(low->sms_taken() == 0);
+  CHECK(low->exchange(m, machine).bytes > normal.bytes);
 }
 
 TEST_CASE("a balanced all-to-allv on one switch takes the analytic and the flow-level time",

@@ -5,6 +5,7 @@
 #include "models/comm/closed_form_phase_timer.h"
 #include "models/comm/flow_phase_timer.h"
 #include "sim/config_error.h"
+#include "topologies/catalogue_loader.h"
 #include "traces/workload/workload_file.h"
 
 namespace moesim {
@@ -112,7 +113,9 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   fabric_ = std::make_unique<EpFabric>(system_.topology, std::move(ep_gpus), per_node,
                                        config_.system.comm);
   exchange_machine_ = std::make_unique<ServingExchangeMachine>(*fabric_, *collectives_);
-  dispatch_ = catalog.dispatch.make(config_.dispatch, DispatchContext{&config_.model});
+  dispatch_ = catalog.dispatch.make(
+      config_.dispatch, DispatchContext{&config_.model, default_catalogue_dir(), config_.gpu.name,
+                                        &config_.hardware});
   exchange_ = std::make_unique<LayerExchange>(*dispatch_, *exchange_machine_, s.layout);
   ServingCostContext cost_context;
   cost_context.card = &card;

@@ -7,11 +7,14 @@
 /// decides what moves where, in which payload dtype, and in how many steps.
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <string>
 
 #include "models/comm/ep_fabric.h"
 #include "models/strategies/dispatch/token_matrix.h"
 #include "models/strategies/strategy_family.h"
+#include "topologies/hardware_catalogue.h"
 
 namespace moesim {
 
@@ -51,6 +54,10 @@ class DispatchStrategy {
 
 struct DispatchContext {
   const MoeLayerShape* model = nullptr;  ///< hidden size: the bytes of a token
+  /// Where kernel constants are found (deepep.yaml), for the scenario's GPU.
+  std::filesystem::path catalogue_dir;
+  std::string gpu;
+  const HardwareCatalogue* hardware = nullptr;
 };
 
 using DispatchFamily = StrategyFamily<DispatchStrategy, DispatchContext>;

@@ -6,6 +6,18 @@
 
 namespace moesim {
 
+double TokenMatrix::miss_chance(double share, double k, double experts) {
+  const auto choices = static_cast<uint64_t>(std::llround(k));
+  if (choices <= 1 || experts <= 1) return std::clamp(1.0 - share * k, 0.0, 1.0);
+  // Without replacement: the i-th choice falls among the other experts' E - i remaining
+  // slots, of which the group holds share x E.
+  double miss = 1.0;
+  for (uint64_t i = 0; i < choices && miss > 0; ++i) {
+    miss *= std::max(0.0, 1.0 - share * experts / (experts - static_cast<double>(i)));
+  }
+  return miss;
+}
+
 TokenMatrix TokenMatrix::build(std::span<const double> source_tokens,
                                std::span<const std::vector<uint64_t>> rank_expert_tokens,
                                std::span<const uint32_t> node_of_rank) {
@@ -22,24 +34,28 @@ TokenMatrix TokenMatrix::build(std::span<const double> source_tokens,
   }
   const uint32_t nodes = *std::max_element(node_of_rank.begin(), node_of_rank.end()) + 1;
   m.pairs.assign(ranks, 0.0);
-  m.rank_tokens.assign(ranks, 0.0);
-  // log of the chance that a token misses every expert of the rank (of the node), summed in
-  // logs so that hundreds of experts per node do not underflow.
-  std::vector<double> node_log_miss(nodes, 0.0);
-  const double total = m.total_tokens;
+  size_t experts = 0;  // expert replicas serving any token
   for (size_t r = 0; r < ranks; ++r) {
-    double log_miss = 0;
     for (const uint64_t n : rank_expert_tokens[r]) {
       m.pairs[r] += static_cast<double>(n);
-      if (n == 0 || total <= 0) continue;
-      const double p = std::min(1.0, static_cast<double>(n) / total);
-      log_miss += p >= 1.0 ? -INFINITY : std::log1p(-p);
+      experts += n > 0;
     }
-    m.rank_tokens[r] = total * -std::expm1(log_miss);
-    node_log_miss[node_of_rank[r]] += log_miss;
   }
+  std::vector<double> node_pairs(nodes, 0.0);
+  double all_pairs = 0;
+  for (size_t r = 0; r < ranks; ++r) {
+    node_pairs[node_of_rank[r]] += m.pairs[r];
+    all_pairs += m.pairs[r];
+  }
+  const double k = m.total_tokens > 0 ? all_pairs / m.total_tokens : 0.0;  // choices per token
+  const auto reached = [&](double pairs) {
+    return m.total_tokens * (1.0 - miss_chance(pairs / all_pairs, k, static_cast<double>(experts)));
+  };
+  m.rank_tokens.assign(ranks, 0.0);
+  for (size_t r = 0; r < ranks; ++r) m.rank_tokens[r] = m.pairs[r] > 0 ? reached(m.pairs[r]) : 0;
   m.node_tokens.assign(nodes, 0.0);
-  for (uint32_t n = 0; n < nodes; ++n) m.node_tokens[n] = total * -std::expm1(node_log_miss[n]);
+  for (uint32_t n = 0; n < nodes; ++n)
+    m.node_tokens[n] = node_pairs[n] > 0 ? reached(node_pairs[n]) : 0;
   return m;
 }
 

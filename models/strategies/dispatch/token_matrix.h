@@ -9,10 +9,11 @@
 ///
 /// A token travels once to every rank that holds one of its experts, however many it holds
 /// there (NCCL all-to-all dispatchers permute tokens per rank, DeepEP sends per rank), and once
-/// to every node for dispatchers that forward inside the node. With p_e the share of tokens
-/// that expert replica e serves, the expected tokens reaching rank d are
-/// T (1 - prod over e on d of (1 - p_e)): exact for top-1 and for one expert per rank, and for
-/// top-k a close upper estimate (distinct choices are slightly negatively correlated).
+/// to every node for dispatchers that forward inside the node. A group of expert replicas (a
+/// rank, a node) serving the share s of all choices is missed by a token of k distinct choices
+/// among E replicas with chance prod over i < k of (1 - s E / (E - i)): each choice falls
+/// among the remaining slots. Exact for top-1 and for uniform routing over equal groups
+/// (1 - C(E - E_g, k) / C(E, k)); for skewed loads an approximation.
 
 #include <cstdint>
 #include <span>
@@ -34,6 +35,10 @@ struct TokenMatrix {
   double share(uint32_t s) const {
     return total_tokens > 0 ? source_tokens[s] / total_tokens : 0.0;
   }
+
+  /// The chance that a token with `k` distinct choices among `experts` misses a group serving
+  /// the share `share` of all choices.
+  static double miss_chance(double share, double k, double experts);
 
   /// `source_tokens[r]`: tokens starting on rank r; `rank_expert_tokens[r]`: the token-expert
   /// pairs of each expert replica rank r computes; `node_of_rank[r]`: its node (nodes numbered

@@ -1,0 +1,119 @@
+#include "models/strategies/dispatch/deepep_dispatch.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "models/moe_layer_shape.h"
+#include "models/strategies/dispatch/dispatch_payload.h"
+
+namespace moesim {
+namespace {
+
+/// Every rank's copies, one per destination rank (`copies` = tokens received) or per chosen
+/// expert (`copies` = pairs received).
+std::vector<RankCopies> rank_copies(const TokenMatrix& m, const std::vector<double>& copies) {
+  std::vector<double> node_share(m.nodes(), 0.0), node_copies(m.nodes(), 0.0);
+  double total = 0;
+  for (uint32_t r = 0; r < m.ranks(); ++r) {
+    node_share[m.node_of_rank[r]] += m.share(r);
+    node_copies[m.node_of_rank[r]] += copies[r];
+    total += copies[r];
+  }
+  std::vector<RankCopies> out(m.ranks());
+  for (uint32_t r = 0; r < m.ranks(); ++r) {
+    const uint32_t node = m.node_of_rank[r];
+    out[r] = {m.share(r) * total, m.share(r) * (total - node_copies[node]), copies[r],
+              copies[r] * (1.0 - node_share[node])};
+  }
+  return out;
+}
+
+}  // namespace
+
+DeepEpDispatch::DeepEpDispatch(DeepEpModel model, Kernels kernels, uint32_t sms, uint32_t hidden,
+                               uint32_t experts)
+    : model_(std::move(model)), kernels_(kernels), sms_(sms), hidden_(hidden), experts_(experts) {}
+
+EpTraffic DeepEpDispatch::traffic(const TokenMatrix& m, uint32_t r, const RankCopies& c,
+                                  double per_copy, bool dispatch) const {
+  EpTraffic t;
+  // Combine sends back what dispatch delivered.
+  t.send_bytes = (dispatch ? c.out : c.in) * per_copy;
+  t.recv_bytes = (dispatch ? c.in : c.out) * per_copy;
+  // The NIC share of the larger direction.
+  const bool outgoing_larger = c.out >= c.in;
+  t.nic_bytes = (outgoing_larger ? c.out_remote : c.in_remote) * per_copy;
+  t.tokens = static_cast<uint64_t>(std::llround(m.source_tokens[r]));
+  t.hidden = hidden_;
+  t.experts = experts_;
+  t.ranks = m.ranks();
+  t.nodes = m.nodes();
+  return t;
+}
+
+double DeepEpDispatch::kernel_us(const EpTraffic& t, bool dispatch) const {
+  if (kernels_ == Kernels::kNormal) {
+    return dispatch ? model_.normal_dispatch_us(t, sms_) : model_.normal_combine_us(t, sms_);
+  }
+  return dispatch ? model_.low_latency_dispatch_us(t) : model_.low_latency_combine_us(t);
+}
+
+ExchangeResult DeepEpDispatch::exchange(const TokenMatrix& m, ExchangeMachine&) const {
+  const bool normal = kernels_ == Kernels::kNormal;
+  const double dispatch_copy = normal ? DeepEpModel::fp8_token_bytes(hidden_)
+                                      : DeepEpModel::ll_dispatch_message_bytes(hidden_);
+  const double combine_copy = DeepEpModel::bf16_token_bytes(hidden_);
+  ExchangeResult r;
+  if (m.total_tokens <= 0) return r;
+  const std::vector<RankCopies> copies = rank_copies(m, normal ? m.rank_tokens : m.pairs);
+  for (uint32_t rank = 0; rank < m.ranks(); ++rank) {
+    const RankCopies& c = copies[rank];
+    r.dispatch_us =
+        std::max(r.dispatch_us, kernel_us(traffic(m, rank, c, dispatch_copy, true), true));
+    r.combine_us =
+        std::max(r.combine_us, kernel_us(traffic(m, rank, c, combine_copy, false), false));
+    // What leaves the GPU: copies to other ranks, out in dispatch and back in combine.
+    const double own = m.share(rank) * (normal ? m.rank_tokens[rank] : m.pairs[rank]);
+    r.bytes += (c.out - own) * dispatch_copy + (c.in - own) * combine_copy;
+    r.bytes_across_nodes += c.out_remote * dispatch_copy + c.in_remote * combine_copy;
+  }
+  return r;
+}
+
+namespace {
+
+std::unique_ptr<DispatchStrategy> make_deepep(const DispatchContext& c,
+                                              DeepEpDispatch::Kernels kernels, uint32_t sms) {
+  return std::make_unique<DeepEpDispatch>(DeepEpModel::load(c.catalogue_dir, c.gpu, *c.hardware),
+                                          kernels, sms, c.model->hidden_size, c.model->num_experts);
+}
+
+}  // namespace
+
+DispatchFamily::Entry DeepEpDispatch::normal_entry() {
+  return {{"deepep_normal",
+           "DeepEP high-throughput kernels (prefill): a token once per destination rank, FP8 "
+           "out and BF16 back, on an SM budget; constants fitted per GPU (deepep.yaml)",
+           {param::whole("sms", 20,
+                         "SMs each kernel runs on (DeepEP's default 20); with overlap the "
+                         "experts beside it run on the others")
+                .in(1, 1024)},
+           check_whole_experts},
+          [](const DispatchContext& c, const Params& p) {
+            return make_deepep(c, Kernels::kNormal, static_cast<uint32_t>(p.whole("sms")));
+          }};
+}
+
+DispatchFamily::Entry DeepEpDispatch::low_latency_entry() {
+  return {{"deepep_low_latency",
+           "DeepEP low-latency kernels (decode): one message per chosen expert, FP8 out and "
+           "BF16 back; constants fitted per GPU (deepep.yaml)",
+           {},
+           check_whole_experts},
+          [](const DispatchContext& c, const Params&) {
+            return make_deepep(c, Kernels::kLowLatency, 0);
+          }};
+}
+
+}  // namespace moesim

@@ -1,0 +1,50 @@
+#pragma once
+/// DeepEP's kernels (github.com/deepseek-ai/DeepEP) as dispatch strategies, timed by the fitted
+/// kernel model (models/comm/deepep_model.h) on every rank's own traffic; the slowest rank sets
+/// the layer's time.
+///   deepep_normal: the high-throughput kernels (training, prefill): a token once per distinct
+///     destination rank, FP8 dispatch and BF16 combine, `sms` SMs per kernel. Across nodes the
+///     NIC carries what leaves the node. With overlap the experts beside it run on the other
+///     SMs (sms_taken).
+///   deepep_low_latency: the low-latency kernels (decode): one message per chosen expert (FP8
+///     token and header; BF16 back), on the SMs DeepEP launches for the experts; its receive
+///     hook takes no SMs from the experts.
+
+#include <cstdint>
+
+#include "models/comm/deepep_model.h"
+#include "models/strategies/dispatch/dispatch_strategy.h"
+
+namespace moesim {
+
+/// Copies a rank sends to and receives from all ranks (itself included: DeepEP's SMs move
+/// those too), and the parts of each that cross its node's NIC.
+struct RankCopies {
+  double out = 0, out_remote = 0, in = 0, in_remote = 0;
+};
+
+class DeepEpDispatch final : public DispatchStrategy {
+ public:
+  enum class Kernels : uint8_t { kNormal, kLowLatency };
+  /// `sms`: the normal kernels' SM budget (ignored by the low-latency ones).
+  DeepEpDispatch(DeepEpModel model, Kernels kernels, uint32_t sms, uint32_t hidden,
+                 uint32_t experts);
+
+  ExchangeResult exchange(const TokenMatrix& tokens, ExchangeMachine& machine) const override;
+  uint32_t sms_taken() const override { return kernels_ == Kernels::kNormal ? sms_ : 0; }
+
+  static DispatchFamily::Entry normal_entry();
+  static DispatchFamily::Entry low_latency_entry();
+
+ private:
+  /// Rank r's traffic in dispatch or combine from its copies, `per_copy` bytes each.
+  EpTraffic traffic(const TokenMatrix& m, uint32_t r, const RankCopies& c, double per_copy,
+                    bool dispatch) const;
+  double kernel_us(const EpTraffic& t, bool dispatch) const;
+
+  DeepEpModel model_;
+  Kernels kernels_;
+  uint32_t sms_, hidden_, experts_;
+};
+
+}  // namespace moesim
