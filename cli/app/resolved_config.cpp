@@ -137,6 +137,7 @@ void emit_serving(YAML::Emitter& y, const ServingScenario& s) {
   y << YAML::Key << "framework_overhead" << YAML::Value
     << ps(Time::from_seconds_ceil(s.framework_overhead_us * 1e-6));
   y << YAML::Key << "async_scheduling" << YAML::Value << s.async_scheduling;
+  y << YAML::Key << "two_batch_overlap" << YAML::Value << s.two_batch_overlap;
   emit_choice(y, "moe_cost", s.moe_cost);
   y << YAML::Key << "stats_interval" << YAML::Value << ps(s.tick);
   y << YAML::EndMap;

@@ -27,6 +27,7 @@ struct ServingScenario {
   StrategyChoice cost_model;           ///< serving_cost family
   double framework_overhead_us = 0.0;  ///< per engine iteration
   bool async_scheduling = false;       ///< decide each batch one iteration ahead (vLLM)
+  bool two_batch_overlap = false;      ///< two micro-batches, exchange beside compute
   StrategyChoice moe_cost;             ///< moe_cost family (read by the profiled serving model)
   std::string requests;                ///< request file (resolved path)
   Time tick = Time::s(1);              ///< statistics interval of timeseries.csv

@@ -133,6 +133,17 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
   if (m.has("framework_overhead")) {
     s.framework_overhead_us = m.get_time("framework_overhead").microseconds();
   }
+  if (m.has("two_batch_overlap")) {
+    s.two_batch_overlap = m.get_bool("two_batch_overlap");
+    if (s.two_batch_overlap && s.cost_model.name != "roofline") {
+      m.fail("two_batch_overlap",
+             "the profiled cost model times whole measured batches, not micro-batches; use "
+             "cost_model: roofline");
+    }
+    if (s.two_batch_overlap && s.layout.pipeline_parallel > 1) {
+      m.fail("two_batch_overlap", "two-batch overlap with pipeline_parallel > 1 is not modelled");
+    }
+  }
   if (m.has("stats_interval")) {
     s.tick = m.get_time("stats_interval");
     if (s.tick <= Time::zero()) m.fail("stats_interval", "must be positive");

@@ -54,6 +54,11 @@ std::string format_serving_summary(const ServingRun& run) {
                  exchange.bytes_saved > 0
                      ? fmt::format(", {:.2f} GB saved by speculation", exchange.bytes_saved / 1e9)
                      : "");
+  if (s.two_batch_overlap) {
+    fmt::format_to(
+        o, "two-batch overlap: {:.3f} s of exchange hidden under the other half's compute\n",
+        totals.hidden_communication_us() / 1e6);
+  }
   fmt::format_to(o, "{} requests, {} iterations, {} preemptions, {:.2f} s, {:.1f} output tok/s\n\n",
                  sum.requests, sum.iterations, sum.preemptions, sum.duration_s,
                  sum.output_tokens_per_s);

@@ -124,6 +124,7 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   cost_context.roofline = roofline_config(config_.cost_model.params);
   cost_context.layout = s.layout;
   cost_context.framework_overhead_us = s.framework_overhead_us;
+  cost_context.two_batch_overlap = s.two_batch_overlap;
   cost_context.experts = experts_.get();
   cost_context.routing = routing_.get();
   cost_context.collectives = collectives_.get();

@@ -29,9 +29,27 @@ uint32_t ServingTraceWriter::communication_lane(size_t rank) const {
   return compute_lane(rank, stages_);
 }
 
+void ServingTraceWriter::write_overlap(const IterationRecord& it) {
+  if (!overlap_lanes_) {
+    trace_.process(kOverlapPid, "two-batch overlap (critical path)");
+    trace_.lane(kOverlapPid, 1, "compute");
+    trace_.lane(kOverlapPid, 2, "communication");
+    overlap_lanes_ = true;
+  }
+  for (const OverlapSpan& s : it.cost.overlap_spans) {
+    const std::string name =
+        fmt::format("{} {} (layer {})", to_string(s.op), s.micro_batch == 0 ? "A" : "B", s.layer);
+    trace_.span(kOverlapPid, s.communication() ? 2 : 1, name,
+                s.communication() ? "communication" : "compute",
+                it.start + Time::from_seconds_ceil(s.start_us * 1e-6),
+                it.start + Time::from_seconds_ceil(s.end_us * 1e-6));
+  }
+}
+
 void ServingTraceWriter::write(const IterationRecord& it) {
   if (remaining_ == 0) return;
   --remaining_;
+  if (!it.cost.overlap_spans.empty()) write_overlap(it);
   const Time comm = Time::from_seconds_ceil(it.cost.communication_us * 1e-6);
   for (size_t r = 0; r < ranks_; ++r) {
     if (stages_ == 1) {

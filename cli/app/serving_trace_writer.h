@@ -1,6 +1,9 @@
 #pragma once
 /// Streams the Chrome trace of a serving run (trace.json, docs/serving.md): per rank a compute
-/// lane (one per pipeline stage with pipeline parallelism) and a communication lane. Each
+/// lane (one per pipeline stage with pipeline parallelism) and a communication lane; with
+/// two-batch overlap, a second process with the critical path's compute and communication
+/// streams, every micro-batch's attention, experts, dispatch and combine per layer (drawn from
+/// the iteration's start). Each
 /// iteration's events are written when the simulation reports the iteration, so memory does
 /// not grow with the run.
 
@@ -30,12 +33,15 @@ class ServingTraceWriter {
 
  private:
   void write(const IterationRecord& it);
+  void write_overlap(const IterationRecord& it);
   /// Lanes of rank r: tid r * (stages + 1) + 1 + s for stage s's compute, then communication.
   uint32_t compute_lane(size_t rank, size_t stage) const;
   uint32_t communication_lane(size_t rank) const;
 
   ChromeTraceWriter trace_;
-  static constexpr uint32_t kPid = 1;  ///< the trace's one process, "ranks"
+  static constexpr uint32_t kPid = 1;         ///< the ranks' process
+  static constexpr uint32_t kOverlapPid = 2;  ///< the two-batch overlap streams
+  bool overlap_lanes_ = false;
   size_t ranks_, stages_;
   uint64_t remaining_;  ///< iterations still to be written
 };

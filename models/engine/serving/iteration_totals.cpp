@@ -20,6 +20,7 @@ void IterationTotals::add(const IterationRecord& record) {
   dense_us_ += c.dense_us;
   moe_us_ += c.moe_us;
   communication_us_ += c.communication_us;
+  hidden_communication_us_ += c.hidden_communication_us;
   sampling_us_ += c.sampling_us;
   overhead_us_ += c.overhead_us;
   add_elementwise(rank_busy_us_, c.rank_busy_us);

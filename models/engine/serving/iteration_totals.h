@@ -24,6 +24,8 @@ class IterationTotals {
   double communication_us() const { return communication_us_; }
   double sampling_us() const { return sampling_us_; }
   double overhead_us() const { return overhead_us_; }
+  /// Exchange time hidden under compute by two-batch overlap (not in communication_us()).
+  double hidden_communication_us() const { return hidden_communication_us_; }
   /// The components' sum, microseconds: the engine's busy time (summed over overlapping
   /// batches with pipeline stages).
   double busy_us() const;
@@ -36,7 +38,7 @@ class IterationTotals {
  private:
   uint64_t iterations_ = 0, tokens_ = 0;
   double attention_us_ = 0, dense_us_ = 0, moe_us_ = 0, communication_us_ = 0, sampling_us_ = 0,
-         overhead_us_ = 0;
+         overhead_us_ = 0, hidden_communication_us_ = 0;
   std::vector<double> rank_busy_us_, layer_rank_busy_us_;
 };
 

@@ -53,6 +53,7 @@ class LayerExchange {
   ExchangeResult layer(std::span<const std::vector<uint64_t>> rank_expert_tokens);
   /// The iteration's layers so far.
   const ExchangeTotals& iteration() const { return iteration_; }
+  const DispatchStrategy& strategy() const { return *strategy_; }
   /// Every layer of the run so far.
   const ExchangeTotals& run() const { return run_; }
 

@@ -61,8 +61,7 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
 
   cost.layer_rank_busy_us.assign(size_t{config_.layers} * ranks, 0.0);
   std::vector<double> rank_layer_us(ranks), replica_tokens(ranks);
-  double most_tokens = 0, embed = 0, dense = 0, attention = 0, head = 0,
-         final_dense = 0;
+  double most_tokens = 0, embed = 0, dense = 0, attention = 0, head = 0, final_dense = 0;
   for (size_t r = 0; r < ranks; ++r) {
     const RankLoad load = rank_load(batches[r]);
     replica_tokens[r] = load.tokens;

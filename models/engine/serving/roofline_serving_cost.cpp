@@ -78,50 +78,50 @@ double RooflineServingCost::experts_us(const std::vector<uint64_t>& load, double
   return us;
 }
 
-IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> batches) {
+std::vector<std::array<RooflineServingCost::LayerTime, 2>> RooflineServingCost::layer_times(
+    std::span<const RankLoad> loads) const {
+  // A layer's operators differ only by whether it is an MoE layer: each rank's two kinds are
+  // timed once per iteration, not once per layer.
   const ModelCard& card = config_.card;
-  const ParallelLayout& l = config_.layout;
-  const size_t ranks = batches.size();
-  const double tp = l.tensor_parallel;
   const WeightFormat format = weight_format(card);
-  IterationCost cost;
-  cost.rank_busy_us.assign(ranks, 0.0);
-  cost.layer_rank_busy_us.assign(size_t{card.num_layers} * ranks, 0.0);
-
-  std::vector<RankLoad> loads;
-  double most_tokens = 0;
-  replica_tokens_.clear();
-  for (const ScheduledBatch& b : batches) {
-    loads.push_back(rank_load(b));
-    replica_tokens_.push_back(loads.back().tokens);
-    most_tokens = std::max(most_tokens, loads.back().tokens);
+  std::vector<std::array<LayerTime, 2>> times(loads.size());
+  for (const bool moe : {false, true}) {
+    const uint32_t layer = first_layer_[moe];
+    if (layer >= card.num_layers) continue;  // the model has no layer of this kind
+    for (size_t r = 0; r < loads.size(); ++r) {
+      LayerTime& t = times[r][moe];
+      const auto ops =
+          decoder_layer_operators(card, layer, shape_of(loads[r]), no_load_, format, format);
+      t.total = ops_us(ops, config_.layout.tensor_parallel, t.attention, t.dense);
+    }
   }
+  return times;
+}
+
+void RooflineServingCost::replica_maxima(const std::vector<double>& rank_us, size_t replicas) {
+  const ParallelLayout& l = config_.layout;
+  replica_moe_.assign(replicas, 0.0);
+  for (uint32_t g = 0; g < l.stage_gpus(); ++g) {
+    const size_t replica = g / l.tensor_parallel;  // GPU g = replica x TP + TP rank
+    const double us = rank_us[g % l.expert_parallel];
+    if (replica < replicas) replica_moe_[replica] = std::max(replica_moe_[replica], us);
+  }
+}
+
+void RooflineServingCost::sequential_layers(std::span<const RankLoad> loads, double all_reduce_us,
+                                            IterationCost& cost) {
   // Per layer: a tensor-parallel all-reduce of the busiest replica's tokens after attention
   // and after the FFN or MoE block; per MoE layer, the dispatch strategy's exchange.
-  const double token_bytes = static_cast<double>(card.hidden_size) * kActivationBytesPerElement;
-  const double all_reduce_us = collectives_->tensor_all_reduce_us(most_tokens * token_bytes);
+  const ModelCard& card = config_.card;
+  const ParallelLayout& l = config_.layout;
+  const size_t ranks = loads.size();
+  replica_tokens_.clear();
+  for (const RankLoad& load : loads) replica_tokens_.push_back(load.tokens);
   exchange_->begin(replica_tokens_);
   const uint32_t stages = l.pipeline_parallel;
   if (stages > 1) cost.stage_us.assign(stages, 0.0);
 
-  // A layer's operators differ only by whether it is an MoE layer: each rank's two kinds are
-  // timed once per iteration, not once per layer.
-  struct LayerTime {
-    double total = 0, attention = 0, dense = 0;
-  };
-  std::vector<std::array<LayerTime, 2>> rank_layer(ranks);  // [rank][is MoE]
-  for (const bool moe : {false, true}) {
-    const uint32_t layer = first_layer_[moe];
-    if (layer >= card.num_layers) continue;  // the model has no layer of this kind
-    for (size_t r = 0; r < ranks; ++r) {
-      LayerTime& t = rank_layer[r][moe];
-      const auto ops =
-          decoder_layer_operators(card, layer, shape_of(loads[r]), no_load_, format, format);
-      t.total = ops_us(ops, tp, t.attention, t.dense);
-    }
-  }
-
-  routing_.begin(batches);
+  const auto rank_layer = layer_times(loads);
   uint32_t moe_layer = 0;  // ordinal of the MoE layer, the expert placement's index
   std::vector<double> rank_us(ranks);
   for (uint32_t layer = 0; layer < card.num_layers; ++layer) {
@@ -151,12 +151,7 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
         rank_moe_[e] = experts_us(rank_expert_tokens[e], l.moe_tensor_parallel());
         slowest_moe = std::max(slowest_moe, rank_moe_[e]);
       }
-      replica_moe_.assign(ranks, 0.0);  // the slowest GPU of each replica
-      for (uint32_t g = 0; g < l.stage_gpus(); ++g) {
-        const size_t replica = g / l.tensor_parallel;  // GPU g = replica x TP + TP rank
-        const double us = rank_moe_[g % l.expert_parallel];
-        if (replica < ranks) replica_moe_[replica] = std::max(replica_moe_[replica], us);
-      }
+      replica_maxima(rank_moe_, ranks);
       for (size_t r = 0; r < ranks; ++r) rank_us[r] += replica_moe_[r];
       const ExchangeResult exchange = exchange_->layer(rank_expert_tokens);
       layer_comm += exchange.dispatch_us + exchange.combine_us;
@@ -171,6 +166,30 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
       cost.layer_rank_busy_us[layer * ranks + r] = rank_us[r];
       cost.rank_busy_us[r] += rank_us[r];
     }
+  }
+}
+
+IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> batches) {
+  const ModelCard& card = config_.card;
+  const size_t ranks = batches.size();
+  const double tp = config_.layout.tensor_parallel;
+  const WeightFormat format = weight_format(card);
+  IterationCost cost;
+  cost.rank_busy_us.assign(ranks, 0.0);
+  cost.layer_rank_busy_us.assign(size_t{card.num_layers} * ranks, 0.0);
+
+  std::vector<RankLoad> loads;
+  double most_tokens = 0;
+  for (const ScheduledBatch& b : batches) {
+    loads.push_back(rank_load(b));
+    most_tokens = std::max(most_tokens, loads.back().tokens);
+  }
+  const double token_bytes = static_cast<double>(card.hidden_size) * kActivationBytesPerElement;
+  routing_.begin(batches);
+  if (config_.two_batch_overlap) {
+    overlapped_layers(loads, token_bytes, cost);
+  } else {
+    sequential_layers(loads, collectives_->tensor_all_reduce_us(most_tokens * token_bytes), cost);
   }
 
   double embedding = 0, head = 0;  // the slowest rank

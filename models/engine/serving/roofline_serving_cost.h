@@ -45,13 +45,15 @@ struct RooflineServingConfig {
   RooflineConfig roofline;
   ParallelLayout layout;
   double framework_overhead_us = 0.0;
+  /// Two-micro-batch overlap of the layers (TwoBatchSchedule); one pipeline stage only.
+  bool two_batch_overlap = false;
 };
 
 class RooflineServingCost final : public ServingCostModel {
  public:
-  /// `routing`, `collectives` and `exchange` must outlive the model. Throws std::invalid_argument for more
-  /// pipeline stages than layers, expert-parallel ranks that do not divide a stage's GPUs, or
-  /// a placement that does not match the expert-parallel size.
+  /// `routing`, `collectives` and `exchange` must outlive the model. Throws std::invalid_argument
+  /// for more pipeline stages than layers, expert-parallel ranks that do not divide a stage's GPUs,
+  /// or a placement that does not match the expert-parallel size.
   RooflineServingCost(RooflineServingConfig config, ExpertLoadBalancer& experts,
                       RoutingGenerator& routing, LayoutCollectives& collectives,
                       LayerExchange& exchange);
@@ -64,6 +66,20 @@ class RooflineServingCost final : public ServingCostModel {
   double ops_us(const std::vector<LayerOperator>& ops, double split, double& attention,
                 double& dense) const;
   double experts_us(const std::vector<uint64_t>& load, double split) const;
+
+  /// A rank's time in a layer of each kind, [rank][is MoE], and its attention and dense parts.
+  struct LayerTime {
+    double total = 0, attention = 0, dense = 0;
+  };
+  std::vector<std::array<LayerTime, 2>> layer_times(std::span<const RankLoad> loads) const;
+  /// Each replica's slowest GPU from the expert-parallel ranks' times (replica_moe_).
+  void replica_maxima(const std::vector<double>& rank_us, size_t replicas);
+  /// The decoder layers one after the other; fills the components and rank times of `cost`.
+  void sequential_layers(std::span<const RankLoad> loads, double all_reduce_us,
+                         IterationCost& cost);
+  /// The decoder layers as two micro-batches of half the tokens each, overlapped
+  /// (roofline_overlap.cpp).
+  void overlapped_layers(std::span<const RankLoad> loads, double token_bytes, IterationCost& cost);
 
   RooflineServingConfig config_;
   RooflineCostModel roofline_;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/engine/serving/batch_scheduler.h"
+#include "models/engine/serving/two_batch_schedule.h"
 #include "sim/time.h"
 
 namespace moesim {
@@ -14,13 +15,18 @@ namespace moesim {
 /// rank of each phase), microseconds summed over layers.
 struct IterationCost {
   Time duration;
-  double attention_us = 0;           ///< attention kernels
-  double dense_us = 0;               ///< norms, projections, rotary, embedding
-  double moe_us = 0;                 ///< routed-expert blocks
-  double communication_us = 0;       ///< collectives: EP gather/scatter, TP all-reduce, PP hand-off
-  double sampling_us = 0;            ///< LM head and sampler
-  double overhead_us = 0;            ///< framework (scheduling, launch, Python) per iteration
-  double migration_bytes = 0;        ///< expert weights moved by a re-plan (in communication_us)
+  double attention_us = 0;      ///< attention kernels
+  double dense_us = 0;          ///< norms, projections, rotary, embedding
+  double moe_us = 0;            ///< routed-expert blocks
+  double communication_us = 0;  ///< collectives: EP gather/scatter, TP all-reduce, PP hand-off
+  double sampling_us = 0;       ///< LM head and sampler
+  double overhead_us = 0;       ///< framework (scheduling, launch, Python) per iteration
+  double migration_bytes = 0;   ///< expert weights moved by a re-plan (in communication_us)
+  /// With two-batch overlap: exchange time hidden under the other micro-batch's compute (not
+  /// in communication_us, which keeps the exposed part), and the schedule of the layers
+  /// (offsets from the iteration's start, after the embedding).
+  double hidden_communication_us = 0;
+  std::vector<OverlapSpan> overlap_spans;
   std::vector<double> rank_busy_us;  ///< kernel time of each rank, waiting excluded
   /// Kernel time of each rank in each decoder layer, [layer * ranks + rank].
   std::vector<double> layer_rank_busy_us;

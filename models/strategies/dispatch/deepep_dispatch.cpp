@@ -35,6 +35,12 @@ DeepEpDispatch::DeepEpDispatch(DeepEpModel model, Kernels kernels, uint32_t sms,
                                uint32_t experts)
     : model_(std::move(model)), kernels_(kernels), sms_(sms), hidden_(hidden), experts_(experts) {}
 
+double DeepEpDispatch::compute_share_beside() const {
+  const double device = model_.constants().device_sms;
+  if (kernels_ != Kernels::kNormal || device <= 0) return 1.0;
+  return std::max(0.0, device - sms_) / device;
+}
+
 EpTraffic DeepEpDispatch::traffic(const TokenMatrix& m, uint32_t r, const RankCopies& c,
                                   double per_copy, bool dispatch) const {
   EpTraffic t;

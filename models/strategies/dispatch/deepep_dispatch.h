@@ -32,6 +32,9 @@ class DeepEpDispatch final : public DispatchStrategy {
 
   ExchangeResult exchange(const TokenMatrix& tokens, ExchangeMachine& machine) const override;
   uint32_t sms_taken() const override { return kernels_ == Kernels::kNormal ? sms_ : 0; }
+  /// The normal kernels' SMs are taken from the experts beside them; the low-latency receive
+  /// hook takes none.
+  double compute_share_beside() const override;
 
   static DispatchFamily::Entry normal_entry();
   static DispatchFamily::Entry low_latency_entry();

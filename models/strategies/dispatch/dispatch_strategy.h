@@ -50,6 +50,9 @@ class DispatchStrategy {
   /// Streaming multiprocessors the exchange keeps busy while experts compute beside it (with
   /// overlap): the expert block runs on the rest. 0: none.
   virtual uint32_t sms_taken() const { return 0; }
+  /// The share of the GPU's compute that experts running beside this exchange keep (two-batch
+  /// overlap): 1 unless the exchange's kernels occupy SMs.
+  virtual double compute_share_beside() const { return 1.0; }
 };
 
 struct DispatchContext {

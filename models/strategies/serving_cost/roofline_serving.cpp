@@ -12,7 +12,7 @@ ServingCostFamily::Entry roofline_serving_entry() {
            nullptr},
           [](const ServingCostContext& c, const Params&) {
             RooflineServingConfig config{*c.card, *c.gpu, c.roofline, c.layout,
-                                         c.framework_overhead_us};
+                                         c.framework_overhead_us, c.two_batch_overlap};
             return std::make_unique<RooflineServingCost>(config, *c.experts, *c.routing,
                                                          *c.collectives, *c.exchange);
           }};

@@ -27,6 +27,7 @@ struct ServingCostContext {
   RooflineConfig roofline;       ///< the scenario's operator efficiencies
   ParallelLayout layout;
   double framework_overhead_us = 0.0;  ///< per iteration
+  bool two_batch_overlap = false;      ///< roofline only (the loader refuses it otherwise)
   ExpertLoadBalancer* experts = nullptr;
   RoutingGenerator* routing = nullptr;
   LayoutCollectives* collectives = nullptr;
