@@ -20,7 +20,8 @@ LayerExchange::LayerExchange(const DispatchStrategy& strategy, ExchangeMachine& 
   }
 }
 
-void LayerExchange::begin(std::span<const double> replica_tokens) {
+void LayerExchange::begin(std::span<const double> replica_tokens, double prefill_tokens) {
+  prefill_tokens_ = prefill_tokens;
   source_tokens_.assign(layout_.expert_parallel, 0.0);
   const double tp = layout_.tensor_parallel;
   for (uint32_t offset = 0; offset < layout_.stage_gpus(); ++offset) {
@@ -33,8 +34,9 @@ void LayerExchange::begin(std::span<const double> replica_tokens) {
 }
 
 ExchangeResult LayerExchange::layer(std::span<const std::vector<uint64_t>> rank_expert_tokens) {
-  const TokenMatrix m =
+  TokenMatrix m =
       TokenMatrix::build(source_tokens_, rank_expert_tokens, machine_->fabric().node_of_rank());
+  m.prefill_tokens = prefill_tokens_;
   const ExchangeResult r = strategy_->exchange(m, *machine_);
   iteration_.add(r);
   run_.add(r);

@@ -47,8 +47,9 @@ class LayerExchange {
   LayerExchange(const DispatchStrategy& strategy, ExchangeMachine& machine,
                 const ParallelLayout& layout);
 
-  /// Starts an iteration: `replica_tokens[r]`, the tokens replica r scheduled.
-  void begin(std::span<const double> replica_tokens);
+  /// Starts an iteration: `replica_tokens[r]`, the tokens replica r scheduled, of which
+  /// `prefill_tokens` in all are prompt tokens.
+  void begin(std::span<const double> replica_tokens, double prefill_tokens);
   /// One MoE layer: `rank_expert_tokens[e]`, the pairs of each expert replica rank e computes.
   ExchangeResult layer(std::span<const std::vector<uint64_t>> rank_expert_tokens);
   /// The iteration's layers so far.
@@ -62,6 +63,7 @@ class LayerExchange {
   ExchangeMachine* machine_;
   ParallelLayout layout_;
   std::vector<double> source_tokens_;  // [expert-parallel rank]
+  double prefill_tokens_ = 0;
   ExchangeTotals iteration_, run_;
 };
 

@@ -61,10 +61,12 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
 
   cost.layer_rank_busy_us.assign(size_t{config_.layers} * ranks, 0.0);
   std::vector<double> rank_layer_us(ranks), replica_tokens(ranks);
-  double most_tokens = 0, embed = 0, dense = 0, attention = 0, head = 0, final_dense = 0;
+  double prefill_tokens = 0, most_tokens = 0, embed = 0, dense = 0, attention = 0, head = 0,
+         final_dense = 0;
   for (size_t r = 0; r < ranks; ++r) {
     const RankLoad load = rank_load(batches[r]);
     replica_tokens[r] = load.tokens;
+    prefill_tokens += load.prefill_tokens;
     most_tokens = std::max(most_tokens, load.tokens);
     const double rank_embed = p.token_op_us("embedding", load.tokens);
     const double rank_dense = layer_dense_us(load.tokens), rank_attention = attention_us(load);
@@ -84,7 +86,7 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
 
   // Hidden states move in the activation dtype (bf16), not the weights' (layer_operators.h).
   const double token_bytes = config_.shape.hidden_size * kActivationBytesPerElement;
-  exchange_->begin(replica_tokens);
+  exchange_->begin(replica_tokens, prefill_tokens);
   // Tensor parallelism: the profile's times are per GPU; each layer adds an all-reduce of the
   // replica's hidden vectors after attention and another after the MoE block.
   const double all_reduce_us = 2 * collectives_->tensor_all_reduce_us(most_tokens * token_bytes);

@@ -40,16 +40,17 @@ void RooflineServingCost::overlapped_layers(std::span<const RankLoad> loads, dou
   const ParallelLayout& l = config_.layout;
   const size_t ranks = loads.size();
   std::vector<RankLoad> halves;
-  double most_tokens = 0;
+  double most_tokens = 0, prefill = 0;
   replica_tokens_.clear();
   for (const RankLoad& load : loads) {
     halves.push_back(half_of(load));
     replica_tokens_.push_back(halves.back().tokens);
     most_tokens = std::max(most_tokens, halves.back().tokens);
+    prefill += halves.back().prefill_tokens;
   }
   // Each half's tensor-parallel all-reduces run on the compute stream (they block the GPU).
   const double all_reduce_us = collectives_->tensor_all_reduce_us(most_tokens * token_bytes);
-  exchange_->begin(replica_tokens_);
+  exchange_->begin(replica_tokens_, prefill);
   const double share = exchange_->strategy().compute_share_beside();
   const auto rank_layer = layer_times(halves);
   TwoBatchSchedule schedule(true);

@@ -116,8 +116,12 @@ void RooflineServingCost::sequential_layers(std::span<const RankLoad> loads, dou
   const ParallelLayout& l = config_.layout;
   const size_t ranks = loads.size();
   replica_tokens_.clear();
-  for (const RankLoad& load : loads) replica_tokens_.push_back(load.tokens);
-  exchange_->begin(replica_tokens_);
+  double prefill = 0;
+  for (const RankLoad& load : loads) {
+    replica_tokens_.push_back(load.tokens);
+    prefill += load.prefill_tokens;
+  }
+  exchange_->begin(replica_tokens_, prefill);
   const uint32_t stages = l.pipeline_parallel;
   if (stages > 1) cost.stage_us.assign(stages, 0.0);
 

@@ -14,6 +14,7 @@ void add_builtin_dispatch(DispatchFamily& family) {
   family.add(SpeculativeShuffleDispatch::entry());
   family.add(DeepEpDispatch::normal_entry());
   family.add(DeepEpDispatch::low_latency_entry());
+  family.add(DeepEpDispatch::auto_entry());
 }
 
 }  // namespace moesim

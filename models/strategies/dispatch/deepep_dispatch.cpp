@@ -37,7 +37,7 @@ DeepEpDispatch::DeepEpDispatch(DeepEpModel model, Kernels kernels, uint32_t sms,
 
 double DeepEpDispatch::compute_share_beside() const {
   const double device = model_.constants().device_sms;
-  if (kernels_ != Kernels::kNormal || device <= 0) return 1.0;
+  if (kernels_ == Kernels::kLowLatency || device <= 0) return 1.0;
   return std::max(0.0, device - sms_) / device;
 }
 
@@ -58,15 +58,16 @@ EpTraffic DeepEpDispatch::traffic(const TokenMatrix& m, uint32_t r, const RankCo
   return t;
 }
 
-double DeepEpDispatch::kernel_us(const EpTraffic& t, bool dispatch) const {
-  if (kernels_ == Kernels::kNormal) {
+double DeepEpDispatch::kernel_us(const EpTraffic& t, bool normal, bool dispatch) const {
+  if (normal) {
     return dispatch ? model_.normal_dispatch_us(t, sms_) : model_.normal_combine_us(t, sms_);
   }
   return dispatch ? model_.low_latency_dispatch_us(t) : model_.low_latency_combine_us(t);
 }
 
 ExchangeResult DeepEpDispatch::exchange(const TokenMatrix& m, ExchangeMachine&) const {
-  const bool normal = kernels_ == Kernels::kNormal;
+  const bool normal =
+      kernels_ == Kernels::kNormal || (kernels_ == Kernels::kAuto && m.prefill_tokens > 0);
   const double dispatch_copy = normal ? DeepEpModel::fp8_token_bytes(hidden_)
                                       : DeepEpModel::ll_dispatch_message_bytes(hidden_);
   const double combine_copy = DeepEpModel::bf16_token_bytes(hidden_);
@@ -76,9 +77,9 @@ ExchangeResult DeepEpDispatch::exchange(const TokenMatrix& m, ExchangeMachine&) 
   for (uint32_t rank = 0; rank < m.ranks(); ++rank) {
     const RankCopies& c = copies[rank];
     r.dispatch_us =
-        std::max(r.dispatch_us, kernel_us(traffic(m, rank, c, dispatch_copy, true), true));
+        std::max(r.dispatch_us, kernel_us(traffic(m, rank, c, dispatch_copy, true), normal, true));
     r.combine_us =
-        std::max(r.combine_us, kernel_us(traffic(m, rank, c, combine_copy, false), false));
+        std::max(r.combine_us, kernel_us(traffic(m, rank, c, combine_copy, false), normal, false));
     // What leaves the GPU: copies to other ranks, out in dispatch and back in combine.
     const double own = m.share(rank) * (normal ? m.rank_tokens[rank] : m.pairs[rank]);
     r.bytes += (c.out - own) * dispatch_copy + (c.in - own) * combine_copy;
@@ -119,6 +120,17 @@ DispatchFamily::Entry DeepEpDispatch::low_latency_entry() {
            check_whole_experts},
           [](const DispatchContext& c, const Params&) {
             return make_deepep(c, Kernels::kLowLatency, 0);
+          }};
+}
+
+DispatchFamily::Entry DeepEpDispatch::auto_entry() {
+  return {{"deepep_auto",
+           "DeepEP as SGLang's auto mode runs it: normal kernels for iterations with prompt "
+           "tokens, low-latency kernels for pure decode",
+           {param::whole("sms", 20, "SMs of the normal kernels (DeepEP's default 20)").in(1, 1024)},
+           check_whole_experts},
+          [](const DispatchContext& c, const Params& p) {
+            return make_deepep(c, Kernels::kAuto, static_cast<uint32_t>(p.whole("sms")));
           }};
 }
 

@@ -25,25 +25,28 @@ struct RankCopies {
 
 class DeepEpDispatch final : public DispatchStrategy {
  public:
-  enum class Kernels : uint8_t { kNormal, kLowLatency };
+  /// kAuto: normal kernels for iterations with prompt tokens, low-latency ones for pure decode
+  /// (SGLang's deepep_mode auto).
+  enum class Kernels : uint8_t { kNormal, kLowLatency, kAuto };
   /// `sms`: the normal kernels' SM budget (ignored by the low-latency ones).
   DeepEpDispatch(DeepEpModel model, Kernels kernels, uint32_t sms, uint32_t hidden,
                  uint32_t experts);
 
   ExchangeResult exchange(const TokenMatrix& tokens, ExchangeMachine& machine) const override;
-  uint32_t sms_taken() const override { return kernels_ == Kernels::kNormal ? sms_ : 0; }
+  uint32_t sms_taken() const override { return kernels_ == Kernels::kLowLatency ? 0 : sms_; }
   /// The normal kernels' SMs are taken from the experts beside them; the low-latency receive
-  /// hook takes none.
+  /// hook takes none. kAuto counts them in every iteration (an upper estimate for decode).
   double compute_share_beside() const override;
 
   static DispatchFamily::Entry normal_entry();
   static DispatchFamily::Entry low_latency_entry();
+  static DispatchFamily::Entry auto_entry();
 
  private:
   /// Rank r's traffic in dispatch or combine from its copies, `per_copy` bytes each.
   EpTraffic traffic(const TokenMatrix& m, uint32_t r, const RankCopies& c, double per_copy,
                     bool dispatch) const;
-  double kernel_us(const EpTraffic& t, bool dispatch) const;
+  double kernel_us(const EpTraffic& t, bool normal, bool dispatch) const;
 
   DeepEpModel model_;
   Kernels kernels_;

@@ -28,6 +28,8 @@ struct TokenMatrix {
   std::vector<double> node_tokens;     ///< [node] tokens the node receives, once per token
   std::vector<uint32_t> node_of_rank;  ///< [rank] its node
   double total_tokens = 0;             ///< sum of source_tokens
+  /// Of those, tokens of prompts (prefill); the rest decode. Set by the caller (0 by default).
+  double prefill_tokens = 0;
 
   uint32_t ranks() const { return static_cast<uint32_t>(source_tokens.size()); }
   uint32_t nodes() const { return static_cast<uint32_t>(node_tokens.size()); }
