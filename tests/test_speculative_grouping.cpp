@@ -38,9 +38,8 @@ class CliqueRouting final : public moesim::RoutingGenerator {
     const uint32_t sum = std::accumulate(weights_.begin(), weights_.end(), 0u);
     out.clear(cliques * size_);
     for (uint32_t t = 0; t < tokens; ++t) {
-      uint32_t c = 0;
-      for (uint32_t below = weights_[0]; t % sum >= below; below += weights_[++c]) {
-      }
+      uint32_t c = 0, below = weights_[0];
+      while (t % sum >= below) below += weights_[++c];
       for (uint32_t i = 0; i < size_; ++i) {
         out.experts.push_back(layer == 0 ? c + i * cliques : c * size_ + i);
       }
