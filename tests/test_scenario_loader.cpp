@@ -199,7 +199,7 @@ TEST_CASE("unknown strategy and builder names list the known ones", "[scenario_l
       replace_once(quickstart(), "placement: contiguous", "placement: scattered");
   CHECK_THAT(load_error(placement),
              Contains("strategies.placement: unknown placement strategy \"scattered\" (known: "
-                      "contiguous, round_robin, load_balanced, eplb)"));
+                      "contiguous, round_robin, load_balanced, eplb, speculative_grouping)"));
   const std::string builder = replace_once(quickstart(), "builder: hgx", "builder: torus");
   CHECK_THAT(load_error(builder), Contains("hardware.builder: unknown topology builder"));
 }

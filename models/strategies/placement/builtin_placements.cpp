@@ -3,6 +3,7 @@
 #include "models/strategies/placement/eplb.h"
 #include "models/strategies/placement/load_balanced.h"
 #include "models/strategies/placement/round_robin.h"
+#include "models/strategies/placement/speculative_grouping.h"
 
 namespace moesim {
 
@@ -11,6 +12,7 @@ void add_builtin_placements(PlacementFamily& family) {
   family.add(RoundRobinPlacement::entry());
   family.add(LoadBalancedPlacement::entry());
   family.add(EplbPlacement::entry());
+  family.add(SpeculativeGroupingPlacement::entry());
 }
 
 }  // namespace moesim

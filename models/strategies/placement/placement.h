@@ -41,6 +41,14 @@ struct PlacementContext {
   /// Expected tokens per expert (summed over layers) from the routing's statistics or a
   /// trace's measured loads; empty when unknown (then every expert counts the same).
   std::vector<double> expert_load;
+  /// Per MoE layer, the flattened E x E symmetric matrix of how many sampled tokens chose both
+  /// experts i and j (entry i * E + j; diagonal: tokens choosing i), from
+  /// traces/coactivation_sampler.h; empty when unknown. One matrix applies to every layer. (The
+  /// `{}` and `= 0` keep brace initialisations that end at expert_load warning-free.)
+  std::vector<std::vector<double>> coactivation{};
+  /// The MoE layer being placed when the engine plans per layer (a load-aware strategy): the
+  /// index into `coactivation` where that holds a matrix per layer.
+  uint32_t layer = 0;
 
   uint32_t nodes() const { return ranks_per_node == 0 ? 1 : ranks / ranks_per_node; }
 };
@@ -54,6 +62,9 @@ class PlacementStrategy {
   virtual uint32_t rebalance_every() const { return 0; }
   /// Whether place() reads the context's expert loads (else the engine need not estimate them).
   virtual bool uses_load() const { return false; }
+  /// Whether place() reads the context's co-activation (else the engine need not sample it:
+  /// layers x E x E counts).
+  virtual bool uses_coactivation() const { return false; }
 };
 
 /// The strategy object is built once per run from its parameters; it places on demand.
