@@ -360,3 +360,18 @@ TEST_CASE("a serving run over two nodes takes each dispatch strategy", "[dispatc
   };
   CHECK(communication("all_to_allv") < communication("allgather_reducescatter"));
 }
+
+TEST_CASE("on one node nothing crosses nodes, whatever the shares' rounding", "[dispatch]") {
+  const BuiltSystem system = h100_nodes(1);
+  TestMachine machine(system, 8, 8);
+  // Shares of 1/3 and 1/7 do not sum to exactly 1 in floating point.
+  const std::vector<double> source = {1, 3, 7, 1, 3, 7, 1, 3};
+  std::vector<std::vector<uint64_t>> rank_expert(8, std::vector<uint64_t>(8, 5));
+  const TokenMatrix m = TokenMatrix::build(source, rank_expert, std::vector<uint32_t>(8, 0));
+  for (const char* name : kStrategies) {
+    INFO(name);
+    const ExchangeResult r = make(name)->exchange(m, machine);
+    CHECK(r.bytes_across_nodes == 0);
+    CHECK(r.dispatch_us > 0);
+  }
+}

@@ -6,6 +6,7 @@
 #include "models/comm/flow_phase_timer.h"
 #include "sim/config_error.h"
 #include "topologies/catalogue_loader.h"
+#include "traces/coactivation_sampler.h"
 #include "traces/workload/workload_file.h"
 
 namespace moesim {
@@ -81,7 +82,7 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
     placement_context.ranks_per_node = per_node;
   }
   placement_ = catalog.placement.make(config_.placement, placement_context);
-  std::vector<std::vector<double>> layer_loads;
+  std::vector<std::vector<double>> layer_loads, layer_coactivation;
   if (placement_->uses_load()) {
     RngStreams sample_rng(config_.seed);  // the run's streams are left untouched
     RoutingContext sample_context = routing_context;
@@ -89,10 +90,17 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
     const auto sampler = catalog.routing.make(config_.routing, sample_context);
     layer_loads =
         sample_expert_load(*sampler, requests, card.moe_layer_count(), config_.model.num_experts);
+    if (placement_->uses_coactivation()) {  // a second sample of its own, pairs per token
+      RngStreams pair_rng(config_.seed);
+      sample_context.rng = &pair_rng;
+      const auto pairs = catalog.routing.make(config_.routing, sample_context);
+      layer_coactivation = sample_coactivation(*pairs, kLoadSampleTokens, card.moe_layer_count(),
+                                               config_.model.num_experts);
+    }
   }
-  experts_ = std::make_unique<ExpertLoadBalancer>(*placement_, placement_context,
-                                                  std::move(layer_loads), card.moe_layer_count(),
-                                                  config_.model.expert_weight_bytes());
+  experts_ = std::make_unique<ExpertLoadBalancer>(
+      *placement_, placement_context, std::move(layer_loads), card.moe_layer_count(),
+      config_.model.expert_weight_bytes(), std::move(layer_coactivation));
 
   system_ = build_system(config_.system, config_.hardware);
   const auto make_network = [this, &catalog](Simulator& sim) {

@@ -8,7 +8,8 @@ namespace moesim {
 
 ExpertLoadBalancer::ExpertLoadBalancer(const PlacementStrategy& strategy, PlacementContext context,
                                        std::vector<std::vector<double>> layer_loads,
-                                       uint32_t layers, double expert_bytes)
+                                       uint32_t layers, double expert_bytes,
+                                       std::vector<std::vector<double>> layer_coactivation)
     : strategy_(&strategy),
       context_(std::move(context)),
       layers_(layers),
@@ -28,6 +29,8 @@ ExpertLoadBalancer::ExpertLoadBalancer(const PlacementStrategy& strategy, Placem
   for (uint32_t l = 0; l < layers; ++l) {
     PlacementContext c = context_;
     c.expert_load = std::move(layer_loads[l]);
+    c.layer = l;
+    if (l < layer_coactivation.size()) c.coactivation = {std::move(layer_coactivation[l])};
     plans_.push_back(make_plan(strategy_->place(c)));
   }
 }
@@ -68,6 +71,7 @@ std::vector<double> ExpertLoadBalancer::end_iteration() {
   for (uint32_t l = 0; l < layers_; ++l) {
     PlacementContext recent = context_;
     recent.expert_load = window_[l];
+    recent.layer = l;
     Plan next = make_plan(strategy_->place(recent));
     std::fill(window_[l].begin(), window_[l].end(), 0.0);
     const ExpertPlacement& before = plans_[l].placement;

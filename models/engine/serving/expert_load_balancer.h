@@ -22,10 +22,12 @@ class ExpertLoadBalancer {
   /// `strategy` must outlive this object. `layer_loads[l]`: expected tokens per expert at MoE
   /// layer l (empty when the strategy ignores loads). `expert_bytes`: one expert's weights in
   /// one layer (what moves when a rank gains a replica). Throws std::invalid_argument for a
-  /// plan that does not cover the context's ranks and experts.
+  /// plan that does not cover the context's ranks and experts. `layer_coactivation[l]`: MoE
+  /// layer l's expert co-activation (traces/coactivation_sampler.h), for strategies that read
+  /// it; empty otherwise.
   ExpertLoadBalancer(const PlacementStrategy& strategy, PlacementContext context,
                      std::vector<std::vector<double>> layer_loads, uint32_t layers,
-                     double expert_bytes);
+                     double expert_bytes, std::vector<std::vector<double>> layer_coactivation = {});
 
   /// Splits MoE layer `layer`'s tokens per expert over the replicas: for each rank, the tokens
   /// of the experts it holds there, ascending. Adds them to the window and run totals.

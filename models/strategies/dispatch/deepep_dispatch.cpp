@@ -20,11 +20,13 @@ std::vector<RankCopies> rank_copies(const TokenMatrix& m, const std::vector<doub
     node_copies[m.node_of_rank[r]] += copies[r];
     total += copies[r];
   }
+  double share_total = 0;  // 1 up to rounding; exactly the one node's share on one node
+  for (const double a : node_share) share_total += a;
   std::vector<RankCopies> out(m.ranks());
   for (uint32_t r = 0; r < m.ranks(); ++r) {
     const uint32_t node = m.node_of_rank[r];
     out[r] = {m.share(r) * total, m.share(r) * (total - node_copies[node]), copies[r],
-              copies[r] * (1.0 - node_share[node])};
+              copies[r] * (share_total - node_share[node])};
   }
   return out;
 }

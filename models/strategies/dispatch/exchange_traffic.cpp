@@ -9,6 +9,8 @@ namespace {
 struct NodeSums {
   std::vector<double> share, rank_tokens, ranks;
   double rank_tokens_total = 0, node_tokens_total = 0;
+  double share_total = 0;  // the nodes' shares summed: 1 up to rounding, and exactly the one
+                           // node's share on one node, so nothing crosses nodes there
 };
 
 NodeSums node_sums(const TokenMatrix& m) {
@@ -22,6 +24,7 @@ NodeSums node_sums(const TokenMatrix& m) {
     n.rank_tokens_total += m.rank_tokens[r];
   }
   for (const double t : m.node_tokens) n.node_tokens_total += t;
+  for (const double a : n.share) n.share_total += a;
   return n;
 }
 
@@ -36,7 +39,7 @@ StepTraffic direct_traffic(const TokenMatrix& m, double b) {
     t.intra_send[r] = a * (n.rank_tokens[node] - c) * b;
     t.inter_send[r] = a * (n.rank_tokens_total - n.rank_tokens[node]) * b;
     t.intra_recv[r] = c * (n.share[node] - a) * b;
-    t.inter_recv[r] = c * (1.0 - n.share[node]) * b;
+    t.inter_recv[r] = c * (n.share_total - n.share[node]) * b;
   }
   return t;
 }
@@ -48,7 +51,7 @@ StepTraffic internode_traffic(const TokenMatrix& m, double b) {
   for (uint32_t r = 0; r < m.ranks(); ++r) {
     const uint32_t node = m.node_of_rank[r];
     t.inter_send[r] = m.share(r) * (n.node_tokens_total - m.node_tokens[node]) * b;
-    t.inter_recv[r] = m.node_tokens[node] * (1.0 - n.share[node]) * b / n.ranks[node];
+    t.inter_recv[r] = m.node_tokens[node] * (n.share_total - n.share[node]) * b / n.ranks[node];
   }
   return t;
 }
@@ -59,7 +62,7 @@ StepTraffic intranode_traffic(const TokenMatrix& m, double b) {
   for (uint32_t r = 0; r < m.ranks(); ++r) {
     const uint32_t node = m.node_of_rank[r];
     const double a = m.share(r), c = m.rank_tokens[r], g = n.ranks[node];
-    const double remote = 1.0 - n.share[node];  // share of tokens that came from other nodes
+    const double remote = n.share_total - n.share[node];  // share that came from other nodes
     // Forwarded from the rank they landed on (one of g), and the node's own tokens direct.
     t.intra_send[r] = ((n.rank_tokens[node] - c) * remote / g + a * (n.rank_tokens[node] - c)) * b;
     t.intra_recv[r] = (c * remote * (1.0 - 1.0 / g) + c * (n.share[node] - a)) * b;
