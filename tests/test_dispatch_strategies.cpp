@@ -212,6 +212,11 @@ TEST_CASE("skewed routing raises the per-rank exchanges' time, not the all-gathe
     const std::string n = name;
     if (n == "allgather_reducescatter") {
       CHECK(hot.dispatch_us == even.dispatch_us);  // every rank receives every token anyway
+    } else if (n == "deepep_normal" || n == "deepep_auto") {
+      // Across nodes the hot rank's tokens land spread over its node's NICs; its own NVLink
+      // and SM share still rises.
+      CHECK(hot.dispatch_us > 1.05 * even.dispatch_us);
+      CHECK(hot.combine_us > 1.05 * even.combine_us);
     } else {
       CHECK(hot.dispatch_us > 1.2 * even.dispatch_us);
       CHECK(hot.combine_us > 1.2 * even.combine_us);
@@ -374,4 +379,21 @@ TEST_CASE("on one node nothing crosses nodes, whatever the shares' rounding", "[
     CHECK(r.bytes_across_nodes == 0);
     CHECK(r.dispatch_us > 0);
   }
+}
+
+TEST_CASE("DeepEP normal crosses nodes once per destination node, low latency once per expert",
+          "[dispatch]") {
+  const BuiltSystem system = h100_nodes(2);
+  TestMachine machine(system, 16, 8);
+  std::vector<double> pairs(16, 800);
+  pairs[9] = 1600;
+  const TokenMatrix m = matrix(pairs, 200, 8);
+  const double fp8 = moesim::DeepEpModel::fp8_token_bytes(shape().hidden_size);
+  const double bf16 = moesim::DeepEpModel::bf16_token_bytes(shape().hidden_size);
+  // hierarchical moves the same node copies across, in bf16 both ways.
+  const ExchangeResult hier = make("hierarchical")->exchange(m, machine);
+  const ExchangeResult normal = make("deepep_normal")->exchange(m, machine);
+  CHECK(normal.bytes_across_nodes == Approx(hier.bytes_across_nodes * (fp8 + bf16) / (2 * bf16)));
+  const ExchangeResult low = make("deepep_low_latency")->exchange(m, machine);
+  CHECK(low.bytes_across_nodes > normal.bytes_across_nodes);
 }

@@ -11,22 +11,37 @@ namespace moesim {
 namespace {
 
 /// Every rank's copies, one per destination rank (`copies` = tokens received) or per chosen
-/// expert (`copies` = pairs received).
-std::vector<RankCopies> rank_copies(const TokenMatrix& m, const std::vector<double>& copies) {
-  std::vector<double> node_share(m.nodes(), 0.0), node_copies(m.nodes(), 0.0);
-  double total = 0;
+/// expert (`copies` = pairs received). `per_node`: the NIC carries one copy per destination node
+/// (the normal kernels forward inside the node over NVLink: m.node_tokens, landing evenly on the
+/// node's ranks); otherwise every copy crosses on its own (the low-latency kernels' messages).
+std::vector<RankCopies> rank_copies(const TokenMatrix& m, const std::vector<double>& copies,
+                                    bool per_node) {
+  std::vector<double> node_share(m.nodes(), 0.0), node_copies(m.nodes(), 0.0),
+      node_ranks(m.nodes(), 0.0);
+  double total = 0, node_tokens_total = 0;
   for (uint32_t r = 0; r < m.ranks(); ++r) {
     node_share[m.node_of_rank[r]] += m.share(r);
     node_copies[m.node_of_rank[r]] += copies[r];
+    node_ranks[m.node_of_rank[r]] += 1;
     total += copies[r];
   }
+  for (const double t : m.node_tokens) node_tokens_total += t;
   double share_total = 0;  // 1 up to rounding; exactly the one node's share on one node
   for (const double a : node_share) share_total += a;
   std::vector<RankCopies> out(m.ranks());
   for (uint32_t r = 0; r < m.ranks(); ++r) {
     const uint32_t node = m.node_of_rank[r];
-    out[r] = {m.share(r) * total, m.share(r) * (total - node_copies[node]), copies[r],
-              copies[r] * (share_total - node_share[node])};
+    const double remote_share = share_total - node_share[node];
+    RankCopies& c = out[r];
+    c.out = m.share(r) * total;
+    c.in = copies[r];
+    if (per_node) {
+      c.out_remote = m.share(r) * (node_tokens_total - m.node_tokens[node]);
+      c.in_remote = m.node_tokens[node] * remote_share / node_ranks[node];
+    } else {
+      c.out_remote = m.share(r) * (total - node_copies[node]);
+      c.in_remote = copies[r] * remote_share;
+    }
   }
   return out;
 }
@@ -75,7 +90,7 @@ ExchangeResult DeepEpDispatch::exchange(const TokenMatrix& m, ExchangeMachine&) 
   const double combine_copy = DeepEpModel::bf16_token_bytes(hidden_);
   ExchangeResult r;
   if (m.total_tokens <= 0) return r;
-  const std::vector<RankCopies> copies = rank_copies(m, normal ? m.rank_tokens : m.pairs);
+  const std::vector<RankCopies> copies = rank_copies(m, normal ? m.rank_tokens : m.pairs, normal);
   for (uint32_t rank = 0; rank < m.ranks(); ++rank) {
     const RankCopies& c = copies[rank];
     r.dispatch_us =

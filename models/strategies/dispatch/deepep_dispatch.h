@@ -3,8 +3,9 @@
 /// kernel model (models/comm/deepep_model.h) on every rank's own traffic; the slowest rank sets
 /// the layer's time.
 ///   deepep_normal: the high-throughput kernels (training, prefill): a token once per distinct
-///     destination rank, FP8 dispatch and BF16 combine, `sms` SMs per kernel. Across nodes the
-///     NIC carries what leaves the node. With overlap the experts beside it run on the other
+///     destination rank, FP8 dispatch and BF16 combine, `sms` SMs per kernel. Across nodes a
+///     token crosses the NIC once per destination node and is forwarded over NVLink there
+///     (DeepEP's internode normal kernels). With overlap the experts beside it run on the other
 ///     SMs (sms_taken).
 ///   deepep_low_latency: the low-latency kernels (decode): one message per chosen expert (FP8
 ///     token and header; BF16 back), on the SMs DeepEP launches for the experts; its receive
