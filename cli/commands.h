@@ -22,11 +22,12 @@ struct RunOptions {
 };
 
 struct ValidateOptions {
-  std::string scenario;  ///< check a scenario's partition (exclusive with suite)
-  std::string suite;     ///< one of validation_suites()
-  std::string out_dir;   ///< "" means out/validate-<suite>
-  uint32_t tokens = 64;  ///< scenario check: routed tokens computed
-  std::string profile;   ///< cpu suite: host profile ("" means out/host_profile.yaml)
+  std::string scenario;           ///< check a scenario's partition (exclusive with suite)
+  std::string suite;              ///< one of validation_suites()
+  std::string out_dir;            ///< "" means out/validate-<suite>
+  uint32_t tokens = 64;           ///< scenario check: routed tokens computed
+  std::vector<std::string> sets;  ///< scenario check: --set KEY.PATH=VALUE overrides
+  std::string profile;            ///< cpu suite: host profile ("" means out/host_profile.yaml)
 };
 
 struct CalibrateOptions {

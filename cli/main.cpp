@@ -113,6 +113,11 @@ int main(int argc, char** argv) {
     suites += (suites.empty() ? "" : ", ") + suite;
   }
   validate_cmd->add_option("--suite", validate.suite, "suite to run: " + suites);
+  validate_cmd
+      ->add_option("--set", validate.sets,
+                   "scenario check: KEY.PATH=VALUE set before loading, as `run --set` "
+                   "(repeatable; e.g. --set strategies.dispatch=hierarchical)")
+      ->allow_extra_args(false);
   validate_cmd->add_option("--tokens", validate.tokens, "scenario check: routed tokens (64)")
       ->check(kWholeNumber);
   validate_cmd->add_option("--profile", validate.profile,

@@ -9,6 +9,7 @@
 
 #include "cli/app/host_profile_io.h"
 #include "cli/app/scenario_loader.h"
+#include "cli/app/scenario_overrides.h"
 #include "cli/commands.h"
 #include "cli/output_directory.h"
 #include "cli/validation/comm_fit.h"
@@ -56,7 +57,9 @@ const std::vector<std::string>& validation_suites() {
 
 int validate_scenario(const ValidateOptions& options) {
   const StrategyCatalog catalog = builtin_strategies();
-  const ScenarioConfig cfg = load_scenario(options.scenario, catalog);
+  std::vector<ScenarioOverride> overrides;
+  for (const std::string& set : options.sets) overrides.push_back(parse_override("--set", set));
+  const ScenarioConfig cfg = load_scenario(options.scenario, catalog, overrides);
   if (cfg.serving) {
     throw ConfigError(fmt::format(
         "{}: validate SCENARIO checks the partition of a layer scenario's MoE layer "
@@ -78,11 +81,15 @@ int validate_scenario(const ValidateOptions& options) {
       "over {} ranks\n{}",
       cfg.name, r.tokens, cfg.model.name, cfg.model.hidden_size, cfg.model.expert_ffn_size,
       cfg.model.top_k, cfg.placement.name, r.ranks, r.partition);
+  std::cout << fmt::format("dispatch {}\n", r.dispatch);
   std::cout << fmt::format(
       "partitioned vs unpartitioned: max |diff| {:.3g}, relative L2 {:.3g} (fp32 tolerance "
       "{:.3g}): "
       "{}\n",
       r.max_abs_error, r.rel_l2_error, r.tolerance, r.passed ? "PASS" : "FAIL");
+  std::cout << fmt::format(
+      "payload as sent ({}): relative L2 {:.3g} against fp32 (lossy: reported, no tolerance)\n",
+      r.payload_dtypes, r.payload_rel_l2_error);
   return r.passed ? 0 : 1;
 }
 
@@ -91,6 +98,7 @@ int validate_command(const ValidateOptions& options) {
     throw ConfigError("validate: give either a scenario or --suite, not both or neither");
   }
   if (!options.scenario.empty()) return validate_scenario(options);
+  if (!options.sets.empty()) throw ConfigError("validate: --set applies to a scenario check");
   require_known_suite(options.suite);
   // Before the suite runs: a path moesim may not write fails at once.
   OutputDirectory out(options.out_dir.empty() ? "out/validate-" + options.suite : options.out_dir);

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "topologies/catalogue_loader.h"
+
 namespace moesim {
 
 LayerSimulation::LayerSimulation(const ScenarioConfig& config, const StrategyCatalog& catalog)
@@ -36,9 +38,18 @@ LayerSimulation::LayerSimulation(const ScenarioConfig& config, const StrategyCat
   placement_ = placement->place(placement_context);
   placement_.check_covers(ranks, config_.model.num_experts);
 
-  forward_ = std::make_unique<MoeLayerForward>(
-      LayerForwardSetup{&sim_, network_.get(), &topology_, &gpus_, cost_.get(), &config_.gpu,
-                        &config_.model, &placement_, &routing_});
+  dispatch_ = catalog.dispatch.make(
+      config_.dispatch, DispatchContext{&config_.model, default_catalogue_dir(), config_.gpu.name,
+                                        &config_.hardware});
+  LayerForwardSetup setup{&sim_,        network_.get(), &topology_,  &gpus_,   cost_.get(),
+                          &config_.gpu, &config_.model, &placement_, &routing_};
+  if (config_.dispatch.name != "all_to_allv") {  // the flows are the flat all-to-allv
+    exchange_system_ = build_system(config_.system, config_.hardware);
+    exchange_ = std::make_unique<SimulatedExchangeMachine>(config_.system, exchange_system_);
+    setup.dispatch = dispatch_.get();
+    setup.exchange = exchange_.get();
+  }
+  forward_ = std::make_unique<MoeLayerForward>(setup);
 }
 
 void LayerSimulation::run() {

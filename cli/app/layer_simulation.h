@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/app/scenario_config.h"
+#include "models/comm/simulated_exchange_machine.h"
 #include "models/engine/layer/moe_layer_forward.h"
 #include "models/strategies/strategy_catalog.h"
 #include "sim/compute_stream.h"
@@ -39,6 +40,9 @@ class LayerSimulation {
   const TokenRouting& routing() const { return routing_; }
   const ExpertPlacement& placement() const { return placement_; }
   const MoeLayerForward& forward() const { return *forward_; }
+  /// The scenario's dispatch strategy (built for every scenario, timed in closed form unless it
+  /// is all_to_allv).
+  const DispatchStrategy& dispatch() const { return *dispatch_; }
   /// For observers: connect to forward().stage_finished before run().
   MoeLayerForward& forward() { return *forward_; }
   const Simulator& simulator() const { return sim_; }
@@ -54,6 +58,11 @@ class LayerSimulation {
   std::unique_ptr<CostModel> cost_;
   ExpertPlacement placement_;
   TokenRouting routing_;
+  // A dispatch strategy other than the flows' all_to_allv, timed in closed form on its own
+  // copy of the machine.
+  std::unique_ptr<DispatchStrategy> dispatch_;
+  BuiltSystem exchange_system_;
+  std::unique_ptr<SimulatedExchangeMachine> exchange_;
   std::unique_ptr<MoeLayerForward> forward_;
 };
 

@@ -174,7 +174,7 @@ std::string format_resolved_config(const ScenarioConfig& c) {
   y << YAML::Key << "strategies" << YAML::Value << YAML::BeginMap;
   emit_choice(y, "placement", c.placement);
   emit_choice(y, "network", c.network);
-  if (c.serving) emit_choice(y, "dispatch", c.dispatch);
+  emit_choice(y, "dispatch", c.dispatch);
   emit_choice(y, "cost_model", c.cost_model);
   y << YAML::EndMap << YAML::EndMap;
   return std::string(y.c_str()) + "\n";

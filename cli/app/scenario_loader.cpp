@@ -149,14 +149,10 @@ void load_strategies(YamlMap m, ScenarioConfig& cfg, const StrategyCatalog& cata
   cfg.network = read_strategy(m, "network", catalog.network,
                               large_serving ? "collective" : "max_min", context);
   cfg.cost_model = read_strategy(m, "cost_model", catalog.cost_model, "roofline", context);
-  if (context.serving) {
-    cfg.dispatch =
-        read_strategy(m, "dispatch", catalog.dispatch, "allgather_reducescatter", context);
-  } else if (m.has("dispatch")) {
-    m.fail("dispatch",
-           "the layer path exchanges tokens as flows per rank pair and takes no dispatch "
-           "strategy yet; strategies.dispatch is for serving scenarios");
-  }
+  // Serving defaults to vLLM's backend; a layer pass to its flows of a flat all-to-allv.
+  cfg.dispatch =
+      read_strategy(m, "dispatch", catalog.dispatch,
+                    context.serving ? "allgather_reducescatter" : "all_to_allv", context);
   m.finish();
 }
 

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "cli/app/layer_simulation.h"
 #include "models/reference/expert_partition.h"
+#include "models/reference/payload_rounding.h"
 #include "models/reference/synthetic_weights.h"
 
 namespace moesim {
@@ -65,6 +67,84 @@ kernels::RoutedTokens routed_prefix(const TokenRouting& routing, uint32_t tokens
   return routed;
 }
 
+const char* to_string(CombineOrder order) {
+  switch (order) {
+    case CombineOrder::kPerRank:
+      return "per rank";
+    case CombineOrder::kPerExpert:
+      return "per expert";
+    case CombineOrder::kPerNode:
+      return "per node";
+    case CombineOrder::kRing:
+      return "ring reduce-scatter";
+  }
+  return "unknown";
+}
+
+struct CombinePlan {
+  CombineOrder order;
+  uint32_t ranks_per_node;
+  bool drop_rank0;
+  std::string combine_dtype;  // "" : fp32 partials (the exactness check)
+};
+
+/// A partial result as it travels: rounded to the combine dtype when one is given.
+kernels::Matrix travel(const kernels::Matrix& m, const CombinePlan& plan) {
+  return plan.combine_dtype.empty() ? m : kernels::as_sent(m, plan.combine_dtype);
+}
+
+/// The layer's output summed the way the dispatch strategy's combine sums it. Rank 0's results
+/// are lost on the way when the plan says so (the check must then fail).
+kernels::Matrix combine(const CombinePlan& plan,
+                        const std::vector<const kernels::SwigluWeights*>& experts,
+                        const kernels::Matrix& x,
+                        const std::vector<std::vector<kernels::ExpertWork>>& shards) {
+  const auto ranks = static_cast<uint32_t>(shards.size());
+  std::vector<kernels::Matrix> partial(ranks);
+  kernels::Matrix out = kernels::Matrix::Zero(x.rows(), x.cols());
+  for (uint32_t r = 0; r < ranks; ++r) {
+    if (plan.order == CombineOrder::kPerExpert) {  // every expert's output home on its own
+      for (const kernels::ExpertWork& w : shards[r]) {
+        if (!(plan.drop_rank0 && r == 0))
+          out += travel(kernels::routed_output(experts, x, std::span(&w, 1)), plan);
+      }
+      continue;
+    }
+    partial[r] = plan.drop_rank0 && r == 0 ? kernels::Matrix::Zero(x.rows(), x.cols())
+                                           : kernels::routed_output(experts, x, shards[r]);
+  }
+  switch (plan.order) {
+    case CombineOrder::kPerExpert:
+      break;
+    case CombineOrder::kPerRank:
+      for (uint32_t r = 0; r < ranks; ++r) out += travel(partial[r], plan);
+      break;
+    case CombineOrder::kPerNode:
+      for (uint32_t n = 0; n * plan.ranks_per_node < ranks; ++n) {
+        kernels::Matrix node = kernels::Matrix::Zero(x.rows(), x.cols());
+        for (uint32_t r = n * plan.ranks_per_node;
+             r < std::min(ranks, (n + 1) * plan.ranks_per_node); ++r) {
+          node += travel(partial[r], plan);
+        }
+        out += travel(node, plan);
+      }
+      break;
+    case CombineOrder::kRing:
+      // Token t's sum ends at its home h (contiguous blocks): it starts at h + 1 and gathers
+      // every rank's partial around the ring, travelling between ranks each step.
+      for (Eigen::Index t = 0; t < x.rows(); ++t) {
+        const auto home = static_cast<uint32_t>(t * ranks / x.rows());
+        kernels::Matrix acc = kernels::Matrix::Zero(1, x.cols());
+        for (uint32_t step = 1; step <= ranks; ++step) {
+          acc = travel(acc + partial[(home + step) % ranks].row(t), plan);
+        }
+        out.row(t) = acc;
+      }
+      break;
+  }
+  return out;
+}
+
 }  // namespace
 
 PartitionCheckReport check_partition(const ScenarioConfig& config, const StrategyCatalog& catalog,
@@ -94,26 +174,35 @@ PartitionCheckReport check_partition(const ScenarioConfig& config, const Strateg
   }
 
   const kernels::Matrix reference = kernels::routed_output(experts, x, per_expert);
-  kernels::Matrix combined = kernels::Matrix::Zero(reference.rows(), reference.cols());
+  std::vector<std::vector<kernels::ExpertWork>> shards(placement.ranks);
   for (uint32_t rank = 0; rank < placement.ranks; ++rank) {
-    const auto shard = kernels::shard_by_placement(per_expert, placement, rank);
+    shards[rank] = kernels::shard_by_placement(per_expert, placement, rank);
     std::string line = fmt::format("rank {}:", rank);
     size_t selections = 0;
-    for (const kernels::ExpertWork& w : shard) {
+    for (const kernels::ExpertWork& w : shards[rank]) {
       line += fmt::format(" e{}x{}", w.expert, w.tokens.size());
       selections += w.tokens.size();
     }
     report.partition += fmt::format("{} ({} token-expert pairs)\n", line, selections);
-    if (options.drop_rank0 && rank == 0) continue;
-    combined += kernels::routed_output(experts, x, shard);
   }
-
+  const DispatchStrategy& dispatch = sim.dispatch();
+  const uint32_t per_node = config.system.nodes > 1 ? config.system.gpus : placement.ranks;
+  CombinePlan plan{dispatch.combine_order(), per_node, options.drop_rank0, ""};
+  report.dispatch = fmt::format("{} (combine {})", config.dispatch.name, to_string(plan.order));
+  const kernels::Matrix combined = combine(plan, experts, x, shards);
   report.max_abs_error = (combined - reference).cwiseAbs().maxCoeff();
   const double norm = reference.norm();
   report.rel_l2_error = norm > 0.0 ? (combined - reference).norm() / norm : 0.0;
   report.ranks = placement.ranks;
   report.tolerance = fp32_tolerance(shape);
   report.passed = report.rel_l2_error <= report.tolerance;
+  // The same exchange with the payload as sent: tokens in the dispatch dtype, each partial
+  // result in the combine dtype. Lossy (bf16, fp8): reported, no tolerance.
+  const PayloadDtypes dtypes = dispatch.payload_dtypes();
+  plan.combine_dtype = dtypes.combine;
+  const kernels::Matrix sent = combine(plan, experts, kernels::as_sent(x, dtypes.dispatch), shards);
+  report.payload_dtypes = fmt::format("{} out, {} back", dtypes.dispatch, dtypes.combine);
+  report.payload_rel_l2_error = norm > 0.0 ? (sent - reference).norm() / norm : 0.0;
   return report;
 }
 

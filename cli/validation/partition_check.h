@@ -5,7 +5,10 @@
 /// sizes, combine weights from a synthetic router over the chosen experts) once
 /// unpartitioned, and once split the way the placement splits the work: each rank computes
 /// its own experts (replicas share an expert's tokens), and every token's home sums the
-/// partial outputs it gets back. The two outputs must agree to fp32 tolerance.
+/// partial outputs it gets back, in the order the dispatch strategy's combine adds them (per
+/// rank, per expert, per node, or around a reduce-scatter ring). The two outputs must agree
+/// to fp32 tolerance. The same exchange is then replayed with the payload in the strategy's
+/// dtypes and its deviation reported (lossy: no tolerance).
 
 #include <cstdint>
 #include <string>
@@ -29,6 +32,10 @@ struct PartitionCheckReport {
   double rel_l2_error = 0.0;   ///< ||partitioned - reference|| / ||reference||
   double tolerance = 0.0;      ///< the largest rel_l2_error that passes
   bool passed = false;
+  std::string dispatch;  ///< the dispatch strategy and its combine order
+  /// The same with the payload as the strategy sends it (bf16, fp8): lossy, reported only.
+  std::string payload_dtypes;
+  double payload_rel_l2_error = 0.0;
 };
 
 /// Throws std::invalid_argument if the scenario's strategies cannot be built.

@@ -1,5 +1,6 @@
 #include "models/engine/layer/moe_layer_forward.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -41,10 +42,22 @@ MoeLayerForward::MoeLayerForward(LayerForwardSetup setup) : s_(setup) {
   rank_expert_tokens_.assign(ranks, std::vector<uint64_t>(s_.shape->num_experts, 0));
   std::vector<uint64_t> turn(s_.shape->num_experts, 0);  // round robin over an expert's replicas
   std::vector<uint8_t> sent_to(ranks, 0);
+  // Tokens reaching each rank (home included) and each node, once each, for a closed-form
+  // dispatch strategy.
+  const bool closed_form = s_.dispatch != nullptr;
+  if (closed_form && s_.exchange == nullptr) {
+    throw std::invalid_argument("layer forward: a dispatch strategy without a machine");
+  }
+  const std::vector<uint32_t>* node_of =
+      closed_form ? &s_.exchange->fabric().node_of_rank() : nullptr;
+  std::vector<double> rank_reach(ranks, 0.0), node_reach;
+  std::vector<uint32_t> touched, touched_nodes;  // one token's ranks and nodes
+  if (closed_form) node_reach.assign(s_.exchange->fabric().nodes(), 0.0);
   for (size_t t = 0; t < tokens; ++t) {
     const auto home = static_cast<uint32_t>(t * ranks / tokens);  // contiguous blocks
     ++result_.home_tokens_per_rank[home];
     std::fill(sent_to.begin(), sent_to.end(), 0);
+    touched.clear();
     for (const uint32_t e : s_.routing->choices(t)) {
       if (e >= s_.shape->num_experts) {
         throw std::invalid_argument(
@@ -55,13 +68,46 @@ MoeLayerForward::MoeLayerForward(LayerForwardSetup setup) : s_(setup) {
       ++result_.tokens_per_expert[e];
       ++result_.expert_tokens_per_rank[r];
       ++selections_per_home_[home];
+      if (closed_form && std::find(touched.begin(), touched.end(), r) == touched.end()) {
+        touched.push_back(r);
+      }
       // One copy per destination rank, however many of its experts the token chose there.
       if (r != home && !sent_to[r]) {
         sent_to[r] = 1;
         result_.dispatch_bytes[home][r] += s_.shape->token_bytes();
       }
     }
+    if (closed_form) {
+      touched_nodes.clear();
+      for (const uint32_t r : touched) {
+        rank_reach[r] += 1;
+        const uint32_t n = (*node_of)[r];
+        if (std::find(touched_nodes.begin(), touched_nodes.end(), n) == touched_nodes.end()) {
+          touched_nodes.push_back(n);
+          node_reach[n] += 1;
+        }
+      }
+    }
   }
+  if (closed_form) {
+    result_.exchange =
+        s_.dispatch->exchange(exact_token_matrix(rank_reach, node_reach), *s_.exchange);
+  }
+}
+
+TokenMatrix MoeLayerForward::exact_token_matrix(const std::vector<double>& rank_tokens,
+                                                const std::vector<double>& node_tokens) const {
+  const auto ranks = static_cast<uint32_t>(s_.gpus->size());
+  std::vector<double> source(ranks);
+  for (uint32_t r = 0; r < ranks; ++r) {
+    source[r] = static_cast<double>(result_.home_tokens_per_rank[r]);
+  }
+  TokenMatrix m =
+      TokenMatrix::build(source, rank_expert_tokens_, s_.exchange->fabric().node_of_rank());
+  m.rank_tokens = rank_tokens;  // counted, not estimated
+  m.node_tokens = node_tokens;
+  m.prefill_tokens = m.total_tokens;  // a layer pass computes a batch of prompt tokens
+  return m;
 }
 
 uint32_t MoeLayerForward::replica_for(uint32_t expert, std::vector<uint64_t>& turn) const {
@@ -91,13 +137,21 @@ void MoeLayerForward::begin(size_t stage_index) {
       issue_router();
       break;
     case LayerStage::kDispatch:
-      issue_flows(kDispatchFlow);
+      if (s_.dispatch != nullptr) {
+        issue_step(result_.exchange.dispatch_us);
+      } else {
+        issue_flows(kDispatchFlow);
+      }
       break;
     case LayerStage::kExperts:
       issue_experts();
       break;
     case LayerStage::kCombine:
-      issue_flows(kCombineFlow);
+      if (s_.dispatch != nullptr) {
+        issue_step(result_.exchange.combine_us);
+      } else {
+        issue_flows(kCombineFlow);
+      }
       break;
     case LayerStage::kReduce:
       issue_reduce();
@@ -143,6 +197,13 @@ void MoeLayerForward::issue_flows(FlowKind kind) {
       s_.network->start_flow(path, bytes, FlowTag{a, b, kind}, [this] { part_done(); });
     }
   }
+}
+
+void MoeLayerForward::issue_step(double microseconds) {
+  if (microseconds <= 0) return;
+  ++pending_;
+  s_.sim->schedule_in(Time::from_seconds_ceil(microseconds * 1e-6), Phase::kCompletion,
+                      [this] { part_done(); });
 }
 
 void MoeLayerForward::issue_experts() {

@@ -9,7 +9,10 @@
 ///   experts   each rank runs its local experts over the tokens routed to them;
 ///   combine   all-to-all back: each rank returns one partial sum per token to its home;
 ///   reduce    each home rank sums the weighted expert outputs of its tokens.
-/// Communication is flows on the network model; compute is tasks on each GPU's compute stream,
+/// Communication is flows on the network model (a flat all-to-allv, each token once per rank
+/// holding one of its experts), or, when the setup names another dispatch strategy, the
+/// strategy's time for the layer's exact token matrix (tokens per rank and node counted from
+/// the routing) as one timed step each way; compute is tasks on each GPU's compute stream,
 /// timed by the cost model.
 
 #include <cstdint>
@@ -18,6 +21,7 @@
 
 #include "models/cost_model/cost_model.h"
 #include "models/moe_layer_shape.h"
+#include "models/strategies/dispatch/dispatch_strategy.h"
 #include "models/strategies/placement/placement.h"
 #include "sim/compute_stream.h"
 #include "sim/network_model.h"
@@ -52,6 +56,8 @@ struct LayerForwardResult {
   std::vector<uint64_t> tokens_per_expert;       ///< selections per expert
   std::vector<uint64_t> home_tokens_per_rank;    ///< tokens whose home is the rank
   std::vector<uint64_t> expert_tokens_per_rank;  ///< selections served by the rank's experts
+  /// With a closed-form dispatch strategy: its result for the layer.
+  ExchangeResult exchange;
 };
 
 /// Everything one forward needs; all referenced objects must outlive the forward.
@@ -65,6 +71,9 @@ struct LayerForwardSetup {
   const MoeLayerShape* shape;
   const ExpertPlacement* placement;
   const TokenRouting* routing;
+  /// Optional: a dispatch strategy timed in closed form instead of the flows, on `exchange`.
+  const DispatchStrategy* dispatch = nullptr;
+  ExchangeMachine* exchange = nullptr;
 };
 
 class MoeLayerForward {
@@ -87,7 +96,13 @@ class MoeLayerForward {
   void part_done();
   void issue_router();
   void issue_flows(FlowKind kind);
+  /// The layer's token matrix with the tokens reaching each rank and node counted from the
+  /// routing.
+  TokenMatrix exact_token_matrix(const std::vector<double>& rank_tokens,
+                                 const std::vector<double>& node_tokens) const;
   void issue_experts();
+  /// A closed-form exchange step of `microseconds`.
+  void issue_step(double microseconds);
   void issue_reduce();
 
   LayerForwardSetup s_;

@@ -14,6 +14,8 @@ class AllGatherReduceScatterDispatch final : public DispatchStrategy {
   explicit AllGatherReduceScatterDispatch(PayloadParams payload) : payload_(payload) {}
 
   ExchangeResult exchange(const TokenMatrix& tokens, ExchangeMachine& machine) const override;
+  CombineOrder combine_order() const override { return CombineOrder::kRing; }
+  PayloadDtypes payload_dtypes() const override { return payload_.dtypes; }
 
   static DispatchFamily::Entry entry();
 

@@ -13,6 +13,8 @@ class AllToAllvDispatch final : public DispatchStrategy {
   explicit AllToAllvDispatch(PayloadParams payload) : payload_(payload) {}
 
   ExchangeResult exchange(const TokenMatrix& tokens, ExchangeMachine& machine) const override;
+  CombineOrder combine_order() const override { return CombineOrder::kPerRank; }
+  PayloadDtypes payload_dtypes() const override { return payload_.dtypes; }
 
   static DispatchFamily::Entry entry();
 

@@ -34,6 +34,12 @@ class DeepEpDispatch final : public DispatchStrategy {
                  uint32_t experts);
 
   ExchangeResult exchange(const TokenMatrix& tokens, ExchangeMachine& machine) const override;
+  /// Normal kernels reduce inside the node before crossing it; low-latency ones send every
+  /// expert's output home. kAuto as in a batch of prompt tokens (normal).
+  CombineOrder combine_order() const override {
+    return kernels_ == Kernels::kLowLatency ? CombineOrder::kPerExpert : CombineOrder::kPerNode;
+  }
+  PayloadDtypes payload_dtypes() const override { return {"fp8", "bf16"}; }
   uint32_t sms_taken() const override { return kernels_ == Kernels::kLowLatency ? 0 : sms_; }
   /// The normal kernels' SMs are taken from the experts beside them; the low-latency receive
   /// hook takes none. kAuto counts them in every iteration (an upper estimate for decode).

@@ -26,7 +26,8 @@ std::vector<ParamSpec> payload_param_specs(const std::string& dispatch_default) 
 PayloadParams payload_params(const DispatchContext& context, const Params& params) {
   const double hidden = context.model->hidden_size;
   return {hidden * payload_bytes_per_element(params.text("dispatch_dtype")),
-          hidden * payload_bytes_per_element(params.text("combine_dtype"))};
+          hidden * payload_bytes_per_element(params.text("combine_dtype")),
+          {params.text("dispatch_dtype"), params.text("combine_dtype")}};
 }
 
 void check_whole_experts(Params&, const ParamCheckContext& context) {

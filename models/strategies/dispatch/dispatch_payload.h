@@ -12,6 +12,7 @@ namespace moesim {
 struct PayloadParams {
   double dispatch_bytes = 0;  ///< one token's payload to the experts
   double combine_bytes = 0;   ///< one token's partial result back
+  PayloadDtypes dtypes;
 };
 
 /// Bytes per hidden element of a payload dtype: bf16 2; fp8 1 plus one fp32 scale per 128

@@ -42,6 +42,20 @@ struct ExchangeResult {
   double bytes_saved = 0;         ///< bytes a speculative strategy did not have to move
 };
 
+/// How a combine sums the expert outputs of a token on their way home: the order of the
+/// additions, which `moesim validate SCENARIO` replays on the reference kernels.
+enum class CombineOrder : uint8_t {
+  kPerRank,    ///< each rank sums its experts' outputs for a token; the home sums the ranks'
+  kPerExpert,  ///< every expert's output travels home on its own; the home sums them
+  kPerNode,    ///< the ranks' sums are summed inside each node, the home sums the nodes'
+  kRing,       ///< a reduce-scatter: partial sums accumulate rank after rank around a ring
+};
+
+/// The dtypes a strategy's payload travels in ("bf16", "fp8").
+struct PayloadDtypes {
+  std::string dispatch = "bf16", combine = "bf16";
+};
+
 class DispatchStrategy {
  public:
   virtual ~DispatchStrategy() = default;
@@ -53,6 +67,8 @@ class DispatchStrategy {
   /// The share of the GPU's compute that experts running beside this exchange keep (two-batch
   /// overlap): 1 unless the exchange's kernels occupy SMs.
   virtual double compute_share_beside() const { return 1.0; }
+  virtual CombineOrder combine_order() const = 0;
+  virtual PayloadDtypes payload_dtypes() const = 0;
 };
 
 struct DispatchContext {

@@ -15,6 +15,8 @@ class HierarchicalDispatch final : public DispatchStrategy {
   explicit HierarchicalDispatch(PayloadParams payload) : payload_(payload) {}
 
   ExchangeResult exchange(const TokenMatrix& tokens, ExchangeMachine& machine) const override;
+  CombineOrder combine_order() const override { return CombineOrder::kPerNode; }
+  PayloadDtypes payload_dtypes() const override { return payload_.dtypes; }
 
   static DispatchFamily::Entry entry();
 

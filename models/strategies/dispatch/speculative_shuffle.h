@@ -25,6 +25,9 @@ class SpeculativeShuffleDispatch final : public DispatchStrategy {
   SpeculativeShuffleDispatch(std::unique_ptr<DispatchStrategy> correction, double accuracy);
 
   ExchangeResult exchange(const TokenMatrix& tokens, ExchangeMachine& machine) const override;
+  /// Lossless: the tokens end where they would have, summed as the correction sums them.
+  CombineOrder combine_order() const override { return correction_->combine_order(); }
+  PayloadDtypes payload_dtypes() const override { return correction_->payload_dtypes(); }
 
   static DispatchFamily::Entry entry();
 
