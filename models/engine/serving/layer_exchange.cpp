@@ -34,8 +34,14 @@ void LayerExchange::begin(std::span<const double> replica_tokens, double prefill
 }
 
 ExchangeResult LayerExchange::layer(std::span<const std::vector<uint64_t>> rank_expert_tokens) {
-  TokenMatrix m =
-      TokenMatrix::build(source_tokens_, rank_expert_tokens, machine_->fabric().node_of_rank());
+  TokenMatrix m;
+  if (strategy_->uses_destinations()) {
+    m = TokenMatrix::build(source_tokens_, rank_expert_tokens, machine_->fabric().node_of_rank());
+  } else {  // the sources alone: no per-layer work over experts
+    m.source_tokens = source_tokens_;
+    m.node_of_rank = machine_->fabric().node_of_rank();
+    for (const double t : source_tokens_) m.total_tokens += t;
+  }
   m.prefill_tokens = prefill_tokens_;
   const ExchangeResult r = strategy_->exchange(m, *machine_);
   iteration_.add(r);

@@ -14,6 +14,7 @@ class AllGatherReduceScatterDispatch final : public DispatchStrategy {
   explicit AllGatherReduceScatterDispatch(PayloadParams payload) : payload_(payload) {}
 
   ExchangeResult exchange(const TokenMatrix& tokens, ExchangeMachine& machine) const override;
+  bool uses_destinations() const override { return false; }  // every token goes everywhere
   CombineOrder combine_order() const override { return CombineOrder::kRing; }
   PayloadDtypes payload_dtypes() const override { return payload_.dtypes; }
 

@@ -67,6 +67,9 @@ class DispatchStrategy {
   /// The share of the GPU's compute that experts running beside this exchange keep (two-batch
   /// overlap): 1 unless the exchange's kernels occupy SMs.
   virtual double compute_share_beside() const { return 1.0; }
+  /// Whether exchange() reads where the tokens go (pairs and tokens per rank and node); when
+  /// not, callers may pass a matrix with the source tokens only.
+  virtual bool uses_destinations() const { return true; }
   virtual CombineOrder combine_order() const = 0;
   virtual PayloadDtypes payload_dtypes() const = 0;
 };
