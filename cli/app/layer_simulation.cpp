@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "models/strategies/dispatch/dispatch_payload.h"
 #include "topologies/catalogue_loader.h"
 
 namespace moesim {
@@ -43,7 +44,14 @@ LayerSimulation::LayerSimulation(const ScenarioConfig& config, const StrategyCat
                                         &config_.hardware});
   LayerForwardSetup setup{&sim_,        network_.get(), &topology_,  &gpus_,   cost_.get(),
                           &config_.gpu, &config_.model, &placement_, &routing_};
-  if (config_.dispatch.name != "all_to_allv") {  // the flows are the flat all-to-allv
+  // The flows are the flat all-to-allv, in its payload dtypes; anything else is timed in
+  // closed form.
+  const PayloadDtypes payload = dispatch_->payload_dtypes();
+  setup.dispatch_token_bytes =
+      config_.model.hidden_size * payload_bytes_per_element(payload.dispatch);
+  setup.combine_token_bytes =
+      config_.model.hidden_size * payload_bytes_per_element(payload.combine);
+  if (config_.dispatch.name != "all_to_allv") {
     exchange_system_ = build_system(config_.system, config_.hardware);
     exchange_ = std::make_unique<SimulatedExchangeMachine>(config_.system, exchange_system_);
     setup.dispatch = dispatch_.get();

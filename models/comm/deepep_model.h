@@ -33,7 +33,7 @@ namespace moesim {
 struct EpTraffic {
   double send_bytes = 0;  ///< bytes the rank sends, every destination counted (itself too)
   double recv_bytes = 0;  ///< bytes the rank receives
-  double nic_bytes = 0;   ///< of the larger of the two, the bytes crossing the node's NIC
+  double nic_bytes = 0;   ///< bytes crossing the node's NIC in the busier direction
   uint64_t tokens = 0;    ///< tokens of the rank
   uint32_t hidden = 0;    ///< hidden size (elements per token)
   uint32_t experts = 0;   ///< experts in the EP group (the low-latency launch depends on it)

@@ -74,7 +74,7 @@ MoeLayerForward::MoeLayerForward(LayerForwardSetup setup) : s_(setup) {
       // One copy per destination rank, however many of its experts the token chose there.
       if (r != home && !sent_to[r]) {
         sent_to[r] = 1;
-        result_.dispatch_bytes[home][r] += s_.shape->token_bytes();
+        result_.dispatch_bytes[home][r] += dispatch_token_bytes();
       }
     }
     if (closed_form) {
@@ -190,13 +190,23 @@ void MoeLayerForward::issue_flows(FlowKind kind) {
     for (uint32_t b = 0; b < ranks; ++b) {
       // Combine sends the transpose of dispatch: partial sums go back to the token's home.
       const double bytes =
-          kind == kDispatchFlow ? result_.dispatch_bytes[a][b] : result_.dispatch_bytes[b][a];
+          kind == kDispatchFlow
+              ? result_.dispatch_bytes[a][b]
+              : result_.dispatch_bytes[b][a] * combine_token_bytes() / dispatch_token_bytes();
       if (bytes <= 0.0) continue;
       const auto& path = s_.topology->flow_path(gpu_vertex[a], gpu_vertex[b]);
       ++pending_;
       s_.network->start_flow(path, bytes, FlowTag{a, b, kind}, [this] { part_done(); });
     }
   }
+}
+
+double MoeLayerForward::dispatch_token_bytes() const {
+  return s_.dispatch_token_bytes > 0 ? s_.dispatch_token_bytes : s_.shape->token_bytes();
+}
+
+double MoeLayerForward::combine_token_bytes() const {
+  return s_.combine_token_bytes > 0 ? s_.combine_token_bytes : s_.shape->token_bytes();
 }
 
 void MoeLayerForward::issue_step(double microseconds) {

@@ -51,7 +51,7 @@ struct LayerForwardResult {
   std::vector<StageSpan> stages;  ///< in execution order
   Time start;
   Time end;
-  /// bytes[src][dst] sent in dispatch (combine sends the transpose).
+  /// bytes[src][dst] sent in dispatch (combine sends the transpose, in its own payload).
   std::vector<std::vector<double>> dispatch_bytes;
   std::vector<uint64_t> tokens_per_expert;       ///< selections per expert
   std::vector<uint64_t> home_tokens_per_rank;    ///< tokens whose home is the rank
@@ -71,6 +71,10 @@ struct LayerForwardSetup {
   const MoeLayerShape* shape;
   const ExpertPlacement* placement;
   const TokenRouting* routing;
+  /// Bytes of one token sent to its experts and of one result sent back (0: the model's
+  /// token bytes).
+  double dispatch_token_bytes = 0;
+  double combine_token_bytes = 0;
   /// Optional: a dispatch strategy timed in closed form instead of the flows, on `exchange`.
   const DispatchStrategy* dispatch = nullptr;
   ExchangeMachine* exchange = nullptr;
@@ -101,6 +105,8 @@ class MoeLayerForward {
   TokenMatrix exact_token_matrix(const std::vector<double>& rank_tokens,
                                  const std::vector<double>& node_tokens) const;
   void issue_experts();
+  double dispatch_token_bytes() const;
+  double combine_token_bytes() const;
   /// A closed-form exchange step of `microseconds`.
   void issue_step(double microseconds);
   void issue_reduce();

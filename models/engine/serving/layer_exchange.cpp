@@ -40,6 +40,9 @@ ExchangeResult LayerExchange::layer(std::span<const std::vector<uint64_t>> rank_
   } else {  // the sources alone: no per-layer work over experts
     m.source_tokens = source_tokens_;
     m.node_of_rank = machine_->fabric().node_of_rank();
+    m.pairs.assign(source_tokens_.size(), 0.0);  // sized, not read: nodes() and ranks() hold
+    m.rank_tokens.assign(source_tokens_.size(), 0.0);
+    m.node_tokens.assign(machine_->fabric().nodes(), 0.0);
     for (const double t : source_tokens_) m.total_tokens += t;
   }
   m.prefill_tokens = prefill_tokens_;

@@ -4,30 +4,42 @@
 // strategy, and the halves scheduled on a compute and a communication stream.
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "models/engine/serving/roofline_serving_cost.h"
 
 namespace moesim {
 namespace {
 
-RankLoad half_of(const RankLoad& load) {
+/// One micro-batch of a rank's batch: the first takes the larger half of every whole count
+/// (tokens, sequences, prompt tokens, decodes), the second the rest, so both add up to the
+/// batch; an idle rank's one-token dummy batch falls in the first.
+RankLoad half_of(const RankLoad& load, bool first) {
+  const auto half = [first](double n) { return first ? std::ceil(n / 2) : std::floor(n / 2); };
   RankLoad h = load;
-  h.tokens /= 2;
-  h.sequences /= 2;
-  h.prefill_tokens /= 2;
-  h.decodes /= 2;
+  h.prefill_tokens = half(load.prefill_tokens);
+  h.decodes = half(load.decodes);
+  h.tokens = h.prefill_tokens + h.decodes;
+  h.sequences = half(load.sequences);
   return h;
 }
 
-/// The pairs of each rank's experts for one micro-batch: the first half rounds up, the second
-/// down, so the two add up to the layer's pairs.
-void split_pairs(const std::vector<std::vector<uint64_t>>& pairs, bool first,
-                 std::vector<std::vector<uint64_t>>& half) {
-  half.resize(pairs.size());
+/// The pairs of each rank's experts for both micro-batches: an expert's odd pair goes to A and
+/// B in turn (a parity carried across experts), so neither half takes every odd one and the
+/// two add up to the layer's pairs.
+void split_pairs(const std::vector<std::vector<uint64_t>>& pairs,
+                 std::vector<std::vector<uint64_t>> (&half)[2]) {
+  bool to_a = true;
+  for (auto& h : half) h.resize(pairs.size());
   for (size_t r = 0; r < pairs.size(); ++r) {
-    half[r].resize(pairs[r].size());
+    half[0][r].resize(pairs[r].size());
+    half[1][r].resize(pairs[r].size());
     for (size_t e = 0; e < pairs[r].size(); ++e) {
-      half[r][e] = first ? (pairs[r][e] + 1) / 2 : pairs[r][e] / 2;
+      const uint64_t n = pairs[r][e];
+      const uint64_t odd = n % 2;
+      half[0][r][e] = n / 2 + (to_a ? odd : 0);
+      half[1][r][e] = n / 2 + (to_a ? 0 : odd);
+      if (odd) to_a = !to_a;
     }
   }
 }
@@ -39,57 +51,63 @@ void RooflineServingCost::overlapped_layers(std::span<const RankLoad> loads, dou
   const ModelCard& card = config_.card;
   const ParallelLayout& l = config_.layout;
   const size_t ranks = loads.size();
-  std::vector<RankLoad> halves;
-  double most_tokens = 0, prefill = 0;
-  replica_tokens_.clear();
+  std::vector<RankLoad> halves[2];
+  std::vector<double> tokens[2];
+  double most_tokens = 0, prefill[2] = {0, 0};
   for (const RankLoad& load : loads) {
-    halves.push_back(half_of(load));
-    replica_tokens_.push_back(halves.back().tokens);
-    most_tokens = std::max(most_tokens, halves.back().tokens);
-    prefill += halves.back().prefill_tokens;
+    for (int h = 0; h < 2; ++h) {
+      halves[h].push_back(half_of(load, h == 0));
+      tokens[h].push_back(halves[h].back().tokens);
+      most_tokens = std::max(most_tokens, halves[h].back().tokens);
+      prefill[h] += halves[h].back().prefill_tokens;
+    }
   }
   // Each half's tensor-parallel all-reduces run on the compute stream (they block the GPU).
   const double all_reduce_us = collectives_->tensor_all_reduce_us(most_tokens * token_bytes);
-  exchange_->begin(replica_tokens_, prefill);
   const double share = exchange_->strategy().compute_share_beside();
-  const auto rank_layer = layer_times(halves);
+  if (!(share > 0)) throw std::logic_error("overlap: the exchange leaves the experts no compute");
+  const auto layer_a = layer_times(halves[0]);
+  const auto layer_b = layer_times(halves[1]);
   TwoBatchSchedule schedule(true);
-  std::vector<std::vector<uint64_t>> half_pairs;
+  std::vector<std::vector<uint64_t>> half_pairs[2];
   std::vector<double> rank_us(ranks);
   double all_reduces = 0;
   uint32_t moe_layer = 0;
   for (uint32_t layer = 0; layer < card.num_layers; ++layer) {
     const bool is_moe = card.moe_layers.is_moe(layer);
-    double slowest = 0, attention = 0, dense = 0;
-    for (size_t r = 0; r < ranks; ++r) {
-      const LayerTime& t = rank_layer[r][is_moe];
-      rank_us[r] = 2 * t.total;
-      if (t.total > slowest) {
-        slowest = t.total;
-        attention = t.attention;
-        dense = t.dense;
-      }
-    }
     MicroBatchLayer half[2];
-    for (MicroBatchLayer& h : half) h.attention_us = slowest + 2 * all_reduce_us;
-    cost.attention_us += 2 * attention;
-    cost.dense_us += 2 * dense;
-    all_reduces += 4 * all_reduce_us;
+    for (int h = 0; h < 2; ++h) {
+      const auto& times = h == 0 ? layer_a : layer_b;
+      double slowest = 0, attention = 0, dense = 0;
+      for (size_t r = 0; r < ranks; ++r) {
+        const LayerTime& t = times[r][is_moe];
+        rank_us[r] = (h == 0 ? 0 : rank_us[r]) + t.total;
+        if (t.total > slowest) {
+          slowest = t.total;
+          attention = t.attention;
+          dense = t.dense;
+        }
+      }
+      half[h].attention_us = slowest + 2 * all_reduce_us;
+      cost.attention_us += attention;
+      cost.dense_us += dense;
+      all_reduces += 2 * all_reduce_us;
+    }
     if (is_moe) {
       const uint32_t moe = moe_layer++;
-      const auto& pairs = experts_->split(moe, routing_.route(moe));
+      split_pairs(experts_->split(moe, routing_.route(moe)), half_pairs);
       for (int h = 0; h < 2; ++h) {
-        split_pairs(pairs, h == 0, half_pairs);
-        rank_moe_.resize(half_pairs.size());
+        rank_moe_.resize(half_pairs[h].size());
         double slowest_moe = 0;
-        for (size_t e = 0; e < half_pairs.size(); ++e) {
+        for (size_t e = 0; e < half_pairs[h].size(); ++e) {
           // The exchange of the other half runs beside these experts on its own SMs.
-          rank_moe_[e] = experts_us(half_pairs[e], l.moe_tensor_parallel()) / share;
+          rank_moe_[e] = experts_us(half_pairs[h][e], l.moe_tensor_parallel()) / share;
           slowest_moe = std::max(slowest_moe, rank_moe_[e]);
         }
         replica_maxima(rank_moe_, ranks);
         for (size_t r = 0; r < ranks; ++r) rank_us[r] += replica_moe_[r];
-        const ExchangeResult exchange = exchange_->layer(half_pairs);
+        exchange_->begin(tokens[h], prefill[h]);
+        const ExchangeResult exchange = exchange_->layer(half_pairs[h]);
         half[h].experts_us = slowest_moe;
         half[h].dispatch_us = exchange.dispatch_us;
         half[h].combine_us = exchange.combine_us;

@@ -4,8 +4,11 @@
 #include <cmath>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "models/moe_layer_shape.h"
 #include "models/strategies/dispatch/dispatch_payload.h"
+#include "sim/config_error.h"
 
 namespace moesim {
 namespace {
@@ -64,9 +67,8 @@ EpTraffic DeepEpDispatch::traffic(const TokenMatrix& m, uint32_t r, const RankCo
   // Combine sends back what dispatch delivered.
   t.send_bytes = (dispatch ? c.out : c.in) * per_copy;
   t.recv_bytes = (dispatch ? c.in : c.out) * per_copy;
-  // The NIC share of the larger direction.
-  const bool outgoing_larger = c.out >= c.in;
-  t.nic_bytes = (outgoing_larger ? c.out_remote : c.in_remote) * per_copy;
+  // The NIC is full duplex: the busier direction binds.
+  t.nic_bytes = std::max(c.out_remote, c.in_remote) * per_copy;
   t.tokens = static_cast<uint64_t>(std::llround(m.source_tokens[r]));
   t.hidden = hidden_;
   t.experts = experts_;
@@ -109,8 +111,24 @@ namespace {
 
 std::unique_ptr<DispatchStrategy> make_deepep(const DispatchContext& c,
                                               DeepEpDispatch::Kernels kernels, uint32_t sms) {
-  return std::make_unique<DeepEpDispatch>(DeepEpModel::load(c.catalogue_dir, c.gpu, *c.hardware),
-                                          kernels, sms, c.model->hidden_size, c.model->num_experts);
+  DeepEpModel model = DeepEpModel::load(c.catalogue_dir, c.gpu, *c.hardware);
+  const uint32_t device = model.constants().device_sms;
+  if (kernels != DeepEpDispatch::Kernels::kLowLatency && sms >= device) {
+    throw ConfigError(
+        fmt::format("strategies.dispatch.sms: {} SMs asked for, the {} has {}; "
+                    "the kernels need fewer than all of them",
+                    sms, c.gpu, device));
+  }
+  return std::make_unique<DeepEpDispatch>(std::move(model), kernels, sms, c.model->hidden_size,
+                                          c.model->num_experts);
+}
+
+/// The normal kernels' SM budget, declared once for deepep_normal and deepep_auto.
+ParamSpec sms_param() {
+  return param::whole("sms", 20,
+                      "SMs each normal kernel runs on (DeepEP's default 20), fewer than the "
+                      "GPU's; with overlap the experts beside it run on the others")
+      .in(1, 1024);
 }
 
 }  // namespace
@@ -119,10 +137,7 @@ DispatchFamily::Entry DeepEpDispatch::normal_entry() {
   return {{"deepep_normal",
            "DeepEP high-throughput kernels (prefill): a token once per destination rank, FP8 "
            "out and BF16 back, on an SM budget; constants fitted per GPU (deepep.yaml)",
-           {param::whole("sms", 20,
-                         "SMs each kernel runs on (DeepEP's default 20); with overlap the "
-                         "experts beside it run on the others")
-                .in(1, 1024)},
+           {sms_param()},
            check_whole_experts},
           [](const DispatchContext& c, const Params& p) {
             return make_deepep(c, Kernels::kNormal, static_cast<uint32_t>(p.whole("sms")));
@@ -144,7 +159,7 @@ DispatchFamily::Entry DeepEpDispatch::auto_entry() {
   return {{"deepep_auto",
            "DeepEP as SGLang's auto mode runs it: normal kernels for iterations with prompt "
            "tokens, low-latency kernels for pure decode",
-           {param::whole("sms", 20, "SMs of the normal kernels (DeepEP's default 20)").in(1, 1024)},
+           {sms_param()},
            check_whole_experts},
           [](const DispatchContext& c, const Params& p) {
             return make_deepep(c, Kernels::kAuto, static_cast<uint32_t>(p.whole("sms")));

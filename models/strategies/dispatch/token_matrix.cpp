@@ -7,7 +7,9 @@
 namespace moesim {
 
 double TokenMatrix::miss_chance(double share, double k, double experts) {
-  const auto choices = static_cast<uint64_t>(std::llround(k));
+  // At most one choice per expert.
+  const auto choices =
+      std::min<uint64_t>(static_cast<uint64_t>(std::llround(k)), static_cast<uint64_t>(experts));
   if (choices <= 1 || experts <= 1) return std::clamp(1.0 - share * k, 0.0, 1.0);
   // Without replacement: the i-th choice falls among the other experts' E - i remaining
   // slots, of which the group holds share x E.
@@ -22,7 +24,8 @@ TokenMatrix TokenMatrix::build(std::span<const double> source_tokens,
                                std::span<const std::vector<uint64_t>> rank_expert_tokens,
                                std::span<const uint32_t> node_of_rank) {
   const size_t ranks = source_tokens.size();
-  if (rank_expert_tokens.size() != ranks || node_of_rank.size() != ranks || ranks == 0) {
+  if (ranks == 0) throw std::invalid_argument("token matrix: no ranks");
+  if (rank_expert_tokens.size() != ranks || node_of_rank.size() != ranks) {
     throw std::invalid_argument("token matrix: source, expert and node counts per rank differ");
   }
   TokenMatrix m;
@@ -51,11 +54,29 @@ TokenMatrix TokenMatrix::build(std::span<const double> source_tokens,
   const auto reached = [&](double pairs) {
     return m.total_tokens * (1.0 - miss_chance(pairs / all_pairs, k, static_cast<double>(experts)));
   };
+  // A token picks an expert at most once, so a group receives at least its busiest expert's
+  // tokens and at most its pairs (and the batch): the estimate is held inside those bounds,
+  // where the slot approximation would let a rank with one hot expert fall below its pairs.
+  std::vector<double> busiest(ranks, 0.0), node_busiest(nodes, 0.0);
+  for (size_t r = 0; r < ranks; ++r) {
+    for (const uint64_t n : rank_expert_tokens[r]) {
+      busiest[r] = std::max(busiest[r], static_cast<double>(n));
+    }
+  }
+  const auto bounded = [&](double estimate, double low, double pairs) {
+    return std::clamp(estimate, std::min(low, m.total_tokens), std::min(pairs, m.total_tokens));
+  };
   m.rank_tokens.assign(ranks, 0.0);
-  for (size_t r = 0; r < ranks; ++r) m.rank_tokens[r] = m.pairs[r] > 0 ? reached(m.pairs[r]) : 0;
+  for (size_t r = 0; r < ranks; ++r) {
+    if (m.pairs[r] <= 0) continue;
+    m.rank_tokens[r] = bounded(reached(m.pairs[r]), busiest[r], m.pairs[r]);
+    node_busiest[node_of_rank[r]] = std::max(node_busiest[node_of_rank[r]], m.rank_tokens[r]);
+  }
   m.node_tokens.assign(nodes, 0.0);
-  for (uint32_t n = 0; n < nodes; ++n)
-    m.node_tokens[n] = node_pairs[n] > 0 ? reached(node_pairs[n]) : 0;
+  for (uint32_t n = 0; n < nodes; ++n) {
+    if (node_pairs[n] > 0)
+      m.node_tokens[n] = bounded(reached(node_pairs[n]), node_busiest[n], node_pairs[n]);
+  }
   return m;
 }
 
