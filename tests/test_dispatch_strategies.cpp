@@ -17,6 +17,7 @@
 #include "models/strategies/dispatch/dispatch_payload.h"
 #include "models/strategies/dispatch/exchange_traffic.h"
 #include "models/strategies/strategy_catalog.h"
+#include "sim/config_error.h"
 #include "sim/max_min_network.h"
 #include "support/scenario_files.h"
 #include "topologies/catalogue_loader.h"
@@ -284,10 +285,11 @@ TEST_CASE("DeepEP strategies: bytes from the matrix, the fitted kernel times on 
   // More SMs help until the link binds; fewer SMs take longer.
   CHECK(make("deepep_normal", "bf16", -1, 8)->exchange(m, machine).dispatch_us >
         normal.dispatch_us);
-  CHECK(make("deepep_normal", "bf16", -1, 24)->sms_taken() == 24);
+  CHECK(make("deepep_normal", "bf16", -1, 24)->compute_share_beside() ==
+        Approx((132.0 - 24) / 132));  // the H100's 132 SMs
   // Low latency: one message per chosen expert, so more bytes than per rank, no SMs taken.
   const auto low = make("deepep_low_latency");
-  CHECK(low->sms_taken() == 0);
+  CHECK(low->compute_share_beside() == 1.0);
   CHECK(low->exchange(m, machine).bytes > normal.bytes);
 }
 
@@ -389,4 +391,21 @@ TEST_CASE("DeepEP normal crosses nodes once per destination node, low latency on
   CHECK(normal.bytes_across_nodes == Approx(hier.bytes_across_nodes * (fp8 + bf16) / (2 * bf16)));
   const ExchangeResult low = make("deepep_low_latency")->exchange(m, machine);
   CHECK(low.bytes_across_nodes > normal.bytes_across_nodes);
+}
+
+TEST_CASE("a rank with one hot expert receives at least that expert's tokens", "[dispatch]") {
+  // 16 ranks of one expert each, top-8: rank 0's expert is chosen by 90% of the tokens.
+  std::vector<std::vector<uint64_t>> rank_expert(16, std::vector<uint64_t>(1, 50));
+  rank_expert[0][0] = 900;
+  const TokenMatrix m =
+      TokenMatrix::build(std::vector<double>(16, 62.5), rank_expert, std::vector<uint32_t>(16, 0));
+  CHECK(m.rank_tokens[0] == Approx(900));  // one expert: exactly its pairs
+  for (uint32_t r = 0; r < 16; ++r) CHECK(m.rank_tokens[r] <= m.pairs[r] + 1e-9);
+  CHECK(m.node_tokens[0] <= m.total_tokens);
+  CHECK(m.node_tokens[0] >= 900);
+}
+
+TEST_CASE("DeepEP refuses an SM budget of the whole GPU", "[dispatch]") {
+  CHECK_THROWS_AS(make("deepep_normal", "bf16", -1, 132), moesim::ConfigError);
+  CHECK_NOTHROW(make("deepep_normal", "bf16", -1, 131));
 }

@@ -12,6 +12,7 @@
 #include "models/engine/serving/layer_exchange.h"
 #include "models/engine/serving/layout_collectives.h"
 #include "models/engine/serving/memory_plan.h"
+#include "models/engine/serving/serving_exchange_machine.h"
 #include "models/engine/serving/serving_simulation.h"
 #include "models/strategies/strategy_catalog.h"
 #include "sim/rng.h"

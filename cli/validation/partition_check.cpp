@@ -67,20 +67,6 @@ kernels::RoutedTokens routed_prefix(const TokenRouting& routing, uint32_t tokens
   return routed;
 }
 
-const char* to_string(CombineOrder order) {
-  switch (order) {
-    case CombineOrder::kPerRank:
-      return "per rank";
-    case CombineOrder::kPerExpert:
-      return "per expert";
-    case CombineOrder::kPerNode:
-      return "per node";
-    case CombineOrder::kRing:
-      return "ring reduce-scatter";
-  }
-  return "unknown";
-}
-
 struct CombinePlan {
   CombineOrder order;
   uint32_t ranks_per_node;

@@ -45,10 +45,7 @@ class EpFabric {
 
   uint32_t ranks() const { return static_cast<uint32_t>(node_of_.size()); }
   uint32_t nodes() const { return nodes_; }
-  uint32_t node_of(uint32_t rank) const { return node_of_[rank]; }
   const std::vector<uint32_t>& node_of_rank() const { return node_of_; }
-  double intra_bandwidth() const { return intra_bw_; }  ///< bytes/s per direction
-  double inter_bandwidth() const { return inter_bw_; }  ///< bytes/s per direction
 
   /// Microseconds of one exchange step carrying `traffic` (0 when nothing moves).
   double step_us(const StepTraffic& traffic) const;

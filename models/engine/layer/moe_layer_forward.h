@@ -11,8 +11,8 @@
 ///   reduce    each home rank sums the weighted expert outputs of its tokens.
 /// Communication is flows on the network model (a flat all-to-allv, each token once per rank
 /// holding one of its experts), or, when the setup names another dispatch strategy, the
-/// strategy's time for the layer's exact token matrix (tokens per rank and node counted from
-/// the routing) as one timed step each way; compute is tasks on each GPU's compute stream,
+/// strategy's time for the layer's token matrix (the tokens reaching each rank and node counted
+/// from the routing, each source's share of them as in serving) as one timed step each way; compute is tasks on each GPU's compute stream,
 /// timed by the cost model.
 
 #include <cstdint>

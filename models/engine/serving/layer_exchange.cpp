@@ -30,7 +30,6 @@ void LayerExchange::begin(std::span<const double> replica_tokens, double prefill
       source_tokens_[offset % layout_.expert_parallel] += replica_tokens[replica] / tp;
     }
   }
-  iteration_ = {};
 }
 
 ExchangeResult LayerExchange::layer(std::span<const std::vector<uint64_t>> rank_expert_tokens) {
@@ -47,7 +46,6 @@ ExchangeResult LayerExchange::layer(std::span<const std::vector<uint64_t>> rank_
   }
   m.prefill_tokens = prefill_tokens_;
   const ExchangeResult r = strategy_->exchange(m, *machine_);
-  iteration_.add(r);
   run_.add(r);
   return r;
 }

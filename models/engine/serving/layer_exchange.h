@@ -10,29 +10,10 @@
 #include <span>
 #include <vector>
 
-#include "models/engine/serving/layout_collectives.h"
 #include "models/engine/serving/parallel_layout.h"
 #include "models/strategies/dispatch/dispatch_strategy.h"
 
 namespace moesim {
-
-/// The serving run's ExchangeMachine: the expert-parallel ranks' ports on the machine, and the
-/// layout's data-parallel all-gather and reduce-scatter.
-class ServingExchangeMachine final : public ExchangeMachine {
- public:
-  /// Both must outlive this object.
-  ServingExchangeMachine(const EpFabric& fabric, LayoutCollectives& collectives)
-      : fabric_(&fabric), collectives_(&collectives) {}
-  const EpFabric& fabric() const override { return *fabric_; }
-  double all_gather_us(double bytes) override { return collectives_->expert_all_gather_us(bytes); }
-  double reduce_scatter_us(double bytes) override {
-    return collectives_->expert_reduce_scatter_us(bytes);
-  }
-
- private:
-  const EpFabric* fabric_;
-  LayoutCollectives* collectives_;
-};
 
 /// Exchange figures summed over layers.
 struct ExchangeTotals {
@@ -52,8 +33,6 @@ class LayerExchange {
   void begin(std::span<const double> replica_tokens, double prefill_tokens);
   /// One MoE layer: `rank_expert_tokens[e]`, the pairs of each expert replica rank e computes.
   ExchangeResult layer(std::span<const std::vector<uint64_t>> rank_expert_tokens);
-  /// The iteration's layers so far.
-  const ExchangeTotals& iteration() const { return iteration_; }
   const DispatchStrategy& strategy() const { return *strategy_; }
   /// Every layer of the run so far.
   const ExchangeTotals& run() const { return run_; }
@@ -64,7 +43,7 @@ class LayerExchange {
   ParallelLayout layout_;
   std::vector<double> source_tokens_;  // [expert-parallel rank]
   double prefill_tokens_ = 0;
-  ExchangeTotals iteration_, run_;
+  ExchangeTotals run_;
 };
 
 }  // namespace moesim

@@ -13,6 +13,12 @@
 namespace moesim {
 namespace {
 
+/// Copies a rank sends to and receives from all ranks (itself included: DeepEP's SMs move
+/// those too), and the parts of each that cross its node's NIC.
+struct RankCopies {
+  double out = 0, out_remote = 0, in = 0, in_remote = 0;
+};
+
 /// Every rank's copies, one per destination rank (`copies` = tokens received) or per chosen
 /// expert (`copies` = pairs received). `per_node`: the NIC carries one copy per destination node
 /// (the normal kernels forward inside the node over NVLink: m.node_tokens, landing evenly on the
@@ -49,6 +55,23 @@ std::vector<RankCopies> rank_copies(const TokenMatrix& m, const std::vector<doub
   return out;
 }
 
+/// Rank r's traffic in dispatch or combine from its copies, `per_copy` bytes each.
+EpTraffic traffic(const TokenMatrix& m, uint32_t r, const RankCopies& c, double per_copy,
+                  bool dispatch, uint32_t hidden, uint32_t experts) {
+  EpTraffic t;
+  // Combine sends back what dispatch delivered.
+  t.send_bytes = (dispatch ? c.out : c.in) * per_copy;
+  t.recv_bytes = (dispatch ? c.in : c.out) * per_copy;
+  // The NIC is full duplex: the busier direction binds.
+  t.nic_bytes = std::max(c.out_remote, c.in_remote) * per_copy;
+  t.tokens = static_cast<uint64_t>(std::llround(m.source_tokens[r]));
+  t.hidden = hidden;
+  t.experts = experts;
+  t.ranks = m.ranks();
+  t.nodes = m.nodes();
+  return t;
+}
+
 }  // namespace
 
 DeepEpDispatch::DeepEpDispatch(DeepEpModel model, Kernels kernels, uint32_t sms, uint32_t hidden,
@@ -59,22 +82,6 @@ double DeepEpDispatch::compute_share_beside() const {
   const double device = model_.constants().device_sms;
   if (kernels_ == Kernels::kLowLatency || device <= 0) return 1.0;
   return std::max(0.0, device - sms_) / device;
-}
-
-EpTraffic DeepEpDispatch::traffic(const TokenMatrix& m, uint32_t r, const RankCopies& c,
-                                  double per_copy, bool dispatch) const {
-  EpTraffic t;
-  // Combine sends back what dispatch delivered.
-  t.send_bytes = (dispatch ? c.out : c.in) * per_copy;
-  t.recv_bytes = (dispatch ? c.in : c.out) * per_copy;
-  // The NIC is full duplex: the busier direction binds.
-  t.nic_bytes = std::max(c.out_remote, c.in_remote) * per_copy;
-  t.tokens = static_cast<uint64_t>(std::llround(m.source_tokens[r]));
-  t.hidden = hidden_;
-  t.experts = experts_;
-  t.ranks = m.ranks();
-  t.nodes = m.nodes();
-  return t;
 }
 
 double DeepEpDispatch::kernel_us(const EpTraffic& t, bool normal, bool dispatch) const {
@@ -95,10 +102,12 @@ ExchangeResult DeepEpDispatch::exchange(const TokenMatrix& m, ExchangeMachine&) 
   const std::vector<RankCopies> copies = rank_copies(m, normal ? m.rank_tokens : m.pairs, normal);
   for (uint32_t rank = 0; rank < m.ranks(); ++rank) {
     const RankCopies& c = copies[rank];
-    r.dispatch_us =
-        std::max(r.dispatch_us, kernel_us(traffic(m, rank, c, dispatch_copy, true), normal, true));
-    r.combine_us =
-        std::max(r.combine_us, kernel_us(traffic(m, rank, c, combine_copy, false), normal, false));
+    r.dispatch_us = std::max(
+        r.dispatch_us,
+        kernel_us(traffic(m, rank, c, dispatch_copy, true, hidden_, experts_), normal, true));
+    r.combine_us = std::max(
+        r.combine_us,
+        kernel_us(traffic(m, rank, c, combine_copy, false, hidden_, experts_), normal, false));
     // What leaves the GPU: copies to other ranks, out in dispatch and back in combine.
     const double own = m.share(rank) * (normal ? m.rank_tokens[rank] : m.pairs[rank]);
     r.bytes += (c.out - own) * dispatch_copy + (c.in - own) * combine_copy;

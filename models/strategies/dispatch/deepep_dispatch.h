@@ -6,7 +6,7 @@
 ///     destination rank, FP8 dispatch and BF16 combine, `sms` SMs per kernel. Across nodes a
 ///     token crosses the NIC once per destination node and is forwarded over NVLink there
 ///     (DeepEP's internode normal kernels). With overlap the experts beside it run on the other
-///     SMs (sms_taken).
+///     SMs (compute_share_beside).
 ///   deepep_low_latency: the low-latency kernels (decode): one message per chosen expert (FP8
 ///     token and header; BF16 back), on the SMs DeepEP launches for the experts; its receive
 ///     hook takes no SMs from the experts.
@@ -17,12 +17,6 @@
 #include "models/strategies/dispatch/dispatch_strategy.h"
 
 namespace moesim {
-
-/// Copies a rank sends to and receives from all ranks (itself included: DeepEP's SMs move
-/// those too), and the parts of each that cross its node's NIC.
-struct RankCopies {
-  double out = 0, out_remote = 0, in = 0, in_remote = 0;
-};
 
 class DeepEpDispatch final : public DispatchStrategy {
  public:
@@ -40,7 +34,6 @@ class DeepEpDispatch final : public DispatchStrategy {
     return kernels_ == Kernels::kLowLatency ? CombineOrder::kPerExpert : CombineOrder::kPerNode;
   }
   PayloadDtypes payload_dtypes() const override { return {"fp8", "bf16"}; }
-  uint32_t sms_taken() const override { return kernels_ == Kernels::kLowLatency ? 0 : sms_; }
   /// The normal kernels' SMs are taken from the experts beside them; the low-latency receive
   /// hook takes none. kAuto counts them in every iteration (an upper estimate for decode).
   double compute_share_beside() const override;
@@ -50,9 +43,6 @@ class DeepEpDispatch final : public DispatchStrategy {
   static DispatchFamily::Entry auto_entry();
 
  private:
-  /// Rank r's traffic in dispatch or combine from its copies, `per_copy` bytes each.
-  EpTraffic traffic(const TokenMatrix& m, uint32_t r, const RankCopies& c, double per_copy,
-                    bool dispatch) const;
   double kernel_us(const EpTraffic& t, bool normal, bool dispatch) const;
 
   DeepEpModel model_;

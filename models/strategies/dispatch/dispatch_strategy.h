@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "models/comm/ep_fabric.h"
+#include "models/strategies/dispatch/exchange_machine.h"
 #include "models/strategies/dispatch/token_matrix.h"
 #include "models/strategies/strategy_family.h"
 #include "topologies/hardware_catalogue.h"
@@ -19,19 +19,6 @@
 namespace moesim {
 
 struct MoeLayerShape;
-
-/// What a dispatch strategy times on: the ranks' ports, and the layout's all-gather and
-/// reduce-scatter (the collectives every data-parallel group runs on its own GPUs).
-class ExchangeMachine {
- public:
-  virtual ~ExchangeMachine() = default;
-  virtual const EpFabric& fabric() const = 0;
-  /// Microseconds of the all-gather of `bytes` (every rank's tokens, nccl-tests size) among the
-  /// data-parallel ranks, every group at once.
-  virtual double all_gather_us(double bytes) = 0;
-  /// Microseconds of the reduce-scatter of `bytes` among the data-parallel ranks.
-  virtual double reduce_scatter_us(double bytes) = 0;
-};
 
 /// One layer's exchange: times and what it moved.
 struct ExchangeResult {
@@ -51,6 +38,21 @@ enum class CombineOrder : uint8_t {
   kRing,       ///< a reduce-scatter: partial sums accumulate rank after rank around a ring
 };
 
+/// "per rank", "per expert", "per node", "ring reduce-scatter".
+inline const char* to_string(CombineOrder order) {
+  switch (order) {
+    case CombineOrder::kPerRank:
+      return "per rank";
+    case CombineOrder::kPerExpert:
+      return "per expert";
+    case CombineOrder::kPerNode:
+      return "per node";
+    case CombineOrder::kRing:
+      return "ring reduce-scatter";
+  }
+  return "unknown";
+}
+
 /// The dtypes a strategy's payload travels in ("bf16", "fp8").
 struct PayloadDtypes {
   std::string dispatch = "bf16", combine = "bf16";
@@ -61,9 +63,6 @@ class DispatchStrategy {
   virtual ~DispatchStrategy() = default;
   /// Dispatch and combine of one MoE layer whose traffic is `tokens`.
   virtual ExchangeResult exchange(const TokenMatrix& tokens, ExchangeMachine& machine) const = 0;
-  /// Streaming multiprocessors the exchange keeps busy while experts compute beside it (with
-  /// overlap): the expert block runs on the rest. 0: none.
-  virtual uint32_t sms_taken() const { return 0; }
   /// The share of the GPU's compute that experts running beside this exchange keep (two-batch
   /// overlap): 1 unless the exchange's kernels occupy SMs.
   virtual double compute_share_beside() const { return 1.0; }

@@ -6,7 +6,7 @@
 /// all-to-all aggregates within the node first). The two steps run one after the other;
 /// combine runs them in reverse. On one node it is the flat exchange.
 
-#include "models/strategies/dispatch/all_to_allv.h"
+#include "models/strategies/dispatch/dispatch_payload.h"
 
 namespace moesim {
 
