@@ -12,8 +12,8 @@
 /// Communication is flows on the network model (a flat all-to-allv, each token once per rank
 /// holding one of its experts), or, when the setup names another dispatch strategy, the
 /// strategy's time for the layer's token matrix (the tokens reaching each rank and node counted
-/// from the routing, each source's share of them as in serving) as one timed step each way; compute is tasks on each GPU's compute stream,
-/// timed by the cost model.
+/// from the routing, each source's share of them as in serving) as one timed step each way; compute
+/// is tasks on each GPU's compute stream, timed by the cost model.
 
 #include <cstdint>
 #include <string_view>
