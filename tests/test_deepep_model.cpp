@@ -8,6 +8,7 @@
 
 #include "models/comm/deepep_model.h"
 #include "sim/config_error.h"
+#include "support/machines.h"
 #include "support/scenario_files.h"
 #include "topologies/catalogue_loader.h"
 #include "traces/csv_table.h"
@@ -25,8 +26,7 @@ using moesim::test::write_text;
 namespace {
 
 const moesim::HardwareCatalogue& catalogue() {
-  static const auto c = moesim::load_hardware_catalogue(source_path("topologies/catalogue"));
-  return c;
+  return moesim::test::shipped_catalogue();
 }
 
 const DeepEpModel& h100() {

@@ -19,6 +19,7 @@
 #include "models/strategies/strategy_catalog.h"
 #include "sim/config_error.h"
 #include "sim/max_min_network.h"
+#include "support/machines.h"
 #include "support/scenario_files.h"
 #include "topologies/catalogue_loader.h"
 #include "topologies/system_config.h"
@@ -31,20 +32,10 @@ using moesim::ExchangeResult;
 using moesim::StepTraffic;
 using moesim::TokenMatrix;
 
-const moesim::HardwareCatalogue& catalogue() {
-  static const moesim::HardwareCatalogue c =
-      moesim::load_hardware_catalogue(moesim::test::source_path("topologies/catalogue"));
-  return c;
-}
+using moesim::test::h100_nodes;
 
-BuiltSystem h100_nodes(uint32_t nodes) {
-  moesim::SystemConfig c;
-  c.builder = nodes > 1 ? "multi_node" : "hgx";
-  c.gpu = "H100-SXM";
-  c.gpus = 8;
-  c.nodes = nodes;
-  c.nic_link = "infiniband_ndr";
-  return moesim::build_system(c, catalogue());
+const moesim::HardwareCatalogue& catalogue() {
+  return moesim::test::shipped_catalogue();
 }
 
 constexpr double kSwitchBandwidth = 100e9;  // bytes/s per GPU and direction

@@ -11,6 +11,7 @@
 #include "cli/validation/deepep_tables.h"
 #include "cli/validation/ep_suite.h"
 #include "sim/config_error.h"
+#include "support/machines.h"
 #include "support/scenario_files.h"
 #include "topologies/catalogue_loader.h"
 
@@ -27,8 +28,7 @@ using moesim::test::write_text;
 namespace {
 
 const moesim::HardwareCatalogue& catalogue() {
-  static const auto c = moesim::load_hardware_catalogue(source_path("topologies/catalogue"));
-  return c;
+  return moesim::test::shipped_catalogue();
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "models/comm/flow_phase_timer.h"
 #include "models/engine/serving/layout_collectives.h"
 #include "sim/max_min_network.h"
+#include "support/machines.h"
 #include "support/scenario_files.h"
 #include "topologies/catalogue_loader.h"
 
@@ -24,27 +25,7 @@ using moesim::GpuGroups;
 using moesim::LayoutGpus;
 using moesim::ParallelLayout;
 
-const moesim::HardwareCatalogue& catalogue() {
-  static const moesim::HardwareCatalogue c =
-      moesim::load_hardware_catalogue(moesim::test::source_path("topologies/catalogue"));
-  return c;
-}
-
-/// `nodes` HGX H100 nodes of 8 GPUs on NDR InfiniBand rails, or a fat tree oversubscribed
-/// `oversubscription` to 1.
-BuiltSystem h100_nodes(uint32_t nodes, double oversubscription = 0) {
-  moesim::SystemConfig c;
-  c.builder = nodes > 1 ? "multi_node" : "hgx";
-  c.gpu = "H100-SXM";
-  c.gpus = 8;
-  c.nodes = nodes;
-  c.nic_link = "infiniband_ndr";
-  if (oversubscription > 0) {
-    c.fabric = "fat_tree";
-    c.oversubscription = oversubscription;
-  }
-  return moesim::build_system(c, catalogue());
-}
+using moesim::test::h100_nodes;
 
 std::unique_ptr<moesim::FlowPhaseTimer> flows(const BuiltSystem& system) {
   return std::make_unique<moesim::FlowPhaseTimer>(

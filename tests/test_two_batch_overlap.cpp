@@ -119,27 +119,9 @@ TEST_CASE("two-batch overlap on a small decode batch keeps every token and pair"
   // Odd decode counts: the halves add up to the batch, so the overlapped run does no less
   // expert and attention work than the batch has (more: weights are read once per half).
   moesim::test::TempDir dir("overlap-odd");
-  const auto args = [&](const std::string& name, bool overlap) {
-    return std::vector<std::string>{
-        "run",
-        moesim::test::source_path("scenarios/scale/deepseek_v3_1024_h100.yaml").string(),
-        "--set",
-        "serving.data_parallel=16",
-        "--set",
-        "hardware.nodes=2",
-        "--set",
-        "workload.requests=workloads/fixed-1000-200-200.csv",
-        "--set",
-        "serving.max_num_seqs=3",
-        "--set",
-        std::string("serving.two_batch_overlap=") + (overlap ? "true" : "false"),
-        "--no-trace",
-        "--quiet",
-        "--out",
-        (dir.path() / name).string()};
-  };
-  REQUIRE(moesim::test::run_cli(args("off", false)).exit_code == 0);
-  REQUIRE(moesim::test::run_cli(args("on", true)).exit_code == 0);
+  REQUIRE(run_scale((dir.path() / "off").string(), false, {"serving.max_num_seqs=3"}).exit_code ==
+          0);
+  REQUIRE(run_scale((dir.path() / "on").string(), true, {"serving.max_num_seqs=3"}).exit_code == 0);
   const std::string off = moesim::test::read_text(dir.path() / "off" / "summary.txt");
   const std::string on = moesim::test::read_text(dir.path() / "on" / "summary.txt");
   CHECK(number_after(on, "MoE blocks") >= number_after(off, "MoE blocks"));
