@@ -6,7 +6,8 @@
 
 namespace moesim {
 
-RaggedGridTable::RaggedGridTable(size_t axes) : axes_(axes) {
+RaggedGridTable::RaggedGridTable(size_t axes, Beyond beyond, Repeats repeats)
+    : axes_(axes), beyond_(beyond), repeats_(repeats) {
   if (axes == 0) throw std::invalid_argument("a grid table needs at least one axis");
 }
 
@@ -21,6 +22,7 @@ void RaggedGridTable::add(std::span<const double> coordinates, double value) {
     node = child.get();
   }
   if (node->measured) {
+    if (repeats_ == Repeats::kKeepFirst) return;
     throw std::invalid_argument("grid table point given twice");
   }
   node->measured = true;
@@ -29,23 +31,51 @@ void RaggedGridTable::add(std::span<const double> coordinates, double value) {
 
 double RaggedGridTable::value(std::span<const double> coordinates) const {
   if (empty()) throw std::logic_error("lookup in an empty grid table");
-  return lookup(root_, coordinates);
+  bool clamped = false;
+  return lookup(root_, coordinates, {}, clamped);
 }
 
-double RaggedGridTable::lookup(const Node& node, std::span<const double> coordinates) {
+bool RaggedGridTable::clamped_value(std::span<const double> coordinates, std::span<double> edge,
+                                    double& value) const {
+  if (empty()) throw std::logic_error("lookup in an empty grid table");
+  if (edge.size() != axes_ || coordinates.size() != axes_) {
+    throw std::invalid_argument("grid table lookup has the wrong number of coordinates");
+  }
+  std::copy(coordinates.begin(), coordinates.end(), edge.begin());
+  bool clamped = false;
+  value = lookup(root_, coordinates, edge, clamped);
+  return clamped;
+}
+
+double RaggedGridTable::lookup(const Node& node, std::span<const double> coordinates,
+                               std::span<double> edge, bool& clamped) const {
   if (coordinates.empty()) return node.value;
   const double x = coordinates.front();
   const auto rest = coordinates.subspan(1);
+  const auto edge_rest = edge.empty() ? edge : edge.subspan(1);
   const auto& children = node.children;
+  // Clamping to an end: that end's sub-table, noted in `edge`.
+  const auto at_end = [&](const auto& child) {
+    if (!edge.empty()) edge.front() = child.first;
+    clamped = true;
+    return lookup(*child.second, rest, edge_rest, clamped);
+  };
   auto upper = children.lower_bound(x);
-  if (upper != children.end() && upper->first == x) return lookup(*upper->second, rest);
-  if (upper == children.begin()) return lookup(*upper->second, rest);  // below the first value
+  if (upper != children.end() && upper->first == x) {
+    return lookup(*upper->second, rest, edge_rest, clamped);
+  }
+  if (upper == children.begin()) {  // below the first value
+    if (beyond_ == Beyond::kClamp) return at_end(*upper);
+    return lookup(*upper->second, rest, edge_rest, clamped);
+  }
   if (upper == children.end()) {
-    if (children.size() == 1) return lookup(*children.begin()->second, rest);
+    if (beyond_ == Beyond::kClamp) return at_end(*std::prev(children.end()));
+    if (children.size() == 1) return lookup(*children.begin()->second, rest, edge_rest, clamped);
     upper = std::prev(children.end());  // beyond the last value: extrapolate the last segment
   }
   const auto lower = std::prev(upper);
-  const double y0 = lookup(*lower->second, rest), y1 = lookup(*upper->second, rest);
+  const double y0 = lookup(*lower->second, rest, edge_rest, clamped);
+  const double y1 = lookup(*upper->second, rest, edge_rest, clamped);
   const double w = (x - lower->first) / (upper->first - lower->first);
   return std::max(0.0, y0 + w * (y1 - y0));
 }

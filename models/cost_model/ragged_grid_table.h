@@ -7,6 +7,11 @@
 /// values, within each of those sub-tables along the second axis, and so on, linearly. Beyond
 /// the last measured value of an axis the last two values extrapolate linearly (clamped at
 /// zero); below the first, the first value is used. Measured points are returned exactly.
+///
+/// Measured operator tables (models/cost_model/operator_tables.h) build it with
+/// `Beyond::kClamp` and `Repeats::kKeepFirst`: beyond either end of an axis the end value is
+/// used and the lookup says so, with the coordinates it was clamped to; a repeated point keeps
+/// its first value.
 
 #include <cstddef>
 #include <map>
@@ -17,14 +22,22 @@ namespace moesim {
 
 class RaggedGridTable {
  public:
-  /// Throws std::invalid_argument if `axes` is 0.
-  explicit RaggedGridTable(size_t axes);
+  enum class Beyond { kExtrapolate, kClamp };
+  enum class Repeats { kReject, kKeepFirst };
 
-  /// Adds a sample; throws std::invalid_argument on a coordinate count other than axes() or a
-  /// repeated point.
+  /// Throws std::invalid_argument if `axes` is 0.
+  explicit RaggedGridTable(size_t axes, Beyond beyond = Beyond::kExtrapolate,
+                           Repeats repeats = Repeats::kReject);
+
+  /// Adds a sample; throws std::invalid_argument on a coordinate count other than axes() or,
+  /// with Repeats::kReject, a repeated point.
   void add(std::span<const double> coordinates, double value);
   /// Interpolated value; throws std::logic_error if the table is empty.
   double value(std::span<const double> coordinates) const;
+  /// With Beyond::kClamp: the value, and whether some axis was clamped; `edge` (size axes())
+  /// receives the coordinates actually looked up (the query's, clamped to the ends met).
+  bool clamped_value(std::span<const double> coordinates, std::span<double> edge,
+                     double& value) const;
 
   size_t axes() const { return axes_; }
   bool empty() const { return root_.children.empty(); }
@@ -35,9 +48,13 @@ class RaggedGridTable {
     double value = 0.0;
     std::map<double, std::unique_ptr<Node>> children;
   };
-  static double lookup(const Node& node, std::span<const double> coordinates);
+  /// `edge`, when not empty, receives the clamped coordinates; `clamped` is set when one was.
+  double lookup(const Node& node, std::span<const double> coordinates, std::span<double> edge,
+                bool& clamped) const;
 
   size_t axes_;
+  Beyond beyond_;
+  Repeats repeats_;
   Node root_;
 };
 

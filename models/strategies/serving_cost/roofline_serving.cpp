@@ -1,5 +1,5 @@
-// The roofline serving cost model (models/engine/serving/roofline_serving_cost.h) as a strategy.
-#include "models/engine/serving/roofline_serving_cost.h"
+// The roofline serving cost model (models/engine/serving/operator_serving_cost.h) as a strategy.
+#include "models/engine/serving/operator_serving_cost.h"
 #include "models/strategies/serving_cost/serving_cost_family.h"
 
 namespace moesim {
@@ -12,9 +12,9 @@ ServingCostFamily::Entry roofline_serving_entry() {
        {},
        nullptr},
       [](const ServingCostContext& c, const Params&) {
-        RooflineServingConfig config{
+        OperatorServingConfig config{
             *c.card, *c.gpu, c.roofline, c.layout, c.framework_overhead_us, c.two_batch_overlap};
-        return std::make_unique<RooflineServingCost>(config, *c.experts, *c.routing, *c.collectives,
+        return std::make_unique<OperatorServingCost>(config, *c.experts, *c.routing, *c.collectives,
                                                      *c.exchange);
       }};
 }

@@ -1,9 +1,9 @@
 #pragma once
-/// The serving cost model of the hardware limit: every operator of an iteration is timed by
-/// the roofline (strategies.cost_model: efficiencies and a per-kernel cost) from its FLOPs and
-/// bytes (models/layer_operators.h), for any model card on any catalogue GPU, no profile
-/// needed. With efficiencies 1 and no kernel cost it is the fastest the GPUs could serve the
-/// schedule, the MoE-Lens-style bound a measured or profiled run is read against.
+/// The serving cost model built from the model card's operators: every operator of an
+/// iteration is timed on its GPU by a ServingOperatorTimer, either the roofline from its FLOPs
+/// and bytes (RooflineOperatorTimer; with efficiencies 1 and no kernel cost, the fastest the GPUs
+/// could serve the schedule, the bound a measured or profiled run is read against) or measured
+/// operator tables (DatabaseOperatorTimer, `serving.cost_model: operator_database`).
 ///
 /// Layouts (any combination; the GPUs of one pipeline stage are data_parallel x
 /// tensor_parallel, GPU g serving replica g / tensor_parallel):
@@ -24,6 +24,8 @@
 #include <array>
 #include <vector>
 
+#include <memory>
+
 #include "models/cost_model/roofline.h"
 #include "models/engine/serving/batch_routing.h"
 #include "models/engine/serving/close_iteration.h"
@@ -33,13 +35,14 @@
 #include "models/engine/serving/parallel_layout.h"
 #include "models/engine/serving/rank_load.h"
 #include "models/engine/serving/serving_cost_model.h"
+#include "models/engine/serving/serving_operator_timer.h"
 #include "models/layer_operators.h"
 #include "models/model_card.h"
 #include "topologies/hardware_specs.h"
 
 namespace moesim {
 
-struct RooflineServingConfig {
+struct OperatorServingConfig {
   ModelCard card;
   GpuSpec gpu;  ///< peak_flops at the model's dtype
   RooflineConfig roofline;
@@ -49,28 +52,27 @@ struct RooflineServingConfig {
   bool two_batch_overlap = false;
 };
 
-class RooflineServingCost final : public ServingCostModel {
+class OperatorServingCost final : public ServingCostModel {
  public:
   /// `routing`, `collectives` and `exchange` must outlive the model. Throws std::invalid_argument
   /// for more pipeline stages than layers, expert-parallel ranks that do not divide a stage's GPUs,
   /// or a placement that does not match the expert-parallel size.
-  RooflineServingCost(RooflineServingConfig config, ExpertLoadBalancer& experts,
+  /// `timer` null: the roofline of `config.roofline` with `config.framework_overhead_us`.
+  OperatorServingCost(OperatorServingConfig config, ExpertLoadBalancer& experts,
                       RoutingGenerator& routing, LayoutCollectives& collectives,
-                      LayerExchange& exchange);
+                      LayerExchange& exchange, std::unique_ptr<ServingOperatorTimer> timer = {});
 
   IterationCost iteration(std::span<const ScheduledBatch> batches) override;
+  const ServingOperatorTimer& timer() const { return *timer_; }
 
  private:
-  /// Microseconds of `ops` on one GPU, work split `split` ways except activations and the
-  /// router; accumulated into the attention or dense share of `cost`.
-  double ops_us(const std::vector<LayerOperator>& ops, double split, double& attention,
-                double& dense) const;
-  double experts_us(const std::vector<uint64_t>& load, double split) const;
+  double experts_us(const std::vector<uint64_t>& load, double split) const {
+    return timer_->experts(load, split);
+  }
+  /// The tensor-parallel all-reduce of the busiest replica's `tokens`.
+  double tensor_all_reduce_us(double tokens, double token_bytes) const;
 
   /// A rank's time in a layer of each kind, [rank][is MoE], and its attention and dense parts.
-  struct LayerTime {
-    double total = 0, attention = 0, dense = 0;
-  };
   std::vector<std::array<LayerTime, 2>> layer_times(std::span<const RankLoad> loads) const;
   /// Each replica's slowest GPU from the expert-parallel ranks' times (replica_moe_).
   void replica_maxima(const std::vector<double>& rank_us, size_t replicas);
@@ -78,11 +80,11 @@ class RooflineServingCost final : public ServingCostModel {
   void sequential_layers(std::span<const RankLoad> loads, double all_reduce_us,
                          IterationCost& cost);
   /// The decoder layers as two micro-batches of half the tokens each, overlapped
-  /// (roofline_overlap.cpp).
+  /// (operator_overlap.cpp).
   void overlapped_layers(std::span<const RankLoad> loads, double token_bytes, IterationCost& cost);
 
-  RooflineServingConfig config_;
-  RooflineCostModel roofline_;
+  OperatorServingConfig config_;
+  std::unique_ptr<ServingOperatorTimer> timer_;
   BatchRouting routing_;
   LayoutCollectives* collectives_;
   LayerExchange* exchange_;
@@ -90,7 +92,6 @@ class RooflineServingCost final : public ServingCostModel {
   std::array<uint32_t, 2> first_layer_{};  // the first dense and the first MoE layer
   std::vector<double> rank_moe_;           // MoE time of each expert-parallel rank, one layer
   std::vector<double> replica_moe_;        // MoE time of each replica's slowest GPU, one layer
-  std::vector<uint64_t> no_load_;
   std::vector<double> replica_tokens_;  // tokens of each replica, one iteration
 };
 

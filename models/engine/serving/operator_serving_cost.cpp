@@ -1,35 +1,26 @@
-#include "models/engine/serving/roofline_serving_cost.h"
+#include "models/engine/serving/operator_serving_cost.h"
 
 #include <algorithm>
 #include <array>
 #include <stdexcept>
 
-#include "models/layer_operators.h"
+#include "models/engine/serving/roofline_operator_timer.h"
 
 namespace moesim {
-namespace {
 
-BatchShape shape_of(const RankLoad& load) {
-  BatchShape b;
-  b.prefill_tokens = static_cast<uint64_t>(load.prefill_tokens);
-  b.prefill_context = load.prefill_context;
-  b.decode_tokens = static_cast<uint64_t>(load.decodes);
-  b.decode_context = load.decode_context;
-  return b;
-}
-
-}  // namespace
-
-RooflineServingCost::RooflineServingCost(RooflineServingConfig config, ExpertLoadBalancer& experts,
+OperatorServingCost::OperatorServingCost(OperatorServingConfig config, ExpertLoadBalancer& experts,
                                          RoutingGenerator& routing, LayoutCollectives& collectives,
-                                         LayerExchange& exchange)
+                                         LayerExchange& exchange,
+                                         std::unique_ptr<ServingOperatorTimer> timer)
     : config_(std::move(config)),
-      roofline_(config_.roofline),
+      timer_(timer ? std::move(timer)
+                   : std::make_unique<RooflineOperatorTimer>(
+                         config_.card, config_.gpu, config_.roofline, config_.layout.tensor_parallel,
+                         config_.framework_overhead_us)),
       routing_(routing, config_.card.num_routed_experts),
       collectives_(&collectives),
       exchange_(&exchange),
-      experts_(&experts),
-      no_load_(config_.card.num_routed_experts, 0) {
+      experts_(&experts) {
   const ParallelLayout& l = config_.layout;
   if (l.pipeline_parallel > config_.card.num_layers) {
     throw std::invalid_argument("more pipeline stages than decoder layers");
@@ -44,61 +35,26 @@ RooflineServingCost::RooflineServingCost(RooflineServingConfig config, ExpertLoa
   }
 }
 
-double RooflineServingCost::ops_us(const std::vector<LayerOperator>& ops, double split,
-                                   double& attention, double& dense) const {
-  double total = 0;
-  for (const LayerOperator& op : ops) {
-    if (op.name == "moe.experts") continue;  // timed per GPU from its own experts
-    const double s = op.name == "moe.router" ? 1.0 : split;
-    OpCost work{op.flops / s,
-                (op.weight_bytes + op.kv_read_bytes + op.kv_write_bytes) / s + op.activation_bytes,
-                op.name == "moe.router" ? OpKind::kRouter : OpKind::kOther};
-    const double us = roofline_.op_time(work, config_.gpu).microseconds();
-    (op.name == "attention.core" ? attention : dense) += us;  // projections count as dense
-    total += us;
-  }
-  return total;
+double OperatorServingCost::tensor_all_reduce_us(double tokens, double token_bytes) const {
+  const double measured = timer_->tensor_all_reduce(tokens);
+  return measured >= 0 ? measured : collectives_->tensor_all_reduce_us(tokens * token_bytes);
 }
 
-double RooflineServingCost::experts_us(const std::vector<uint64_t>& load, double split) const {
-  const ModelCard& c = config_.card;
-  const double matrices = c.activation == Activation::kSwiglu ? 3.0 : 2.0;
-  const double h = static_cast<double>(c.hidden_size);
-  const double f = static_cast<double>(c.expert_intermediate_size) / split;
-  const double wbytes = bytes_per_weight(weight_format(c));
-  double us = 0;
-  for (const uint64_t n : load) {
-    if (n == 0) continue;
-    const double t = static_cast<double>(n);
-    const OpCost work{2 * matrices * h * f * t,
-                      matrices * h * f * wbytes + 2 * t * h * kActivationBytesPerElement,
-                      OpKind::kExpert};
-    us += roofline_.op_time(work, config_.gpu).microseconds();
-  }
-  return us;
-}
-
-std::vector<std::array<RooflineServingCost::LayerTime, 2>> RooflineServingCost::layer_times(
+std::vector<std::array<LayerTime, 2>> OperatorServingCost::layer_times(
     std::span<const RankLoad> loads) const {
   // A layer's operators differ only by whether it is an MoE layer: each rank's two kinds are
   // timed once per iteration, not once per layer.
   const ModelCard& card = config_.card;
-  const WeightFormat format = weight_format(card);
   std::vector<std::array<LayerTime, 2>> times(loads.size());
   for (const bool moe : {false, true}) {
     const uint32_t layer = first_layer_[moe];
     if (layer >= card.num_layers) continue;  // the model has no layer of this kind
-    for (size_t r = 0; r < loads.size(); ++r) {
-      LayerTime& t = times[r][moe];
-      const auto ops =
-          decoder_layer_operators(card, layer, shape_of(loads[r]), no_load_, format, format);
-      t.total = ops_us(ops, config_.layout.tensor_parallel, t.attention, t.dense);
-    }
+    for (size_t r = 0; r < loads.size(); ++r) times[r][moe] = timer_->layer(loads[r], layer);
   }
   return times;
 }
 
-void RooflineServingCost::replica_maxima(const std::vector<double>& rank_us, size_t replicas) {
+void OperatorServingCost::replica_maxima(const std::vector<double>& rank_us, size_t replicas) {
   const ParallelLayout& l = config_.layout;
   replica_moe_.assign(replicas, 0.0);
   for (uint32_t g = 0; g < l.stage_gpus(); ++g) {
@@ -108,7 +64,7 @@ void RooflineServingCost::replica_maxima(const std::vector<double>& rank_us, siz
   }
 }
 
-void RooflineServingCost::sequential_layers(std::span<const RankLoad> loads, double all_reduce_us,
+void OperatorServingCost::sequential_layers(std::span<const RankLoad> loads, double all_reduce_us,
                                             IterationCost& cost) {
   // Per layer: a tensor-parallel all-reduce of the busiest replica's tokens after attention
   // and after the FFN or MoE block; per MoE layer, the dispatch strategy's exchange.
@@ -173,11 +129,9 @@ void RooflineServingCost::sequential_layers(std::span<const RankLoad> loads, dou
   }
 }
 
-IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> batches) {
+IterationCost OperatorServingCost::iteration(std::span<const ScheduledBatch> batches) {
   const ModelCard& card = config_.card;
   const size_t ranks = batches.size();
-  const double tp = config_.layout.tensor_parallel;
-  const WeightFormat format = weight_format(card);
   IterationCost cost;
   cost.rank_busy_us.assign(ranks, 0.0);
   cost.layer_rank_busy_us.assign(size_t{card.num_layers} * ranks, 0.0);
@@ -193,24 +147,20 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
   if (config_.two_batch_overlap) {
     overlapped_layers(loads, token_bytes, cost);
   } else {
-    sequential_layers(loads, collectives_->tensor_all_reduce_us(most_tokens * token_bytes), cost);
+    sequential_layers(loads, tensor_all_reduce_us(most_tokens, token_bytes), cost);
   }
 
   double embedding = 0, head = 0;  // the slowest rank
   for (size_t r = 0; r < ranks; ++r) {
-    double a = 0, d = 0;
-    const auto tokens = static_cast<uint64_t>(loads[r].tokens);
-    const auto sequences = static_cast<uint64_t>(loads[r].sequences);
-    const auto ops = embedding_and_head_operators(card, tokens, sequences, format);
-    const double first = ops_us({ops.front()}, tp, a, d);  // the embedding
-    const double last = ops_us({ops.back()}, tp, a, d);    // the LM head
+    const double first = timer_->embedding(loads[r]);
+    const double last = timer_->head(loads[r]);
     cost.rank_busy_us[r] += first + last;
     embedding = std::max(embedding, first);
     head = std::max(head, last);
   }
   cost.dense_us += embedding;  // a token-wise lookup, as in the profiled model, not sampling
   cost.sampling_us = head;
-  cost.overhead_us = config_.framework_overhead_us;
+  cost.overhead_us = timer_->overhead(loads);
   close_iteration(cost, *experts_, *collectives_, embedding + cost.overhead_us, head, most_tokens,
                   token_bytes);
   return cost;

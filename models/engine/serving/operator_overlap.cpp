@@ -1,4 +1,4 @@
-// RooflineServingCost's layers under two-micro-batch overlap (TwoBatchSchedule): each rank's
+// OperatorServingCost's layers under two-micro-batch overlap (TwoBatchSchedule): each rank's
 // batch split into two halves, each half timed by the roofline on its own (so weights are read
 // once per half, the real cost of overlap in decode), each half's exchange by the dispatch
 // strategy, and the halves scheduled on a compute and a communication stream.
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "models/engine/serving/roofline_serving_cost.h"
+#include "models/engine/serving/operator_serving_cost.h"
 
 namespace moesim {
 namespace {
@@ -46,7 +46,7 @@ void split_pairs(const std::vector<std::vector<uint64_t>>& pairs,
 
 }  // namespace
 
-void RooflineServingCost::overlapped_layers(std::span<const RankLoad> loads, double token_bytes,
+void OperatorServingCost::overlapped_layers(std::span<const RankLoad> loads, double token_bytes,
                                             IterationCost& cost) {
   const ModelCard& card = config_.card;
   const ParallelLayout& l = config_.layout;
@@ -63,7 +63,7 @@ void RooflineServingCost::overlapped_layers(std::span<const RankLoad> loads, dou
     }
   }
   // Each half's tensor-parallel all-reduces run on the compute stream (they block the GPU).
-  const double all_reduce_us = collectives_->tensor_all_reduce_us(most_tokens * token_bytes);
+  const double all_reduce_us = tensor_all_reduce_us(most_tokens, token_bytes);
   const double share = exchange_->strategy().compute_share_beside();
   if (!(share > 0)) throw std::logic_error("overlap: the exchange leaves the experts no compute");
   const auto layer_a = layer_times(halves[0]);

@@ -1,0 +1,83 @@
+#include "models/engine/serving/roofline_operator_timer.h"
+
+namespace moesim {
+namespace {
+
+BatchShape shape_of(const RankLoad& load) {
+  BatchShape b;
+  b.prefill_tokens = static_cast<uint64_t>(load.prefill_tokens);
+  b.prefill_context = load.prefill_context;
+  b.decode_tokens = static_cast<uint64_t>(load.decodes);
+  b.decode_context = load.decode_context;
+  return b;
+}
+
+}  // namespace
+
+RooflineOperatorTimer::RooflineOperatorTimer(ModelCard card, GpuSpec gpu,
+                                             const RooflineConfig& roofline, double split,
+                                             double overhead_us)
+    : card_(std::move(card)),
+      gpu_(std::move(gpu)),
+      roofline_(roofline),
+      split_(split),
+      overhead_us_(overhead_us),
+      no_load_(card_.num_routed_experts, 0) {}
+
+void RooflineOperatorTimer::add(const std::vector<LayerOperator>& ops, LayerTime& time) const {
+  for (const LayerOperator& op : ops) {
+    if (op.name == "moe.experts") continue;  // timed per GPU from its own experts
+    const double s = op.name == "moe.router" ? 1.0 : split_;
+    OpCost work{op.flops / s,
+                (op.weight_bytes + op.kv_read_bytes + op.kv_write_bytes) / s + op.activation_bytes,
+                op.name == "moe.router" ? OpKind::kRouter : OpKind::kOther};
+    const double us = roofline_.op_time(work, gpu_).microseconds();
+    (op.name == "attention.core" ? time.attention : time.dense) += us;  // projections: dense
+    time.total += us;
+  }
+}
+
+LayerTime RooflineOperatorTimer::layer(const RankLoad& load, uint32_t layer) const {
+  const WeightFormat format = weight_format(card_);
+  LayerTime time;
+  add(decoder_layer_operators(card_, layer, shape_of(load), no_load_, format, format), time);
+  return time;
+}
+
+double RooflineOperatorTimer::experts(const std::vector<uint64_t>& tokens,
+                                      double moe_tensor_parallel) const {
+  const double matrices = card_.activation == Activation::kSwiglu ? 3.0 : 2.0;
+  const double h = static_cast<double>(card_.hidden_size);
+  const double f = static_cast<double>(card_.expert_intermediate_size) / moe_tensor_parallel;
+  const double wbytes = bytes_per_weight(weight_format(card_));
+  double us = 0;
+  for (const uint64_t n : tokens) {
+    if (n == 0) continue;
+    const double t = static_cast<double>(n);
+    const OpCost work{2 * matrices * h * f * t,
+                      matrices * h * f * wbytes + 2 * t * h * kActivationBytesPerElement,
+                      OpKind::kExpert};
+    us += roofline_.op_time(work, gpu_).microseconds();
+  }
+  return us;
+}
+
+double RooflineOperatorTimer::embedding(const RankLoad& load) const {
+  const auto ops = embedding_and_head_operators(card_, static_cast<uint64_t>(load.tokens),
+                                                static_cast<uint64_t>(load.sequences),
+                                                weight_format(card_));
+  LayerTime time;
+  add({ops.front()}, time);
+  return time.total;
+}
+
+double RooflineOperatorTimer::head(const RankLoad& load) const {
+  const auto ops = embedding_and_head_operators(card_, static_cast<uint64_t>(load.tokens),
+                                                static_cast<uint64_t>(load.sequences),
+                                                weight_format(card_));
+  LayerTime time;
+  add({ops.back()}, time);
+  return time.total;
+}
+
+}  // namespace moesim

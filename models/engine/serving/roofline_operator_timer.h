@@ -1,0 +1,41 @@
+#pragma once
+/// The roofline's operator times (strategies.cost_model: efficiencies and a per-kernel cost)
+/// from the FLOPs and bytes of the model card's operators (models/layer_operators.h): the
+/// hardware limit at efficiency 1, for any card on any catalogue GPU.
+
+#include <vector>
+
+#include "models/cost_model/roofline.h"
+#include "models/engine/serving/serving_operator_timer.h"
+#include "models/layer_operators.h"
+#include "models/model_card.h"
+#include "topologies/hardware_specs.h"
+
+namespace moesim {
+
+class RooflineOperatorTimer final : public ServingOperatorTimer {
+ public:
+  /// `split`: the tensor-parallel degree (heads, dense FFNs, embedding and LM head are divided
+  /// over it; activations and the router are not). `overhead_us`: fixed per iteration.
+  RooflineOperatorTimer(ModelCard card, GpuSpec gpu, const RooflineConfig& roofline, double split,
+                        double overhead_us);
+
+  LayerTime layer(const RankLoad& load, uint32_t layer) const override;
+  double experts(const std::vector<uint64_t>& tokens, double moe_tensor_parallel) const override;
+  double embedding(const RankLoad& load) const override;
+  double head(const RankLoad& load) const override;
+  double overhead(std::span<const RankLoad>) const override { return overhead_us_; }
+
+ private:
+  /// Microseconds of `ops`, accumulated into the attention or dense share of `time`.
+  void add(const std::vector<LayerOperator>& ops, LayerTime& time) const;
+
+  ModelCard card_;
+  GpuSpec gpu_;
+  RooflineCostModel roofline_;
+  double split_;
+  double overhead_us_;
+  std::vector<uint64_t> no_load_;
+};
+
+}  // namespace moesim
