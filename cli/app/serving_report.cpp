@@ -54,6 +54,9 @@ std::string format_serving_summary(const ServingRun& run) {
                  exchange.bytes_saved > 0
                      ? fmt::format(", {:.2f} GB saved by speculation", exchange.bytes_saved / 1e9)
                      : "");
+  if (const std::string line = run.cost().summary(); !line.empty()) {
+    fmt::format_to(o, "cost model: {}\n", line);
+  }
   if (s.two_batch_overlap) {
     fmt::format_to(
         o, "two-batch overlap: {:.3f} s of exchange hidden under the other half's compute\n",

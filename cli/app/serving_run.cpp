@@ -129,6 +129,7 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   cost_context.card = &card;
   cost_context.model = &config_.model;
   cost_context.gpu = &config_.gpu;
+  cost_context.hardware = &config_.hardware;
   cost_context.roofline = roofline_config(config_.cost_model.params);
   cost_context.layout = s.layout;
   cost_context.framework_overhead_us = s.framework_overhead_us;

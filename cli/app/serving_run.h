@@ -43,6 +43,7 @@ class ServingRun {
   const ExpertLoadBalancer& experts() const { return *experts_; }
   /// The MoE layers' dispatch and combine over the run.
   const LayerExchange& exchange() const { return *exchange_; }
+  const ServingCostModel& cost() const { return *cost_; }
 
  private:
   ScenarioConfig config_;

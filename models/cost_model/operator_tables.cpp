@@ -61,9 +61,9 @@ OperatorTables OperatorTables::load(const std::filesystem::path& dir) {
   }
   {
     const CsvTable csv = CsvTable::read(dir / "context_attention_perf.csv");
-    const auto c = columns<9>(csv, {"attn_dtype", "kv_cache_dtype", "num_heads",
-                                    "num_key_value_heads", "head_dim", "window_size", "batch_size",
-                                    "isl", "latency"});
+    const auto c =
+        columns<9>(csv, {"attn_dtype", "kv_cache_dtype", "num_heads", "num_key_value_heads",
+                         "head_dim", "window_size", "batch_size", "isl", "latency"});
     for (size_t r = 0; r < csv.rows(); ++r) {
       if (csv.cell(r, c[0]) != "bfloat16") continue;  // attention runs in bf16 (fp8 FMHA unused)
       const auto heads = static_cast<uint32_t>(csv.number(r, c[2]));
@@ -76,9 +76,9 @@ OperatorTables OperatorTables::load(const std::filesystem::path& dir) {
   }
   {
     const CsvTable csv = CsvTable::read(dir / "generation_attention_perf.csv");
-    const auto c = columns<9>(csv, {"kv_cache_dtype", "num_heads", "num_key_value_heads",
-                                    "head_dim", "window_size", "batch_size", "isl", "step",
-                                    "latency"});
+    const auto c =
+        columns<9>(csv, {"kv_cache_dtype", "num_heads", "num_key_value_heads", "head_dim",
+                         "window_size", "batch_size", "isl", "step", "latency"});
     for (size_t r = 0; r < csv.rows(); ++r) {
       const auto heads = static_cast<uint32_t>(csv.number(r, c[1]));
       const std::string key = attention_key(
@@ -91,9 +91,9 @@ OperatorTables OperatorTables::load(const std::filesystem::path& dir) {
   }
   {
     const CsvTable csv = CsvTable::read(dir / "moe_perf.csv");
-    const auto c = columns<10>(csv, {"moe_dtype", "distribution", "topk", "num_experts",
-                                     "hidden_size", "inter_size", "moe_tp_size", "moe_ep_size",
-                                     "num_tokens", "latency"});
+    const auto c =
+        columns<10>(csv, {"moe_dtype", "distribution", "topk", "num_experts", "hidden_size",
+                          "inter_size", "moe_tp_size", "moe_ep_size", "num_tokens", "latency"});
     for (size_t r = 0; r < csv.rows(); ++r) {
       const auto whole = [&](size_t i) { return static_cast<uint32_t>(csv.number(r, c[i])); };
       const MoeShape shape{csv.cell(r, c[0]), whole(2), whole(3), whole(4),
@@ -108,14 +108,16 @@ OperatorTables OperatorTables::load(const std::filesystem::path& dir) {
     const CsvTable csv = CsvTable::read(dir / "custom_allreduce_perf.csv");
     const auto c = columns<4>(csv, {"kernel_source", "num_gpus", "message_size", "latency"});
     for (size_t r = 0; r < csv.rows(); ++r) {
-      // Only CUDA-graph rows, the production path (aiconfigurator drops the eager ones).
-      if (!csv.cell(r, c[0]).ends_with("_graph")) continue;
+      // CUDA-graph rows only, the production path (aiconfigurator drops the eager ones;
+      // TRT-LLM's rows, "TRTLLM", are all captured).
+      if (csv.cell(r, c[0]).ends_with("_eager")) continue;
       const std::array<double, 2> point{csv.number(r, c[1]), csv.number(r, c[2])};
       table_of(t.all_reduce_, "graph", 2).add(point, csv.number(r, c[3]) * kUsPerMs);
     }
   }
   if (t.gemm_.empty() || t.moe_.empty()) {
-    throw ConfigError(fmt::format("{}: the operator tables hold no GEMM or no MoE row", dir.string()));
+    throw ConfigError(
+        fmt::format("{}: the operator tables hold no GEMM or no MoE row", dir.string()));
   }
   return t;
 }
@@ -144,9 +146,11 @@ std::optional<TableLookup> OperatorTables::context_attention(const std::string& 
   return find(context_, attention_key(kv_dtype, heads, kv_heads, head_dim, window), point);
 }
 
-std::optional<TableLookup> OperatorTables::generation_attention(
-    const std::string& kv_dtype, uint32_t heads, uint32_t kv_heads, uint32_t head_dim,
-    uint32_t window, double batch, double sequence) const {
+std::optional<TableLookup> OperatorTables::generation_attention(const std::string& kv_dtype,
+                                                                uint32_t heads, uint32_t kv_heads,
+                                                                uint32_t head_dim, uint32_t window,
+                                                                double batch,
+                                                                double sequence) const {
   const std::array<double, 3> point{double(heads), batch, sequence};
   return find(generation_, attention_key(kv_dtype, heads, kv_heads, head_dim, window), point);
 }

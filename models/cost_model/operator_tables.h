@@ -56,8 +56,7 @@ class OperatorTables {
                                  double tokens) const;
   /// The measured MoE shapes of `dtype` under `distribution` (to transfer from when the model's
   /// own is missing).
-  std::vector<MoeShape> moe_shapes(const std::string& dtype,
-                                   const std::string& distribution) const;
+  std::vector<MoeShape> moe_shapes(const std::string& dtype, const std::string& distribution) const;
   /// A CUDA-graph custom all-reduce of `elements` bf16 values over `gpus` GPUs of one node.
   std::optional<TableLookup> all_reduce(double gpus, double elements) const;
 

@@ -12,6 +12,7 @@ StrategyCatalog builtin_strategies() {
   add_builtin_moe_blocks(c.moe_cost);
   c.serving_cost.add(profiled_serving_entry());
   c.serving_cost.add(roofline_serving_entry());
+  c.serving_cost.add(operator_database_entry());
   add_builtin_schedulers(c.scheduler);
   return c;
 }

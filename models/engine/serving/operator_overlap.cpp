@@ -18,6 +18,7 @@ RankLoad half_of(const RankLoad& load, bool first) {
   const auto half = [first](double n) { return first ? std::ceil(n / 2) : std::floor(n / 2); };
   RankLoad h = load;
   h.prefill_tokens = half(load.prefill_tokens);
+  h.prefill_sequences = half(load.prefill_sequences);
   h.decodes = half(load.decodes);
   h.tokens = h.prefill_tokens + h.decodes;
   h.sequences = half(load.sequences);

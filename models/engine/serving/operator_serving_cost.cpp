@@ -15,8 +15,8 @@ OperatorServingCost::OperatorServingCost(OperatorServingConfig config, ExpertLoa
     : config_(std::move(config)),
       timer_(timer ? std::move(timer)
                    : std::make_unique<RooflineOperatorTimer>(
-                         config_.card, config_.gpu, config_.roofline, config_.layout.tensor_parallel,
-                         config_.framework_overhead_us)),
+                         config_.card, config_.gpu, config_.roofline,
+                         config_.layout.tensor_parallel, config_.framework_overhead_us)),
       routing_(routing, config_.card.num_routed_experts),
       collectives_(&collectives),
       exchange_(&exchange),

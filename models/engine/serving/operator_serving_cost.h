@@ -63,7 +63,7 @@ class OperatorServingCost final : public ServingCostModel {
                       LayerExchange& exchange, std::unique_ptr<ServingOperatorTimer> timer = {});
 
   IterationCost iteration(std::span<const ScheduledBatch> batches) override;
-  const ServingOperatorTimer& timer() const { return *timer_; }
+  std::string summary() const override { return timer_->summary(); }
 
  private:
   double experts_us(const std::vector<uint64_t>& load, double split) const {
@@ -92,7 +92,7 @@ class OperatorServingCost final : public ServingCostModel {
   std::array<uint32_t, 2> first_layer_{};  // the first dense and the first MoE layer
   std::vector<double> rank_moe_;           // MoE time of each expert-parallel rank, one layer
   std::vector<double> replica_moe_;        // MoE time of each replica's slowest GPU, one layer
-  std::vector<double> replica_tokens_;  // tokens of each replica, one iteration
+  std::vector<double> replica_tokens_;     // tokens of each replica, one iteration
 };
 
 }  // namespace moesim

@@ -10,6 +10,7 @@ RankLoad rank_load(const ScheduledBatch& batch) {
     load.sequences += 1;
     if (item.prefill) {
       load.prefill_tokens += item.new_tokens;
+      load.prefill_sequences += 1;
       prefill_context_tokens += static_cast<double>(item.new_tokens) * item.context_before;
     } else {
       load.decodes += 1;

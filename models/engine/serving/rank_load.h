@@ -8,6 +8,7 @@ namespace moesim {
 struct RankLoad {
   double tokens = 0, sequences = 0;
   double prefill_tokens = 0, prefill_context = 0;  ///< context: token-weighted mean
+  double prefill_sequences = 0;                    ///< sequences with prompt tokens
   double decodes = 0, decode_context = 0;          ///< context: mean
 };
 

@@ -63,18 +63,18 @@ double RooflineOperatorTimer::experts(const std::vector<uint64_t>& tokens,
 }
 
 double RooflineOperatorTimer::embedding(const RankLoad& load) const {
-  const auto ops = embedding_and_head_operators(card_, static_cast<uint64_t>(load.tokens),
-                                                static_cast<uint64_t>(load.sequences),
-                                                weight_format(card_));
+  const auto ops =
+      embedding_and_head_operators(card_, static_cast<uint64_t>(load.tokens),
+                                   static_cast<uint64_t>(load.sequences), weight_format(card_));
   LayerTime time;
   add({ops.front()}, time);
   return time.total;
 }
 
 double RooflineOperatorTimer::head(const RankLoad& load) const {
-  const auto ops = embedding_and_head_operators(card_, static_cast<uint64_t>(load.tokens),
-                                                static_cast<uint64_t>(load.sequences),
-                                                weight_format(card_));
+  const auto ops =
+      embedding_and_head_operators(card_, static_cast<uint64_t>(load.tokens),
+                                   static_cast<uint64_t>(load.sequences), weight_format(card_));
   LayerTime time;
   add({ops.back()}, time);
   return time.total;

@@ -3,6 +3,7 @@
 /// rank scheduled.
 
 #include <span>
+#include <string>
 #include <vector>
 
 #include "models/engine/serving/batch_scheduler.h"
@@ -53,6 +54,8 @@ class ServingCostModel {
   virtual ~ServingCostModel() = default;
   /// `batches[r]` is data-parallel rank r's batch (possibly empty; at least one is not).
   virtual IterationCost iteration(std::span<const ScheduledBatch> batches) = 0;
+  /// One line for the run's summary about how times were found, "" when there is nothing to say.
+  virtual std::string summary() const { return ""; }
 };
 
 }  // namespace moesim

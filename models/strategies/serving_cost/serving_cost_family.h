@@ -15,6 +15,7 @@
 #include "models/engine/serving/serving_cost_model.h"
 #include "models/model_card.h"
 #include "models/strategies/strategy_family.h"
+#include "topologies/hardware_catalogue.h"
 #include "topologies/hardware_specs.h"
 #include "traces/routing_generator.h"
 
@@ -23,8 +24,9 @@ namespace moesim {
 struct ServingCostContext {
   const ModelCard* card = nullptr;
   const MoeLayerShape* model = nullptr;
-  const GpuSpec* gpu = nullptr;  ///< peak_flops at the model's dtype
-  RooflineConfig roofline;       ///< the scenario's operator efficiencies
+  const GpuSpec* gpu = nullptr;                 ///< peak_flops at the model's dtype
+  const HardwareCatalogue* hardware = nullptr;  ///< the catalogue the scenario's names refer to
+  RooflineConfig roofline;                      ///< the scenario's operator efficiencies
   ParallelLayout layout;
   double framework_overhead_us = 0.0;  ///< per iteration
   bool two_batch_overlap = false;      ///< roofline only (the loader refuses it otherwise)
@@ -42,5 +44,6 @@ using ServingCostFamily = StrategyFamily<ServingCostModel, ServingCostContext>;
 /// The profiled model's entry (profiled_serving.cpp) and the roofline's (roofline_serving.cpp).
 ServingCostFamily::Entry profiled_serving_entry();
 ServingCostFamily::Entry roofline_serving_entry();
+ServingCostFamily::Entry operator_database_entry();
 
 }  // namespace moesim

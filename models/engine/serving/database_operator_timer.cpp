@@ -1,0 +1,301 @@
+#include "models/engine/serving/database_operator_timer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace moesim {
+namespace {
+
+constexpr double kBf16 = 2.0;  // bytes per activation element
+
+/// The tables' name of a weight format's GEMMs, and of the fused MoE's kernels. MXFP4 and INT4
+/// experts run as weight-only 4-bit kernels on Hopper (Marlin in vLLM and SGLang, W4A16 MXFP4 in
+/// TRT-LLM); their GEMMs outside the experts stay bf16.
+std::string gemm_dtype_of(WeightFormat format) {
+  return format == WeightFormat::kFp8Block ? "fp8_block" : "bfloat16";
+}
+std::string moe_dtype_of(WeightFormat format) {
+  switch (format) {
+    case WeightFormat::kFp8Block:
+      return "fp8_block";
+    case WeightFormat::kInt4:
+    case WeightFormat::kMxfp4:
+      return "w4a16";
+    default:
+      return "bfloat16";
+  }
+}
+
+/// Whether decoder layer `layer` attends through a sliding window.
+bool windowed(const AttentionSpec& a, uint32_t layer) {
+  if (!a.window || a.window->kind != "sliding") return false;
+  const AttentionWindow& w = *a.window;
+  return !(w.full_every > 0 && layer % w.full_every == w.full_offset);
+}
+
+}  // namespace
+
+DatabaseOperatorTimer::DatabaseOperatorTimer(DatabaseTimerConfig config,
+                                             const OperatorTables& tables)
+    : config_(std::move(config)),
+      tables_(&tables),
+      roofline_(config_.card, config_.gpu, RooflineConfig{}, config_.layout.tensor_parallel, 0) {
+  const ModelCard& c = config_.card;
+  const WeightFormat format = weight_format(c);
+  gemm_dtype_ = gemm_dtype_of(format);
+  moe_dtype_ = moe_dtype_of(format);
+  gemm_weight_bytes_ =
+      bytes_per_weight(format == WeightFormat::kFp8Block ? format : WeightFormat::kBf16);
+  expert_weight_bytes_ = bytes_per_weight(format);
+  same_gpu_ = config_.gpu.name == config_.table_gpu.name;
+  const ParallelLayout& l = config_.layout;
+  moe_shape_ = {moe_dtype_,
+                c.top_k,
+                c.num_routed_experts,
+                static_cast<uint32_t>(c.hidden_size),
+                static_cast<uint32_t>(c.expert_intermediate_size),
+                l.moe_tensor_parallel(),
+                l.expert_parallel};
+  // The tables' 4-bit MoE kernels: TRT-LLM's W4A16 MXFP4, else Marlin INT4 (vLLM, SGLang).
+  for (const std::string& candidate : {std::string("w4a16_mxfp4"), std::string("int4_wo")}) {
+    if (moe_dtype_ == "w4a16" && !tables.moe_shapes(candidate, "balanced").empty()) {
+      moe_shape_.dtype = candidate;
+      break;
+    }
+  }
+  if (!tables.moe(moe_shape_, "balanced", 1)) {
+    // The nearest measured shape of the same precision: closest expert width (H x F per GPU),
+    // then closest experts per rank, then closest top-k.
+    double best = std::numeric_limits<double>::infinity();
+    const auto size = [](const OperatorTables::MoeShape& s) {
+      return std::log(double(s.hidden) * s.intermediate / s.moe_tp);
+    };
+    const auto per_rank = [](const OperatorTables::MoeShape& s) {
+      return std::log(double(s.experts) / s.moe_ep);
+    };
+    for (const auto& s : tables.moe_shapes(moe_shape_.dtype, "balanced")) {
+      const double d = std::abs(size(s) - size(moe_shape_)) +
+                       std::abs(per_rank(s) - per_rank(moe_shape_)) +
+                       0.1 * std::abs(std::log(double(s.top_k) / moe_shape_.top_k));
+      if (d < best) {
+        best = d;
+        moe_source_ = s;
+      }
+    }
+  }
+}
+
+double DatabaseOperatorTimer::roofline_us(double flops, double peak, double bytes,
+                                          const GpuSpec& gpu) {
+  return std::max(flops / peak, bytes / gpu.memory_bandwidth) * 1e6;
+}
+
+template <typename Roofline>
+double DatabaseOperatorTimer::measured(const std::optional<TableLookup>& hit,
+                                       const std::array<double, 3>& query,
+                                       const Roofline& roofline) const {
+  ++counts_.lookups;
+  double us = 0;
+  if (!hit) {
+    ++counts_.no_table;
+    return roofline(query, config_.gpu);
+  }
+  if (hit->clamped) {
+    ++counts_.beyond;
+    const double edge = roofline(hit->edge, config_.table_gpu);
+    us = edge > 0 ? roofline(query, config_.table_gpu) * hit->us / edge : hit->us;
+  } else {
+    us = hit->us;
+  }
+  if (!same_gpu_) {
+    const double source = roofline(query, config_.table_gpu);
+    if (source > 0) us *= roofline(query, config_.gpu) / source;
+  }
+  return us;
+}
+
+double DatabaseOperatorTimer::gemm(double m, double n, double k, const std::string& dtype,
+                                   double weight_bytes) const {
+  const bool fp8 = dtype != "bfloat16";
+  const auto roofline = [&](const std::array<double, 3>& p, const GpuSpec& gpu) {
+    const double peak = gpu.peak_flops_by_dtype.at(fp8 ? "fp8" : "bf16");
+    return roofline_us(2 * p[0] * p[1] * p[2], peak,
+                       (p[0] * p[2] + p[0] * p[1]) * kBf16 + p[1] * p[2] * weight_bytes, gpu);
+  };
+  return measured(tables_->gemm(dtype, m, n, k), {m, n, k}, roofline);
+}
+
+double DatabaseOperatorTimer::attention(const RankLoad& load, uint32_t layer) const {
+  const AttentionSpec& a = config_.card.attention;
+  const double tp = config_.layout.tensor_parallel;
+  const auto heads = static_cast<uint32_t>(std::max(1.0, a.num_heads / tp));
+  // KV heads are split over the TP GPUs, replicated once TP exceeds them.
+  const auto kv_heads = static_cast<uint32_t>(std::max(1.0, std::ceil(a.num_kv_heads / tp)));
+  const uint32_t window = windowed(a, layer) ? static_cast<uint32_t>(a.window->size) : 0;
+  const double d = a.head_dim;
+  const double kv_bytes = config_.kv_cache_dtype == "fp8" ? 1.0 : kBf16;
+  double us = 0;
+  if (load.prefill_tokens > 0 && load.prefill_sequences > 0) {
+    // Each prompt chunk of n new tokens after p cached ones: the table's full-length prompt
+    // of n + p tokens, times the share of its causal square the chunk computes.
+    const double chunk = load.prefill_tokens / load.prefill_sequences;
+    const double cached = std::max(0.0, load.prefill_context - chunk / 2);
+    const double full = chunk + cached;
+    const double share = (full * full - cached * cached) / (full * full);
+    const auto roofline = [&](const std::array<double, 3>& p, const GpuSpec& gpu) {
+      const double keys = window > 0 ? std::min<double>(window, p[1]) : p[1] / 2;
+      return roofline_us(4 * p[2] * p[1] * keys * p[0] * d, gpu.peak_flops_by_dtype.at("bf16"),
+                         p[2] * p[1] * (p[0] + 2.0 * kv_heads) * d * kBf16, gpu);
+    };
+    us += share *
+          measured(tables_->context_attention(config_.kv_cache_dtype, heads, kv_heads, a.head_dim,
+                                              window, load.prefill_sequences, full),
+                   {double(heads), full, load.prefill_sequences}, roofline);
+  }
+  if (load.decodes > 0) {
+    const double sequence = load.decode_context + 1;
+    const auto roofline = [&](const std::array<double, 3>& p, const GpuSpec& gpu) {
+      const double keys = window > 0 ? std::min<double>(window, p[2] - 1) : p[2] - 1;
+      return roofline_us(4 * p[1] * keys * p[0] * d, gpu.peak_flops_by_dtype.at("bf16"),
+                         p[1] * keys * 2.0 * kv_heads * d * kv_bytes, gpu);
+    };
+    us += measured(tables_->generation_attention(config_.kv_cache_dtype, heads, kv_heads,
+                                                 a.head_dim, window, load.decodes, sequence),
+                   {double(heads), load.decodes, sequence}, roofline);
+  }
+  return us;
+}
+
+LayerTime DatabaseOperatorTimer::layer(const RankLoad& load, uint32_t layer) const {
+  const ModelCard& c = config_.card;
+  const AttentionSpec& a = c.attention;
+  const double tp = config_.layout.tensor_parallel;
+  const double m = load.tokens, h = static_cast<double>(c.hidden_size);
+  LayerTime t;
+  if (a.type == AttentionType::kMla) {
+    // No MLA tables are shipped: the roofline at efficiency 1 for the whole layer.
+    ++counts_.lookups;
+    ++counts_.no_table;
+    return roofline_.layer(load, layer);
+  }
+  {
+    const double heads = std::max(1.0, a.num_heads / tp);
+    const double kv_heads = std::max(1.0, std::ceil(a.num_kv_heads / tp));
+    const double d = a.head_dim;
+    t.dense += gemm(m, (heads + 2 * kv_heads) * d, h, gemm_dtype_, gemm_weight_bytes_);
+    t.dense += gemm(m, h, heads * d, gemm_dtype_, gemm_weight_bytes_);
+    t.attention += attention(load, layer);
+  }
+  const auto ffn = [&](double width) {
+    const double f = width / tp;
+    const double gated = c.activation == Activation::kSwiglu ? 2.0 : 1.0;
+    return gemm(m, gated * f, h, gemm_dtype_, gemm_weight_bytes_) +
+           gemm(m, h, f, gemm_dtype_, gemm_weight_bytes_);
+  };
+  if (c.moe_layers.is_moe(layer)) {
+    t.dense += gemm(m, c.num_routed_experts, h, "bfloat16", kBf16);  // the router, replicated
+    if (c.num_shared_experts > 0) {
+      t.dense += ffn(double(c.num_shared_experts) * c.shared_expert_intermediate_size);
+    }
+  } else {
+    t.dense += ffn(double(c.dense_intermediate_size));
+  }
+  // Two RMSNorms over the hidden vectors, bandwidth-bound (not in the tables).
+  t.dense += 2 * roofline_us(0, 1, 2 * m * h * kBf16, config_.gpu);
+  t.total = t.attention + t.dense;
+  return t;
+}
+
+double DatabaseOperatorTimer::moe_roofline(const OperatorTables::MoeShape& s, double tokens,
+                                           const GpuSpec& gpu) const {
+  const double matrices = config_.card.activation == Activation::kSwiglu ? 3.0 : 2.0;
+  const double pairs = tokens * s.top_k / s.moe_ep;  // rank 0's share of a balanced group
+  const double local = double(s.experts) / s.moe_ep;
+  const double active = std::min(local, std::max(1.0, pairs));
+  const double width = double(s.hidden) * s.intermediate / s.moe_tp;
+  const bool fp8 = s.dtype == "fp8" || s.dtype == "fp8_block";
+  return roofline_us(
+      2 * matrices * width * pairs, gpu.peak_flops_by_dtype.at(fp8 ? "fp8" : "bf16"),
+      active * matrices * width * expert_weight_bytes_ + 2 * pairs * s.hidden * kBf16, gpu);
+}
+
+double DatabaseOperatorTimer::experts(const std::vector<uint64_t>& tokens, double) const {
+  double pairs = 0;
+  for (const uint64_t n : tokens) pairs += static_cast<double>(n);
+  if (pairs == 0) return 0;
+  // The group's token count at which a balanced routing gives rank 0 these pairs.
+  const double group_tokens = pairs * moe_shape_.moe_ep / moe_shape_.top_k;
+  if (!moe_source_) {
+    const auto roofline = [&](const std::array<double, 3>& p, const GpuSpec& gpu) {
+      return moe_roofline(moe_shape_, p[0], gpu);
+    };
+    return measured(tables_->moe(moe_shape_, "balanced", group_tokens), {group_tokens, 0, 0},
+                    roofline);
+  }
+  // Another shape's measured efficiency at the same token count, applied to this shape.
+  ++counts_.transferred;
+  const auto source = [&](const std::array<double, 3>& p, const GpuSpec& gpu) {
+    return moe_roofline(*moe_source_, p[0], gpu);
+  };
+  const double source_us =
+      measured(tables_->moe(*moe_source_, "balanced", group_tokens), {group_tokens, 0, 0}, source);
+  const double source_roofline = moe_roofline(*moe_source_, group_tokens, config_.gpu);
+  return source_us * moe_roofline(moe_shape_, group_tokens, config_.gpu) / source_roofline;
+}
+
+double DatabaseOperatorTimer::embedding(const RankLoad& load) const {
+  // A gather of one row per token: bandwidth-bound.
+  return roofline_us(0, 1, 2 * load.tokens * double(config_.card.hidden_size) * kBf16, config_.gpu);
+}
+
+double DatabaseOperatorTimer::head(const RankLoad& load) const {
+  const double tp = config_.layout.tensor_parallel;
+  return gemm(load.sequences, double(config_.card.vocab_size) / tp,
+              double(config_.card.hidden_size), "bfloat16", kBf16);
+}
+
+double DatabaseOperatorTimer::tensor_all_reduce(double tokens) const {
+  const double gpus = config_.layout.tensor_parallel;
+  if (gpus <= 1 || gpus > 8) return -1.0;  // none, or beyond one node: the machine's model
+  const double elements = tokens * double(config_.card.hidden_size);
+  const auto hit = tables_->all_reduce(gpus, elements);
+  ++counts_.lookups;
+  if (!hit) {
+    ++counts_.no_table;
+    return -1.0;
+  }
+  if (!hit->clamped) return hit->us;
+  ++counts_.beyond;
+  // Below the smallest message the time is latency: the edge's. Above the largest it is
+  // bandwidth: the edge's time per element.
+  return elements > hit->edge[1] ? hit->us * elements / hit->edge[1] : hit->us;
+}
+
+double DatabaseOperatorTimer::overhead(std::span<const RankLoad> loads) const {
+  return config_.overhead.us(loads);
+}
+
+std::string DatabaseOperatorTimer::summary() const {
+  std::string line = fmt::format(
+      "operator tables {}: {} lookups, {} beyond a table's range (roofline x edge efficiency), "
+      "{} without a table (roofline)",
+      tables_->dir().string(), counts_.lookups, counts_.beyond, counts_.no_table);
+  if (moe_source_) {
+    line += fmt::format(
+        "; MoE shape {}x{} top-{} of {} experts transferred from the measured "
+        "{}x{} top-{} of {} ({} lookups)",
+        moe_shape_.hidden, moe_shape_.intermediate, moe_shape_.top_k, moe_shape_.experts,
+        moe_source_->hidden, moe_source_->intermediate, moe_source_->top_k, moe_source_->experts,
+        counts_.transferred);
+  }
+  if (!same_gpu_) {
+    line += fmt::format("; measured on {}, moved to {} by the roofline ratio of each operator",
+                        config_.table_gpu.name, config_.gpu.name);
+  }
+  return line;
+}
+
+}  // namespace moesim

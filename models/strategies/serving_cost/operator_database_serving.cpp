@@ -1,0 +1,77 @@
+// The operator-database serving cost model (models/engine/serving/database_operator_timer.h)
+// as a strategy: measured operator tables of one serving backend, found through a folder
+// (a shipped one by name or a path next to the scenario) whose tables.yaml names their GPU.
+#include <fmt/format.h>
+
+#include "models/engine/serving/database_operator_timer.h"
+#include "models/engine/serving/operator_serving_cost.h"
+#include "models/strategies/serving_cost/operator_database_spec.h"
+#include "models/strategies/serving_cost/serving_cost_family.h"
+#include "sim/config_error.h"
+
+namespace moesim {
+namespace {
+
+/// Holds the shared tables for as long as the cost model that reads them.
+class OwningDatabaseServingCost final : public ServingCostModel {
+ public:
+  OwningDatabaseServingCost(std::shared_ptr<const OperatorTables> tables,
+                            std::unique_ptr<OperatorServingCost> cost)
+      : tables_(std::move(tables)), cost_(std::move(cost)) {}
+  IterationCost iteration(std::span<const ScheduledBatch> batches) override {
+    return cost_->iteration(batches);
+  }
+  std::string summary() const override { return cost_->summary(); }
+
+ private:
+  std::shared_ptr<const OperatorTables> tables_;
+  std::unique_ptr<OperatorServingCost> cost_;
+};
+
+void check_database(Params& p, const ParamCheckContext& c) {
+  const std::string given = p.text("tables");
+  const std::filesystem::path dir = find_operator_tables(given, c.scenario_dir);
+  if (dir.empty()) {
+    throw ParamError("tables", fmt::format("no operator tables \"{}\" in {} or next to the "
+                                           "scenario",
+                                           given, MOESIM_OPERATOR_TABLES_DIR));
+  }
+  p.update("tables", std::filesystem::absolute(dir).lexically_normal().string());
+  try {
+    read_operator_database(dir, p.text("backend"));
+  } catch (const ConfigError& e) {
+    throw ParamError("tables", e.what());
+  }
+  if (c.card == nullptr) {
+    throw ParamError("", "the operator database needs the whole model: name a model card");
+  }
+}
+
+}  // namespace
+
+ServingCostFamily::Entry operator_database_entry() {
+  return {{"operator_database",
+           "measured operator latencies of a serving backend (GEMM, attention, fused MoE, "
+           "all-reduce), interpolated, plus the backend's fitted framework overhead",
+           {param::choice("backend", "vllm", {"vllm", "trtllm", "sglang"},
+                          "the serving engine whose kernels and overhead are used"),
+            param::text("tables", "h100_sxm",
+                        "operator tables: a shipped folder (topologies/measured/operators/) by "
+                        "name, or a folder relative to the scenario, holding tables.yaml")},
+           check_database},
+          [](const ServingCostContext& c, const Params& p) {
+            const OperatorDatabaseSpec spec =
+                read_operator_database(p.text("tables"), p.text("backend"));
+            auto tables = shared_operator_tables(spec.backend_dir);
+            DatabaseTimerConfig timer{*c.card,  *c.gpu,     c.hardware->gpu(spec.gpu),
+                                      c.layout, "bfloat16", spec.overhead};
+            auto database = std::make_unique<DatabaseOperatorTimer>(timer, *tables);
+            OperatorServingConfig config{*c.card,  *c.gpu, c.roofline,
+                                         c.layout, 0.0,    c.two_batch_overlap};
+            auto cost = std::make_unique<OperatorServingCost>(
+                config, *c.experts, *c.routing, *c.collectives, *c.exchange, std::move(database));
+            return std::make_unique<OwningDatabaseServingCost>(std::move(tables), std::move(cost));
+          }};
+}
+
+}  // namespace moesim
