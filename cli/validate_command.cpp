@@ -20,6 +20,7 @@
 #include "cli/validation/partition_check.h"
 #include "cli/validation/routing_suite.h"
 #include "cli/validation/serving_suite.h"
+#include "cli/validation/silicon_suite.h"
 #include "sim/config_error.h"
 #include "topologies/catalogue_loader.h"
 #include "topologies/system_loader.h"
@@ -42,6 +43,15 @@ void require_known_suite(const std::string& suite) {
 
 constexpr const char* kDefaultHostProfile = "out/host_profile.yaml";
 
+/// The silicon suite's base scenario and measured table (cli/validation/silicon_suite.h).
+std::filesystem::path silicon_base() {
+  return std::filesystem::path(MOESIM_VALIDATION_SCENARIOS_DIR) / "silicon_h100.yaml";
+}
+std::filesystem::path silicon_table() {
+  return std::filesystem::path(MOESIM_VALIDATION_SCENARIOS_DIR) / "measured" / "silicon" /
+         "silicon_h100.csv";
+}
+
 /// The MoE block profiles shipped with the sources (models/profiles).
 std::filesystem::path profiles_dir() {
   return MOESIM_PROFILES_DIR;
@@ -50,8 +60,8 @@ std::filesystem::path profiles_dir() {
 }  // namespace
 
 const std::vector<std::string>& validation_suites() {
-  static const std::vector<std::string> suites{"comm", "ep",      "kernels",
-                                               "cpu",  "routing", "serving"};
+  static const std::vector<std::string> suites{"comm",    "ep",      "kernels", "cpu",
+                                               "routing", "serving", "silicon"};
   return suites;
 }
 
@@ -156,6 +166,14 @@ int validate_command(const ValidateOptions& options) {
     summary += overhead_sensitivity(
         config, catalog, 160.0,
         "the gap async scheduling leaves, vLLM pull request #11133; docs/validation.md", measured);
+  } else if (options.suite == "silicon") {
+    SiliconSuiteReport report =
+        run_silicon_suite(silicon_base(), silicon_table(), builtin_strategies());
+    rows = std::move(report.rows);
+    summary = std::move(report.summary);
+    goals_met = report.goals_met;
+    goals = std::move(report.goals);
+    report_only_rows = report.report_only_rows;
   } else if (options.suite == "routing") {
     RoutingSuiteReport report = run_routing_suite(default_routing_stats_dir());
     rows = std::move(report.rows);
@@ -195,13 +213,18 @@ int calibrate_command(const CalibrateOptions& options) {
     std::cout << text << fmt::format("wrote {}\n", path);
     return 0;
   }
+  if (suite == "silicon") {
+    std::cout << silicon_calibration_text(silicon_base(), silicon_table(), builtin_strategies());
+    return 0;
+  }
   if (suite == "ep") {
     const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
     std::cout << ep_calibration_text(measured_dir(), default_catalogue_dir(), catalogue);
     return 0;
   }
   if (suite != "comm") {
-    throw ConfigError(fmt::format("unknown suite '{}' to calibrate (known: comm, cpu, ep)", suite));
+    throw ConfigError(
+        fmt::format("unknown suite '{}' to calibrate (known: comm, cpu, ep, silicon)", suite));
   }
   const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
   const auto systems = load_systems(default_catalogue_dir() / "systems.yaml", catalogue);

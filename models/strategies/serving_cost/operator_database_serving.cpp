@@ -57,14 +57,19 @@ ServingCostFamily::Entry operator_database_entry() {
                           "the serving engine whose kernels and overhead are used"),
             param::text("tables", "h100_sxm",
                         "operator tables: a shipped folder (topologies/measured/operators/) by "
-                        "name, or a folder relative to the scenario, holding tables.yaml")},
+                        "name, or a folder relative to the scenario, holding tables.yaml"),
+            param::choice("framework_overhead", "fitted", {"fitted", "none"},
+                          "the backend's fitted overhead per iteration (tables.yaml), or none "
+                          "(kernels only: what `moesim calibrate --suite silicon` fits against)")},
            check_database},
           [](const ServingCostContext& c, const Params& p) {
             const OperatorDatabaseSpec spec =
                 read_operator_database(p.text("tables"), p.text("backend"));
             auto tables = shared_operator_tables(spec.backend_dir);
+            const FrameworkOverhead overhead =
+                p.text("framework_overhead") == "none" ? FrameworkOverhead{} : spec.overhead;
             DatabaseTimerConfig timer{*c.card,  *c.gpu,     c.hardware->gpu(spec.gpu),
-                                      c.layout, "bfloat16", spec.overhead};
+                                      c.layout, "bfloat16", overhead};
             auto database = std::make_unique<DatabaseOperatorTimer>(timer, *tables);
             OperatorServingConfig config{*c.card,  *c.gpu, c.roofline,
                                          c.layout, 0.0,    c.two_batch_overlap};

@@ -1,0 +1,78 @@
+#include "cli/validation/silicon_rows.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <regex>
+
+#include "sim/config_error.h"
+#include "traces/csv_table.h"
+
+namespace moesim {
+
+SiliconRows read_silicon_rows(const std::filesystem::path& file,
+                              const std::vector<std::pair<std::string, std::string>>& cards) {
+  const CsvTable csv = CsvTable::read(file);
+  const auto col = [&](const char* name) { return csv.column(name); };
+  const size_t id = col("id"), backend = col("backend"), model = col("model_path"),
+               mode = col("mode"), isl = col("isl"), osl = col("osl"), batch = col("batch_size"),
+               tp = col("tp_size"), pp = col("pp_size"), dp = col("attention_dp_size"),
+               moe_tp = col("moe_tp_size"), moe_ep = col("moe_ep_size"),
+               ttft = col("silicon_ttft_ms"), tpot = col("silicon_tpot_ms");
+  const std::regex concurrency_in_id("_c(\\d+)_");
+  std::map<std::string, size_t> skipped;
+  SiliconRows out;
+  for (size_t r = 0; r < csv.rows(); ++r) {
+    if (csv.cell(r, mode) != "agg") {
+      ++skipped["disaggregated (no prefill/decode split in moesim)"];
+      continue;
+    }
+    const auto card = std::find_if(cards.begin(), cards.end(),
+                                   [&](const auto& c) { return c.first == csv.cell(r, model); });
+    if (card == cards.end()) {
+      ++skipped["no MoE card for the model (dense models are out of scope)"];
+      continue;
+    }
+    std::smatch match;
+    const std::string& row_id = csv.cell(r, id);
+    if (!std::regex_search(row_id, match, concurrency_in_id)) {
+      ++skipped["concurrency not recorded"];
+      continue;
+    }
+    // A blank layout field is aiconfigurator's default, 1.
+    const auto whole = [&](size_t c) -> uint32_t {
+      return csv.cell(r, c).empty() ? 1 : static_cast<uint32_t>(csv.number(r, c));
+    };
+    SiliconRow row;
+    row.line = csv.line_of(r);
+    row.id = row_id;
+    row.backend = csv.cell(r, backend);
+    row.model_path = card->first;
+    row.card = card->second;
+    row.isl = whole(isl);
+    row.osl = whole(osl);
+    row.concurrency = static_cast<uint32_t>(std::stoul(match[1].str()));
+    row.batch = whole(batch);
+    row.tp = whole(tp);
+    row.pp = whole(pp);
+    row.attention_dp = whole(dp);
+    row.moe_tp = whole(moe_tp);
+    row.moe_ep = whole(moe_ep);
+    row.ttft_ms = csv.number(r, ttft);
+    row.tpot_ms = csv.number(r, tpot);
+    row.fit = std::find(std::begin(kSiliconFitConcurrencies), std::end(kSiliconFitConcurrencies),
+                        row.concurrency) != std::end(kSiliconFitConcurrencies);
+    if (row.moe_tp * row.moe_ep != row.tp * row.attention_dp) {
+      throw ConfigError(
+          fmt::format("{}:{}: moe_tp_size x moe_ep_size ({} x {}) is not the "
+                      "GPUs of a stage (tp_size {} x attention_dp_size {})",
+                      file.string(), row.line, row.moe_tp, row.moe_ep, row.tp, row.attention_dp));
+    }
+    out.rows.push_back(std::move(row));
+  }
+  for (auto& [why, n] : skipped) out.skipped.emplace_back(why, n);
+  return out;
+}
+
+}  // namespace moesim

@@ -1,0 +1,44 @@
+#pragma once
+/// The rows of the measured H100 serving table (scenarios/validation/measured/silicon/
+/// silicon_h100.csv, aiconfigurator's silicon sample) that `moesim validate --suite silicon`
+/// simulates: aggregated-mode rows of an MoE model with a catalogue card (matched by Hugging
+/// Face id) and a known client concurrency. Disaggregated rows are out of scope: moesim has no
+/// prefill/decode split yet.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace moesim {
+
+struct SiliconRow {
+  size_t line = 0;      ///< in the CSV file
+  std::string id;       ///< the table's row id
+  std::string backend;  ///< vllm, trtllm, sglang
+  std::string model_path, card;
+  uint32_t isl = 0, osl = 0, concurrency = 0;
+  uint32_t batch = 0;  ///< max concurrent requests per engine (per DP rank in the table)
+  uint32_t tp = 1, pp = 1, attention_dp = 1, moe_tp = 1, moe_ep = 1;
+  double ttft_ms = 0, tpot_ms = 0;
+  /// Fit rows set the framework overhead (`moesim calibrate --suite silicon`); the others check.
+  bool fit = false;
+
+  uint32_t gpus() const { return tp * attention_dp * pp; }
+};
+
+/// Concurrencies whose rows fit the overhead model; every other row is a check row.
+inline constexpr uint32_t kSiliconFitConcurrencies[] = {8, 64};
+
+struct SiliconRows {
+  std::vector<SiliconRow> rows;
+  /// Rows left out, with why (disaggregated, dense model, no card, unknown concurrency).
+  std::vector<std::pair<std::string, size_t>> skipped;
+};
+
+/// Reads the table; `cards` maps Hugging Face ids to catalogue card names. Throws ConfigError
+/// naming the file and line of a malformed row.
+SiliconRows read_silicon_rows(const std::filesystem::path& file,
+                              const std::vector<std::pair<std::string, std::string>>& cards);
+
+}  // namespace moesim

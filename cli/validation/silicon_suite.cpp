@@ -1,0 +1,225 @@
+#include "cli/validation/silicon_suite.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <thread>
+
+#include "cli/app/scenario_loader.h"
+#include "cli/app/serving_run.h"
+#include "models/engine/serving/serving_metrics.h"
+#include "models/model_card_loader.h"
+
+namespace moesim {
+namespace {
+
+constexpr double kTpotMedianGoal = 0.10, kTtftMedianGoal = 0.20, kTpotP90Goal = 0.25;
+constexpr size_t kMinGroupRows = 10;  // check rows a model and backend need to be judged
+
+std::string group_of(const SiliconRow& row) {
+  return row.card + " / " + row.backend;
+}
+
+/// The weighted least-squares fit of y ~ a + b x with a, b >= 0 (a bound met is refitted with
+/// that parameter at 0).
+std::pair<double, double> nonnegative_line(const std::vector<double>& x,
+                                           const std::vector<double>& y,
+                                           const std::vector<double>& w) {
+  double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    sw += w[i];
+    sx += w[i] * x[i];
+    sy += w[i] * y[i];
+    sxx += w[i] * x[i] * x[i];
+    sxy += w[i] * x[i] * y[i];
+  }
+  const double det = sw * sxx - sx * sx;
+  double a = det != 0 ? (sxx * sy - sx * sxy) / det : 0;
+  double b = det != 0 ? (sw * sxy - sx * sy) / det : 0;
+  if (b < 0) {
+    b = 0;
+    a = sw > 0 ? sy / sw : 0;
+  }
+  if (a < 0) {
+    a = 0;
+    b = sxx > 0 ? std::max(0.0, sxy / sxx) : 0;
+  }
+  return {a, b};
+}
+
+/// Sequences in a decode iteration of `row` (per data-parallel rank): its clients, up to the
+/// engine's batch limit.
+double decode_sequences(const SiliconRow& row) {
+  return std::min<double>(double(row.concurrency) / row.attention_dp, row.batch);
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> catalogue_hf_ids() {
+  std::vector<std::pair<std::string, std::string>> ids;
+  for (const auto& [name, card] : load_model_catalogue(default_model_catalogue_dir())) {
+    if (!card.hf_id.empty() && card.num_routed_experts > 0) ids.emplace_back(card.hf_id, name);
+  }
+  return ids;
+}
+
+std::vector<ScenarioOverride> silicon_overrides(const SiliconRow& row) {
+  const auto set = [](const std::string& path, const std::string& value) {
+    return ScenarioOverride{path, value, fmt::format("--set {}={}", path, value)};
+  };
+  const uint32_t nodes = (row.gpus() + 7) / 8;  // HGX nodes of 8 GPUs
+  return {set("model.card", row.card),
+          set("hardware.nodes", std::to_string(nodes)),
+          set("workload.closed_loop.concurrency", std::to_string(row.concurrency)),
+          set("workload.closed_loop.requests",
+              std::to_string(kSiliconRequestsPerClient * row.concurrency)),
+          set("workload.closed_loop.input_tokens", std::to_string(row.isl)),
+          set("workload.closed_loop.output_tokens", std::to_string(row.osl)),
+          set("serving.max_num_seqs", std::to_string(row.batch)),
+          set("serving.tensor_parallel", std::to_string(row.tp)),
+          set("serving.data_parallel", std::to_string(row.attention_dp)),
+          set("serving.pipeline_parallel", std::to_string(row.pp)),
+          set("serving.moe_expert_parallel", std::to_string(row.moe_ep)),
+          set("serving.moe_tensor_parallel", std::to_string(row.moe_tp)),
+          set("serving.cost_model.backend", row.backend)};
+}
+
+std::vector<SiliconSimulated> simulate_silicon_rows(const std::filesystem::path& base,
+                                                    const std::vector<SiliconRow>& rows,
+                                                    const StrategyCatalog& catalog,
+                                                    const std::vector<ScenarioOverride>& extra) {
+  std::vector<SiliconSimulated> out(rows.size());
+  std::vector<std::exception_ptr> errors(rows.size());
+  std::atomic<size_t> next{0};
+  const auto work = [&] {
+    for (size_t i = next++; i < rows.size(); i = next++) {
+      try {
+        std::vector<ScenarioOverride> overrides = silicon_overrides(rows[i]);
+        overrides.insert(overrides.end(), extra.begin(), extra.end());
+        ServingRun run(load_scenario(base.string(), catalog, overrides), catalog);
+        run.run();
+        const ServingSimulation& sim = run.simulation();
+        const ServingSummary s =
+            summarise(sim.requests(), sim.totals().iterations(), sim.preemptions());
+        out[i].ttft_ms = s.ttft_s.mean * 1e3;
+        out[i].tpot_ms = s.tpot_s.mean * 1e3;
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  {
+    const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1,
+                                              std::max<size_t>(1, rows.size()));
+    std::vector<std::jthread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+  }
+  for (const std::exception_ptr& e : errors)
+    if (e) std::rethrow_exception(e);
+  return out;
+}
+
+SiliconSuiteReport run_silicon_suite(const std::filesystem::path& base,
+                                     const std::filesystem::path& table,
+                                     const StrategyCatalog& catalog) {
+  const SiliconRows read = read_silicon_rows(table, catalogue_hf_ids());
+  const std::vector<SiliconSimulated> sim = simulate_silicon_rows(base, read.rows, catalog, {});
+  SiliconSuiteReport report;
+  std::map<std::string, std::vector<const ValidationRow*>> ttft, tpot;  // check rows by group
+  std::map<std::string, size_t> fit_rows;
+  for (size_t i = 0; i < read.rows.size(); ++i) {
+    const SiliconRow& row = read.rows[i];
+    const std::string target = fmt::format("{}/{}", row.fit ? "fit" : "check", row.id);
+    report.rows.push_back(
+        {"silicon", target, "ttft_ms", row.ttft_ms, sim[i].ttft_ms, kTtftMedianGoal});
+    report.rows.push_back(
+        {"silicon", target, "tpot_ms", row.tpot_ms, sim[i].tpot_ms, kTpotMedianGoal});
+    if (row.fit) ++fit_rows[group_of(row)];
+  }
+  for (size_t i = 0; i < read.rows.size(); ++i) {
+    if (read.rows[i].fit) continue;
+    ttft[group_of(read.rows[i])].push_back(&report.rows[2 * i]);
+    tpot[group_of(read.rows[i])].push_back(&report.rows[2 * i + 1]);
+  }
+  std::string& s = report.summary;
+  s += fmt::format(
+      "silicon: {} aggregated rows of MoE models in {} simulated with the operator database "
+      "(closed loop, {} requests per client); fit rows: concurrency 8 and 64\n",
+      read.rows.size(), table.filename().string(), kSiliconRequestsPerClient);
+  for (const auto& [why, n] : read.skipped) s += fmt::format("  left out: {} rows, {}\n", n, why);
+  s += fmt::format("\n{:<32} {:>5} {:>5} {:>12} {:>12} {:>12} {:>12}\n", "model / backend", "fit",
+                   "check", "TTFT median", "TTFT P90", "TPOT median", "TPOT P90");
+  bool all_met = true;
+  for (const auto& [group, rows] : tpot) {
+    const ErrorSummary t = summarise_errors(ttft[group]);
+    const ErrorSummary p = summarise_errors(rows);
+    s += fmt::format("{:<32} {:>5} {:>5} {:>11.1f}% {:>11.1f}% {:>11.1f}% {:>11.1f}%\n", group,
+                     fit_rows[group], rows.size(), 100 * t.median_abs, 100 * t.p90_abs,
+                     100 * p.median_abs, 100 * p.p90_abs);
+    if (rows.size() < kMinGroupRows) {
+      report.report_only_rows += 2 * rows.size();
+      continue;
+    }
+    const auto goal = [&](const std::string& what, double value, double limit) {
+      report.goals.push_back(
+          {fmt::format("{}: {} {:.1f}% <= {:.0f}%", group, what, 100 * value, 100 * limit),
+           value <= limit});
+      all_met = all_met && value <= limit;
+    };
+    goal("TPOT median |error|", p.median_abs, kTpotMedianGoal);
+    goal("TPOT P90 |error|", p.p90_abs, kTpotP90Goal);
+    goal("TTFT median |error|", t.median_abs, kTtftMedianGoal);
+  }
+  s += fmt::format("\nreproduce a row: moesim run {} followed by the row's --set list, e.g.\n  ",
+                   base.string());
+  if (!read.rows.empty()) {
+    for (const ScenarioOverride& o : silicon_overrides(read.rows.front())) s += o.text + " ";
+  }
+  s += "\n";
+  report.goals_met = all_met && !report.goals.empty();
+  return report;
+}
+
+std::string silicon_calibration_text(const std::filesystem::path& base,
+                                     const std::filesystem::path& table,
+                                     const StrategyCatalog& catalog) {
+  SiliconRows read = read_silicon_rows(table, catalogue_hf_ids());
+  std::vector<SiliconRow> fit;
+  for (const SiliconRow& row : read.rows)
+    if (row.fit) fit.push_back(row);
+  const std::vector<SiliconSimulated> sim =
+      simulate_silicon_rows(base, fit, catalog,
+                            {{"serving.cost_model.framework_overhead", "none",
+                              "--set serving.cost_model.framework_overhead=none"}});
+  // Per backend: TPOT residual (measured - simulated without overhead) = graph_us +
+  // per_sequence_us x sequences, weighted by 1/measured^2 (relative errors).
+  std::map<std::string, std::vector<double>> x, y, w;
+  std::map<std::string, size_t> rows;
+  for (size_t i = 0; i < fit.size(); ++i) {
+    const std::string& b = fit[i].backend;
+    x[b].push_back(decode_sequences(fit[i]));
+    y[b].push_back((fit[i].tpot_ms - sim[i].tpot_ms) * 1e3);
+    w[b].push_back(1.0 / (fit[i].tpot_ms * fit[i].tpot_ms));
+    ++rows[b];
+  }
+  std::string out = fmt::format(
+      "# Fitted on the rows of {} with concurrency 8 or 64 (the suite's fit rows), per backend:\n"
+      "# TPOT residual = graph_us + per_sequence_us x decode sequences (least squares on\n"
+      "# relative error, both >= 0); eager_us = graph_us and per_token_us = 0 (the rows do not\n"
+      "# separate them).\n",
+      table.filename().string());
+  for (const auto& [backend, xs] : x) {
+    const auto [a, b] = nonnegative_line(xs, y[backend], w[backend]);
+    out += fmt::format(
+        "  {}:  # {} fit rows\n    overhead: {{graph_us: {:.0f}, eager_us: {:.0f}, "
+        "per_sequence_us: {:.1f}, per_token_us: 0}}\n",
+        backend, rows[backend], a, a, b);
+  }
+  return out;
+}
+
+}  // namespace moesim

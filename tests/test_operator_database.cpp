@@ -1,0 +1,141 @@
+// The operator-database cost model: measured operator tables (OperatorTables) and the timer
+// that reads them (DatabaseOperatorTimer), on small synthetic tables with hand-checked
+// arithmetic and on the shipped H100 tables.
+#include <catch2/catch.hpp>
+
+#include "models/cost_model/operator_tables.h"
+#include "models/engine/serving/database_operator_timer.h"
+#include "models/model_card_loader.h"
+#include "sim/config_error.h"
+#include "support/scenario_files.h"
+#include "topologies/catalogue_loader.h"
+
+using moesim::test::source_path;
+using moesim::test::TempDir;
+using moesim::test::write_text;
+
+namespace {
+
+/// Five tables of a backend folder, each with a few rows.
+void write_tables(const std::filesystem::path& dir, const std::string& gemm_rows) {
+  write_text(dir / "gemm_perf.csv", "gemm_dtype,m,n,k,latency\n" + gemm_rows);
+  write_text(dir / "context_attention_perf.csv",
+             "attn_dtype,kv_cache_dtype,num_heads,num_key_value_heads,head_dim,window_size,"
+             "batch_size,isl,latency\nbfloat16,bfloat16,8,1,128,0,1,1024,0.1\n");
+  write_text(dir / "generation_attention_perf.csv",
+             "kv_cache_dtype,num_heads,num_key_value_heads,head_dim,window_size,batch_size,isl,"
+             "step,latency\nbfloat16,8,1,128,0,1,1,1023,0.01\n");
+  write_text(dir / "moe_perf.csv",
+             "moe_dtype,distribution,topk,num_experts,hidden_size,inter_size,moe_tp_size,"
+             "moe_ep_size,num_tokens,latency\n"
+             "bfloat16,balanced,2,8,1024,512,1,1,1,0.02\n"
+             "bfloat16,balanced,2,8,1024,512,1,1,1,0.9\n"  // a repeat: the first row wins
+             "bfloat16,balanced,2,8,1024,512,1,1,64,0.08\n");
+  write_text(dir / "custom_allreduce_perf.csv",
+             "kernel_source,num_gpus,message_size,latency\n"
+             "x_graph,2,1024,0.005\nx_eager,2,1024,0.5\nx_graph,2,2048,0.007\n");
+}
+
+moesim::GpuSpec test_gpu(const std::string& name, double bandwidth) {
+  moesim::GpuSpec gpu;
+  gpu.name = name;
+  gpu.peak_flops_by_dtype = {{"bf16", 1e15}, {"fp8", 2e15}};
+  gpu.memory_bandwidth = bandwidth;  // bytes/s
+  return gpu;
+}
+
+}  // namespace
+
+TEST_CASE("operator tables interpolate, clamp at their edges and keep the first repeat",
+          "[operator_database]") {
+  TempDir dir("optables");
+  write_tables(dir.path(), "bfloat16,1,1000,1000,0.01\nbfloat16,100,1000,1000,0.05\n");
+  const auto tables = moesim::OperatorTables::load(dir.path());
+
+  // m = 50 between m = 1 (10 us) and m = 100 (50 us): 10 + 49/99 x 40 = 29.798 us.
+  const auto inside = tables.gemm("bfloat16", 50, 1000, 1000);
+  REQUIRE(inside);
+  CHECK_FALSE(inside->clamped);
+  CHECK(inside->us == Approx(10 + 49.0 / 99 * 40));
+  // m = 200 is beyond the last row: the edge's value, flagged, with the edge's coordinates.
+  const auto beyond = tables.gemm("bfloat16", 200, 1000, 1000);
+  REQUIRE(beyond);
+  CHECK(beyond->clamped);
+  CHECK(beyond->us == Approx(50));
+  CHECK(beyond->edge[0] == 100);
+  CHECK_FALSE(tables.gemm("fp8", 50, 1000, 1000));  // no fp8 rows
+
+  const moesim::OperatorTables::MoeShape shape{"bfloat16", 2, 8, 1024, 512, 1, 1};
+  CHECK(tables.moe(shape, "balanced", 1)->us == Approx(20));  // not the repeated 900 us
+  // Eager all-reduce rows are not read: 1024 elements take the graph row's 5 us.
+  CHECK(tables.all_reduce(2, 1024)->us == Approx(5));
+  CHECK(tables.all_reduce(2, 1536)->us == Approx(6));
+}
+
+TEST_CASE("operator tables name the file and column they lack", "[operator_database]") {
+  TempDir dir("optables_bad");
+  write_tables(dir.path(), "bfloat16,1,1000,1000,0.01\n");
+  write_text(dir / "moe_perf.csv", "moe_dtype,latency\nbfloat16,0.1\n");
+  try {
+    (void)moesim::OperatorTables::load(dir.path());
+    FAIL("a table without its columns loaded");
+  } catch (const moesim::ConfigError& e) {
+    CHECK(std::string(e.what()).find("moe_perf.csv") != std::string::npos);
+    CHECK(std::string(e.what()).find("distribution") != std::string::npos);
+  }
+}
+
+TEST_CASE(
+    "beyond a table the roofline scales by the edge's efficiency; another GPU by the "
+    "roofline ratio",
+    "[operator_database]") {
+  TempDir dir("optimer");
+  write_tables(dir.path(), "bfloat16,1,1000,1000,0.01\nbfloat16,100,1000,1000,0.05\n");
+  const auto tables = moesim::OperatorTables::load(dir.path());
+  moesim::ModelCard card =
+      moesim::load_model_card(source_path("models/catalogue/Qwen3-30B-A3B.yaml"));
+  card.vocab_size = 1000;  // the LM head: a bf16 GEMM of n = 1000, k = hidden
+  card.hidden_size = 1000;
+  moesim::DatabaseTimerConfig config{card, test_gpu("A", 1e12), test_gpu("A", 1e12),
+                                     {},   "bfloat16",          {}};
+  moesim::DatabaseOperatorTimer same(config, tables);
+  moesim::RankLoad load;
+  // 200 sequences: m = 200 beyond the table's m = 100. Roofline at 1e12 B/s: m = 100 moves
+  // (100 x 1000 + 100 x 1000) x 2 + 1000 x 1000 x 2 = 2.4e6 B = 2.4 us (compute 0.2 us), m = 200
+  // moves 2.8e6 B = 2.8 us; the edge runs at 2.4 / 50 of the roofline, so 50 x 2.8 / 2.4.
+  load.sequences = 200;
+  CHECK(same.head(load) == Approx(50 * 2.8 / 2.4));
+  CHECK(same.counts().beyond == 1);
+  // Inside the table, on a GPU with twice the bandwidth: m = 50 moves 2.2e6 B, 2.2 us on the
+  // tables' GPU and 1.1 us on this one, so the measured 29.798 us halves.
+  config.gpu = test_gpu("B", 2e12);
+  moesim::DatabaseOperatorTimer moved(config, tables);
+  load.sequences = 50;
+  CHECK(moved.head(load) == Approx((10 + 49.0 / 99 * 40) / 2));
+  CHECK(moved.summary().find("moved to B") != std::string::npos);
+}
+
+TEST_CASE("a rank's routed experts take the fused MoE time of a balanced group with its pairs",
+          "[operator_database]") {
+  const auto catalogue = moesim::load_hardware_catalogue(moesim::default_catalogue_dir());
+  const auto tables = moesim::OperatorTables::load(
+      source_path("topologies/measured/operators/h100_sxm/trtllm_1.3.0rc10"));
+  moesim::ModelCard card =
+      moesim::load_model_card(source_path("models/catalogue/Qwen3-235B-A22B.yaml"));
+  card.dtype = moesim::Dtype::kFp8;  // fp8 block weights
+  moesim::ParallelLayout layout;
+  layout.tensor_parallel = 4;
+  layout.expert_parallel = 4;
+  const moesim::GpuSpec h100 = catalogue.gpu("H100-SXM");
+  moesim::DatabaseOperatorTimer timer({card, h100, h100, layout, "bfloat16", {}}, tables);
+  // 32 local experts with one token each: 32 pairs = a balanced group of 32 x 4 / 8 = 16
+  // tokens, whose measured row (fp8_block, top-8 of 128, 4096 x 1536, EP4) is 0.224501 ms.
+  const std::vector<uint64_t> one_each(32, 1);
+  CHECK(timer.experts(one_each, 1) == Approx(224.50133164723715));
+  // Twice the pairs on the rank (a hot rank): the group of 32 tokens, 0.22688 ms.
+  const std::vector<uint64_t> two_each(32, 2);
+  CHECK(timer.experts(two_each, 1) == Approx(226.87999407450357));
+  CHECK(timer.experts(std::vector<uint64_t>(32, 0), 1) == 0);
+  CHECK(timer.counts().beyond == 0);
+  CHECK(timer.counts().transferred == 0);
+}
