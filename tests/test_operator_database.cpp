@@ -139,3 +139,27 @@ TEST_CASE("a rank's routed experts take the fused MoE time of a balanced group w
   CHECK(timer.counts().beyond == 0);
   CHECK(timer.counts().transferred == 0);
 }
+
+TEST_CASE("routing that leaves local experts idle reads fewer weights than the balanced row",
+          "[operator_database]") {
+  const auto catalogue = moesim::load_hardware_catalogue(moesim::default_catalogue_dir());
+  const auto tables = moesim::OperatorTables::load(
+      source_path("topologies/measured/operators/h100_sxm/trtllm_1.3.0rc10"));
+  moesim::ModelCard card =
+      moesim::load_model_card(source_path("models/catalogue/Qwen3-235B-A22B.yaml"));
+  card.dtype = moesim::Dtype::kFp8;
+  moesim::ParallelLayout layout;
+  layout.tensor_parallel = 4;
+  layout.expert_parallel = 4;
+  const moesim::GpuSpec h100 = catalogue.gpu("H100-SXM");
+  moesim::DatabaseOperatorTimer timer({card, h100, h100, layout, "bfloat16", {}}, tables);
+  // 32 pairs on 16 of the 32 local experts: the balanced row of 16 tokens (224.5 us, every
+  // expert active) scaled by the roofline ratio for 16 instead of 32 active experts. At this
+  // size the weights dominate (16 x 3 x 4096 x 1536 fp8-block bytes against 32 x 2 x 4096 x 2
+  // activation bytes), so the ratio is a little above one half.
+  std::vector<uint64_t> half(32, 0);
+  for (size_t e = 0; e < 16; ++e) half[e] = 2;
+  const double us = timer.experts(half, 1);
+  CHECK(us < 224.50133164723715 * 0.52);
+  CHECK(us > 224.50133164723715 * 0.5);
+}

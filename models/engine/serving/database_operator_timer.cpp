@@ -210,11 +210,11 @@ LayerTime DatabaseOperatorTimer::layer(const RankLoad& load, uint32_t layer) con
 }
 
 double DatabaseOperatorTimer::moe_roofline(const OperatorTables::MoeShape& s, double tokens,
-                                           const GpuSpec& gpu) const {
+                                           const GpuSpec& gpu, double active) const {
   const double matrices = config_.card.activation == Activation::kSwiglu ? 3.0 : 2.0;
   const double pairs = tokens * s.top_k / s.moe_ep;  // rank 0's share of a balanced group
   const double local = double(s.experts) / s.moe_ep;
-  const double active = std::min(local, std::max(1.0, pairs));
+  if (active <= 0) active = std::min(local, std::max(1.0, pairs));  // balanced: one per pair
   const double width = double(s.hidden) * s.intermediate / s.moe_tp;
   const bool fp8 = s.dtype == "fp8" || s.dtype == "fp8_block";
   return roofline_us(
@@ -223,16 +223,28 @@ double DatabaseOperatorTimer::moe_roofline(const OperatorTables::MoeShape& s, do
 }
 
 double DatabaseOperatorTimer::experts(const std::vector<uint64_t>& tokens, double) const {
-  double pairs = 0;
-  for (const uint64_t n : tokens) pairs += static_cast<double>(n);
+  double pairs = 0, active = 0;
+  for (const uint64_t n : tokens) {
+    pairs += static_cast<double>(n);
+    active += n > 0 ? 1 : 0;
+  }
   if (pairs == 0) return 0;
+  const double balanced_active = std::min(double(tokens.size()), pairs);
+  // A balanced table row activates one local expert per pair up to all of them; routing that
+  // piles pairs on fewer experts reads fewer weights: the roofline's ratio of the two.
+  const auto active_ratio = [&](const OperatorTables::MoeShape& shape, double group) {
+    if (active >= balanced_active) return 1.0;
+    return moe_roofline(shape, group, config_.gpu, active) /
+           moe_roofline(shape, group, config_.gpu, balanced_active);
+  };
   // The group's token count at which a balanced routing gives rank 0 these pairs.
   const double group_tokens = pairs * moe_shape_.moe_ep / moe_shape_.top_k;
   if (!moe_source_) {
     const auto roofline = [&](const std::array<double, 3>& p, const GpuSpec& gpu) {
       return moe_roofline(moe_shape_, p[0], gpu);
     };
-    return measured(tables_->moe(moe_shape_, "balanced", group_tokens), {group_tokens, 0, 0},
+    return active_ratio(moe_shape_, group_tokens) *
+           measured(tables_->moe(moe_shape_, "balanced", group_tokens), {group_tokens, 0, 0},
                     roofline);
   }
   // Another shape's measured efficiency at the same token count, applied to this shape.
@@ -243,7 +255,8 @@ double DatabaseOperatorTimer::experts(const std::vector<uint64_t>& tokens, doubl
   const double source_us =
       measured(tables_->moe(*moe_source_, "balanced", group_tokens), {group_tokens, 0, 0}, source);
   const double source_roofline = moe_roofline(*moe_source_, group_tokens, config_.gpu);
-  return source_us * moe_roofline(moe_shape_, group_tokens, config_.gpu) / source_roofline;
+  return active_ratio(moe_shape_, group_tokens) * source_us *
+         moe_roofline(moe_shape_, group_tokens, config_.gpu) / source_roofline;
 }
 
 double DatabaseOperatorTimer::embedding(const RankLoad& load) const {

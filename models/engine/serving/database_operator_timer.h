@@ -8,7 +8,9 @@
 ///   router (bf16 GEMM), shared experts and dense FFNs (GEMMs);
 ///   routed experts: one expert-parallel rank's fused MoE layer at the token count that gives a
 ///     balanced group its pairs (pairs x EP / top-k), so each rank's own routed load sets its
-///     time;
+///     time; when the routing puts those pairs on fewer experts than the balanced row does (one
+///     per pair up to all local experts), the time is scaled by the roofline's ratio for the two
+///     active-expert counts (fewer weights read in the memory-bound regime);
 ///   tensor-parallel all-reduce: the backend's custom all-reduce (one node, up to 8 GPUs);
 ///   LM head: a bf16 GEMM over the sequences' last tokens.
 /// A lookup beyond a table's range takes the roofline scaled by the efficiency measured at the
@@ -72,8 +74,10 @@ class DatabaseOperatorTimer final : public ServingOperatorTimer {
                   const Roofline& roofline) const;
   double gemm(double m, double n, double k, const std::string& dtype, double weight_bytes) const;
   double attention(const RankLoad& load, uint32_t layer) const;
-  double moe_roofline(const OperatorTables::MoeShape& shape, double tokens,
-                      const GpuSpec& gpu) const;
+  /// The fused MoE's roofline on rank 0 of a balanced group of `tokens`, with `active` local
+  /// experts holding its pairs (<= 0: one per pair, as balanced routing gives).
+  double moe_roofline(const OperatorTables::MoeShape& shape, double tokens, const GpuSpec& gpu,
+                      double active = 0) const;
 
   DatabaseTimerConfig config_;
   const OperatorTables* tables_;
