@@ -1,6 +1,7 @@
 #include "cli/app/resolved_config.h"
 
 #include <filesystem>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -29,6 +30,36 @@ void emit_explicit_graph(YAML::Emitter& y, const ExplicitConfig& graph) {
     y << YAML::Key << "duplex" << YAML::Value << l.duplex << YAML::EndMap;
   }
   y << YAML::EndSeq << YAML::EndMap;
+}
+
+void emit_length(YAML::Emitter& y, const char* key, const LengthSpec& l) {
+  y << YAML::Key << key << YAML::Value;
+  switch (l.kind) {
+    case LengthKind::uniform:
+      y << YAML::Flow << YAML::BeginMap << YAML::Key << "uniform" << YAML::Value << YAML::Flow
+        << YAML::BeginSeq << l.low << l.high << YAML::EndSeq << YAML::EndMap;
+      return;
+    case LengthKind::lognormal:
+      y << YAML::Flow << YAML::BeginMap << YAML::Key << "lognormal" << YAML::Value << YAML::Flow
+        << YAML::BeginMap << YAML::Key << "mean" << YAML::Value << l.mean << YAML::Key << "std"
+        << YAML::Value << l.stddev << YAML::EndMap << YAML::EndMap;
+      return;
+    case LengthKind::fixed:
+      y << l.value;
+      return;
+    case LengthKind::resample:
+      break;
+  }
+  throw std::logic_error("a resampled length has no scenario form");
+}
+
+void emit_closed_loop(YAML::Emitter& y, const ClosedLoopSpec& c) {
+  y << YAML::Key << "closed_loop" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "concurrency" << YAML::Value << c.concurrency;
+  y << YAML::Key << "requests" << YAML::Value << c.requests;
+  emit_length(y, "input_tokens", c.input);
+  emit_length(y, "output_tokens", c.output);
+  y << YAML::EndMap;
 }
 
 void emit_hardware(YAML::Emitter& y, const ScenarioConfig& c) {
@@ -163,7 +194,9 @@ std::string format_resolved_config(const ScenarioConfig& c) {
   y << YAML::EndMap;
   emit_hardware(y, c);
   y << YAML::Key << "workload" << YAML::Value << YAML::BeginMap;
-  if (c.serving) {
+  if (c.serving && c.serving->closed_loop) {
+    emit_closed_loop(y, *c.serving->closed_loop);
+  } else if (c.serving) {
     y << YAML::Key << "requests" << YAML::Value << absolute_path(c.serving->requests);
   } else {
     y << YAML::Key << "tokens" << YAML::Value << c.tokens;

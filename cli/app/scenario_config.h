@@ -14,10 +14,11 @@
 #include "topologies/hardware_catalogue.h"
 #include "topologies/hardware_specs.h"
 #include "topologies/system_config.h"
+#include "traces/workload/closed_loop_spec.h"
 
 namespace moesim {
 
-/// The `serving:` block and the request file of `workload:` (docs/scenario.md).
+/// The `serving:` block and the request file or closed loop of `workload:` (docs/scenario.md).
 struct ServingScenario {
   StrategyChoice scheduler;  ///< scheduler family
   SchedulerLimits limits;
@@ -29,8 +30,9 @@ struct ServingScenario {
   bool async_scheduling = false;       ///< decide each batch one iteration ahead (vLLM)
   bool two_batch_overlap = false;      ///< two micro-batches, exchange beside compute
   StrategyChoice moe_cost;             ///< moe_cost family (read by the profiled serving model)
-  std::string requests;                ///< request file (resolved path)
-  Time tick = Time::s(1);              ///< statistics interval of timeseries.csv
+  std::string requests;                ///< request file (resolved path); empty with closed_loop
+  std::optional<ClosedLoopSpec> closed_loop;  ///< clients instead of a request file
+  Time tick = Time::s(1);                     ///< statistics interval of timeseries.csv
 };
 
 struct ScenarioConfig {

@@ -1,18 +1,12 @@
 #include "cli/app/serving_loader.h"
 
-#include <filesystem>
-
 #include <fmt/format.h>
 
+#include "cli/app/serving_workload_loader.h"
 #include "cli/app/strategy_loader.h"
 
 namespace moesim {
 namespace {
-
-std::filesystem::path relative_to(const std::string& scenario_path, const std::string& given) {
-  const std::filesystem::path p(given);
-  return p.is_absolute() ? p : std::filesystem::path(scenario_path).parent_path() / p;
-}
 
 /// The MoE layers' split of a stage's data_parallel x tensor_parallel GPUs: expert_parallel
 /// (true: every GPU an expert-parallel rank; false: every GPU a slice of every expert), or
@@ -150,10 +144,7 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
   }
   m.finish();
 
-  s.requests = relative_to(scenario_path, workload.get_string("requests")).string();
-  if (!std::filesystem::exists(s.requests)) {
-    workload.fail("requests", fmt::format("no request file {}", s.requests));
-  }
+  load_serving_workload(workload, scenario_path, s);
   cfg.serving = s;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-/// Reads the `serving:` block of a scenario and the request file key of its `workload:`.
+/// Reads the `serving:` block of a scenario and its `workload:` (serving_workload_loader.h).
 
 #include <string>
 

@@ -62,6 +62,12 @@ std::string format_serving_summary(const ServingRun& run) {
         o, "two-batch overlap: {:.3f} s of exchange hidden under the other half's compute\n",
         totals.hidden_communication_us() / 1e6);
   }
+  if (s.closed_loop) {
+    fmt::format_to(
+        o, "closed loop: {} clients (vllm bench serve --max-concurrency), {:.3f} requests/s\n",
+        s.closed_loop->concurrency,
+        sum.duration_s > 0 ? double(sum.requests) / sum.duration_s : 0.0);
+  }
   fmt::format_to(o, "{} requests, {} iterations, {} preemptions, {:.2f} s, {:.1f} output tok/s\n\n",
                  sum.requests, sum.iterations, sum.preemptions, sum.duration_s,
                  sum.output_tokens_per_s);

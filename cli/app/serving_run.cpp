@@ -8,12 +8,16 @@
 #include "topologies/catalogue_loader.h"
 #include "traces/coactivation_sampler.h"
 #include "traces/workload/workload_file.h"
+#include "traces/workload/workload_generator.h"
 
 namespace moesim {
 
-std::vector<ServingRequest> read_requests(const std::string& file) {
+namespace {
+
+std::vector<ServingRequest> serving_requests(const std::vector<WorkloadRequest>& workload) {
   std::vector<ServingRequest> requests;
-  for (const WorkloadRequest& w : read_workload_csv(file)) {
+  requests.reserve(workload.size());
+  for (const WorkloadRequest& w : workload) {
     ServingRequest r;
     r.id = w.id;
     r.arrival = Time::from_seconds_ceil(w.arrival_s);
@@ -22,6 +26,13 @@ std::vector<ServingRequest> read_requests(const std::string& file) {
     r.routing_request = w.routing_request.value_or(w.id);
     requests.push_back(r);
   }
+  return requests;
+}
+
+}  // namespace
+
+std::vector<ServingRequest> read_requests(const std::string& file) {
+  std::vector<ServingRequest> requests = serving_requests(read_workload_csv(file));
   if (requests.empty()) throw ConfigError(fmt::format("{}: no requests", file));
   return requests;
 }
@@ -63,7 +74,13 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   const ModelCard& card = *config_.card;
   memory_ = plan_memory(card, s.layout, s.limits, s.block_size, config_.gpu.memory_capacity,
                         s.gpu_memory_utilization, config_.gpu.name);
-  std::vector<ServingRequest> requests = read_requests(s.requests);
+  // A closed loop's lengths come from the scenario's seed, streams workload.input and
+  // workload.output (independent of the routing streams); its send times from the simulation.
+  std::vector<ServingRequest> requests =
+      s.closed_loop
+          ? serving_requests(generate_lengths(s.closed_loop->requests, s.closed_loop->input,
+                                              s.closed_loop->output, rng_))
+          : read_requests(s.requests);
 
   std::vector<std::unique_ptr<BatchScheduler>> schedulers;
   for (uint32_t r = 0; r < s.layout.data_parallel; ++r) {
@@ -145,11 +162,12 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   };
   cost_ = catalog.serving_cost.make(s.cost_model, cost_context);
   try {
-    simulation_ =
-        std::make_unique<ServingSimulation>(std::move(requests), std::move(schedulers), *cost_,
-                                            s.tick, s.async_scheduling, s.layout.pipeline_parallel);
+    simulation_ = std::make_unique<ServingSimulation>(
+        std::move(requests), std::move(schedulers), *cost_, s.tick, s.async_scheduling,
+        s.layout.pipeline_parallel, s.closed_loop ? s.closed_loop->concurrency : 0);
   } catch (const std::invalid_argument& e) {
-    throw ConfigError(fmt::format("{}: {}", s.requests, e.what()));
+    throw ConfigError(
+        fmt::format("{}: {}", s.closed_loop ? "workload.closed_loop" : s.requests, e.what()));
   }
 }
 

@@ -4,22 +4,26 @@
 
 namespace moesim {
 
+std::vector<WorkloadRequest> generate_lengths(uint64_t count, const LengthSpec& input,
+                                              const LengthSpec& output, RngStreams& streams) {
+  RngStream& input_rng = streams.stream("workload.input");
+  RngStream& output_rng = streams.stream("workload.output");
+  std::vector<WorkloadRequest> requests(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    requests[i].id = i;
+    requests[i].input_tokens = sample_length(input, input_rng);
+    requests[i].output_tokens = sample_length(output, output_rng);
+  }
+  return requests;
+}
+
 std::vector<WorkloadRequest> generate_workload(const WorkloadSpec& spec, RngStreams& streams) {
   if (spec.requests == 0) throw ConfigError("requests: expected at least 1 request");
   const auto times =
       generate_arrival_times(spec.arrival, spec.requests, streams.stream("workload.arrival"));
-  RngStream& input = streams.stream("workload.input");
-  RngStream& output = streams.stream("workload.output");
-  std::vector<WorkloadRequest> requests;
-  requests.reserve(times.size());
-  for (uint64_t i = 0; i < times.size(); ++i) {
-    WorkloadRequest r;
-    r.id = i;
-    r.arrival_s = times[i];
-    r.input_tokens = sample_length(spec.input, input);
-    r.output_tokens = sample_length(spec.output, output);
-    requests.push_back(r);
-  }
+  std::vector<WorkloadRequest> requests =
+      generate_lengths(times.size(), spec.input, spec.output, streams);
+  for (uint64_t i = 0; i < times.size(); ++i) requests[i].arrival_s = times[i];
   return requests;
 }
 

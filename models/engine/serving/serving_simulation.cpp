@@ -10,19 +10,22 @@ namespace moesim {
 ServingSimulation::ServingSimulation(std::vector<ServingRequest> requests,
                                      std::vector<std::unique_ptr<BatchScheduler>> schedulers,
                                      ServingCostModel& cost, Time tick, bool async_scheduling,
-                                     uint32_t pipeline_stages)
+                                     uint32_t pipeline_stages, uint32_t closed_loop_concurrency)
     : requests_(std::move(requests)),
       schedulers_(std::move(schedulers)),
       cost_(&cost),
       tick_(tick),
       async_scheduling_(async_scheduling),
-      stage_free_(pipeline_stages, Time::zero()) {
+      stage_free_(pipeline_stages, Time::zero()),
+      closed_loop_concurrency_(closed_loop_concurrency) {
   if (schedulers_.empty()) throw std::invalid_argument("serving needs at least one rank");
   if (pipeline_stages == 0) throw std::invalid_argument("serving needs at least one stage");
   if (tick <= Time::zero()) throw std::invalid_argument("statistics tick must be positive");
-  std::stable_sort(
-      requests_.begin(), requests_.end(),
-      [](const ServingRequest& a, const ServingRequest& b) { return a.arrival < b.arrival; });
+  if (closed_loop_concurrency_ == 0) {  // a closed loop sends in the given order
+    std::stable_sort(
+        requests_.begin(), requests_.end(),
+        [](const ServingRequest& a, const ServingRequest& b) { return a.arrival < b.arrival; });
+  }
   const KvBlockPool& pool = schedulers_.front()->kv_cache();
   for (const ServingRequest& r : requests_) {
     if (r.input_tokens == 0 || r.output_tokens == 0) {
@@ -45,8 +48,12 @@ uint64_t ServingSimulation::preemptions() const {
 }
 
 void ServingSimulation::run() {
-  for (ServingRequest& r : requests_) {
-    sim_.schedule_at(r.arrival, Phase::kArrival, [this, &r] { arrive(r); });
+  if (closed_loop_concurrency_ == 0) {
+    for (ServingRequest& r : requests_) {
+      sim_.schedule_at(r.arrival, Phase::kArrival, [this, &r] { arrive(r); });
+    }
+  } else {
+    while (sent_ < std::min<size_t>(closed_loop_concurrency_, requests_.size())) send_next();
   }
   if (!requests_.empty()) sim_.schedule_at(tick_, Phase::kDefault, [this] { tick(); });
   sim_.run();
@@ -55,6 +62,16 @@ void ServingSimulation::run() {
     throw std::logic_error(fmt::format("serving stopped with {} of {} requests unfinished",
                                        requests_.size() - finished_, requests_.size()));
   }
+}
+
+void ServingSimulation::send_next() {
+  // Sent from within the completion that freed the client, the request lands as an arrival
+  // event at the same instant, after that completion has decided the next batch: the request
+  // joins the batch decided after it, as in vLLM, whose engine schedules its next step while
+  // the last token travels to the client and the client's next request travels back.
+  ServingRequest& r = requests_[sent_++];
+  r.arrival = sim_.now();
+  sim_.schedule_at(r.arrival, Phase::kArrival, [this, &r] { arrive(r); });
 }
 
 void ServingSimulation::arrive(ServingRequest& request) {
@@ -180,7 +197,10 @@ void ServingSimulation::finish_iteration(std::vector<ScheduledBatch> batches) {
       const ServingRequest& req = *item.request;
       if (req.computed + item.new_tokens == req.tokens_needed()) ++generated_since_tick_;
     }
-    finished_ += schedulers_[r]->complete(batches[r], sim_.now()).size();
+    const size_t done = schedulers_[r]->complete(batches[r], sim_.now()).size();
+    finished_ += done;
+    if (closed_loop_concurrency_ == 0) continue;
+    for (size_t i = 0; i < done && sent_ < requests_.size(); ++i) send_next();
   }
   start_iteration();
 }

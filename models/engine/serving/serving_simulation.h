@@ -41,10 +41,14 @@ class ServingSimulation {
   /// iteration N + 1 is fixed when iteration N starts, so a request that arrives while the
   /// engine is busy waits for the iteration after next.
   /// `pipeline_stages` (>= 1) must match the cost model's stage times.
+  /// `closed_loop_concurrency` 0 is an open loop: every request arrives at its `arrival`. C > 0
+  /// is a closed loop of C clients (traces/workload/closed_loop_spec.h): the requests are sent
+  /// in their given order, the first C at time 0 and the next each time a request has its last
+  /// token, and a request's `arrival` becomes the time it is sent.
   ServingSimulation(std::vector<ServingRequest> requests,
                     std::vector<std::unique_ptr<BatchScheduler>> schedulers, ServingCostModel& cost,
                     Time tick = Time::s(1), bool async_scheduling = false,
-                    uint32_t pipeline_stages = 1);
+                    uint32_t pipeline_stages = 1, uint32_t closed_loop_concurrency = 0);
 
   /// Runs until every request has finished.
   void run();
@@ -67,6 +71,8 @@ class ServingSimulation {
   uint64_t events() const { return sim_.events_processed(); }
 
  private:
+  /// Closed loop: a client sends the next unsent request now.
+  void send_next();
   void arrive(ServingRequest& request);
   void admit(ServingRequest& request);
   void request_start();
@@ -89,6 +95,8 @@ class ServingSimulation {
   Time previous_start_;                        ///< start of the iteration before the next
   std::vector<ServingRequest*> not_yet_seen_;  ///< async: arrived after the last decision
   size_t finished_ = 0;
+  uint32_t closed_loop_concurrency_;  ///< clients of a closed loop; 0 for an open loop
+  size_t sent_ = 0;                   ///< closed loop: requests sent so far, in order
   uint64_t prompt_tokens_since_tick_ = 0, generated_since_tick_ = 0;
   std::vector<ServingSample> samples_;
   IterationTotals totals_;

@@ -1,0 +1,21 @@
+#pragma once
+/// A closed-loop workload, as `vllm bench serve --max-concurrency C` and genai-perf's
+/// concurrency mode drive a server: C clients each send a request at time 0, and a client sends
+/// its next request the instant its previous one has its last token, until `requests` have been
+/// sent in all. Only the lengths are drawn up front (generate_lengths); the send times come
+/// from the simulation.
+
+#include <cstdint>
+
+#include "traces/workload/length_spec.h"
+
+namespace moesim {
+
+struct ClosedLoopSpec {
+  uint32_t concurrency = 1;  ///< clients, >= 1; above `requests`, every request is sent at 0
+  uint64_t requests = 1;     ///< requests sent in all, >= 1
+  LengthSpec input;          ///< prompt lengths (tokens)
+  LengthSpec output;         ///< generated lengths (tokens)
+};
+
+}  // namespace moesim
