@@ -30,6 +30,7 @@ struct ValidateOptions {
   std::string profile;            ///< cpu suite: host profile ("" means out/host_profile.yaml)
   std::string table;              ///< comm suite: --table, a user's measured table
   std::string system;             ///< comm suite: --system, one machine (name or system file)
+  std::string tables;  ///< kernels suite: --tables, its tables file ("" means the shipped one)
 };
 
 struct CalibrateOptions {

@@ -124,6 +124,9 @@ int main(int argc, char** argv) {
                            "comm suite: a measured nccl-tests table to check (needs --system)");
   validate_cmd->add_option("--system", validate.system,
                            "comm suite: only this machine (systems.yaml name or system file)");
+  validate_cmd->add_option("--tables", validate.tables,
+                           "kernels suite: its tables file (default "
+                           "models/profiles/kernels_suite.yaml)");
   validate_cmd->add_option("--profile", validate.profile,
                            "cpu suite: host profile (default out/host_profile.yaml)");
   validate_cmd->add_option("--out", validate.out_dir,

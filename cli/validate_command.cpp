@@ -52,7 +52,8 @@ void require_comm_options(const std::string& suite, const std::string& table,
 
 constexpr const char* kDefaultHostProfile = "out/host_profile.yaml";
 
-/// The MoE block profiles shipped with the sources (models/profiles).
+/// The MoE block profiles shipped with the sources (models/profiles), with the kernels suite's
+/// tables file; --tables names another.
 std::filesystem::path profiles_dir() {
   return MOESIM_PROFILES_DIR;
 }
@@ -111,6 +112,10 @@ int validate_command(const ValidateOptions& options) {
   if (!options.sets.empty()) throw ConfigError("validate: --set applies to a scenario check");
   require_known_suite(options.suite);
   require_comm_options(options.suite, options.table, options.system);
+  if (!options.tables.empty() && options.suite != "kernels") {
+    throw ConfigError(
+        fmt::format("--suite {}: --tables applies to --suite kernels only", options.suite));
+  }
   // Before the suite runs: a path moesim may not write fails at once.
   OutputDirectory out(options.out_dir.empty() ? "out/validate-" + options.suite : options.out_dir);
   std::vector<ValidationRow> rows;
@@ -174,7 +179,11 @@ int validate_command(const ValidateOptions& options) {
     summary = std::move(report.summary);
     goals_met = report.goals_met;
   } else {
-    KernelsSuiteReport report = run_kernels_suite(profiles_dir());
+    const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
+    const std::filesystem::path tables = options.tables.empty()
+                                             ? default_kernels_tables(profiles_dir())
+                                             : std::filesystem::path(options.tables);
+    KernelsSuiteReport report = run_kernels_suite(read_kernels_tables(tables, catalogue));
     rows = std::move(report.rows);
     summary = std::move(report.summary);
     goals_met = report.goals_met;
