@@ -28,11 +28,18 @@ struct ValidateOptions {
   uint32_t tokens = 64;           ///< scenario check: routed tokens computed
   std::vector<std::string> sets;  ///< scenario check: --set KEY.PATH=VALUE overrides
   std::string profile;            ///< cpu suite: host profile ("" means out/host_profile.yaml)
+  std::string table;              ///< comm suite: --table, a user's measured table
+  std::string system;             ///< comm suite: --system, one machine (name or system file)
+  std::string tables;  ///< kernels suite: --tables, its tables file ("" means the shipped one)
 };
 
 struct CalibrateOptions {
-  std::string suite;  ///< "comm", "cpu" or "ep"
-  std::string out;    ///< cpu: where to write the host profile ("" means out/host_profile.yaml)
+  std::string suite;   ///< "comm", "cpu" or "ep"
+  std::string table;   ///< comm: --table, a user's measured table
+  std::string system;  ///< comm: --system, one machine (name or system file)
+  /// cpu: where to write the host profile ("" means out/host_profile.yaml); comm: a file to
+  /// write the fitted constants to as well ("" means print only).
+  std::string out;
 };
 
 int run_command(const RunOptions& options);

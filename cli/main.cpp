@@ -120,6 +120,13 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   validate_cmd->add_option("--tokens", validate.tokens, "scenario check: routed tokens (64)")
       ->check(kWholeNumber);
+  validate_cmd->add_option("--table", validate.table,
+                           "comm suite: a measured nccl-tests table to check (needs --system)");
+  validate_cmd->add_option("--system", validate.system,
+                           "comm suite: only this machine (systems.yaml name or system file)");
+  validate_cmd->add_option("--tables", validate.tables,
+                           "kernels suite: its tables file (default "
+                           "models/profiles/kernels_suite.yaml)");
   validate_cmd->add_option("--profile", validate.profile,
                            "cpu suite: host profile (default out/host_profile.yaml)");
   validate_cmd->add_option("--out", validate.out_dir,
@@ -130,8 +137,13 @@ int main(int argc, char** argv) {
       app.add_subcommand("calibrate", "fit a suite's per-system constants on its fit rows");
   calibrate_cmd->add_option("--suite", calibrate.suite, "suite to fit: comm, cpu or ep")
       ->required();
+  calibrate_cmd->add_option("--table", calibrate.table,
+                            "comm: a measured nccl-tests table to fit (needs --system)");
+  calibrate_cmd->add_option("--system", calibrate.system,
+                            "comm: only this machine (systems.yaml name or system file)");
   calibrate_cmd->add_option("--out", calibrate.out,
-                            "cpu: host profile to write (default out/host_profile.yaml)");
+                            "cpu: host profile to write (default out/host_profile.yaml); comm: "
+                            "also write the fitted constants to this file");
 
   // `trace` groups the routing trace tools; each one is a subcommand with its own function.
   auto* trace_cmd = app.add_subcommand("trace", "routing trace tools (traces/FORMAT.md)");

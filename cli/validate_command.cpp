@@ -12,8 +12,8 @@
 #include "cli/app/scenario_overrides.h"
 #include "cli/commands.h"
 #include "cli/output_directory.h"
-#include "cli/validation/comm_fit.h"
-#include "cli/validation/comm_suite.h"
+#include "cli/owned_file.h"
+#include "cli/validation/comm_workflow.h"
 #include "cli/validation/cpu_suite.h"
 #include "cli/validation/ep_suite.h"
 #include "cli/validation/kernels_suite.h"
@@ -29,7 +29,8 @@
 namespace moesim {
 namespace {
 
-/// The measured tables shipped with the sources (topologies/measured).
+/// The DeepEP tables shipped with the sources (topologies/measured); the comm tables are found
+/// through systems.yaml instead (comm_workflow.h).
 std::filesystem::path measured_dir() {
   return MOESIM_MEASURED_DIR;
 }
@@ -38,6 +39,15 @@ void require_known_suite(const std::string& suite) {
   const std::vector<std::string>& known = validation_suites();
   if (std::find(known.begin(), known.end(), suite) == known.end()) {
     throw ConfigError(fmt::format("unknown suite '{}' (known: {})", suite, fmt::join(known, ", ")));
+  }
+}
+
+/// --table and --system choose the comm suite's table and machine; no other suite takes them.
+void require_comm_options(const std::string& suite, const std::string& table,
+                          const std::string& system) {
+  if (suite != "comm" && !(table.empty() && system.empty())) {
+    throw ConfigError(
+        fmt::format("--suite {}: --table and --system apply to --suite comm only", suite));
   }
 }
 
@@ -52,7 +62,8 @@ std::filesystem::path silicon_table() {
          "silicon_h100.csv";
 }
 
-/// The MoE block profiles shipped with the sources (models/profiles).
+/// The MoE block profiles shipped with the sources (models/profiles), with the kernels suite's
+/// tables file; --tables names another.
 std::filesystem::path profiles_dir() {
   return MOESIM_PROFILES_DIR;
 }
@@ -110,6 +121,11 @@ int validate_command(const ValidateOptions& options) {
   if (!options.scenario.empty()) return validate_scenario(options);
   if (!options.sets.empty()) throw ConfigError("validate: --set applies to a scenario check");
   require_known_suite(options.suite);
+  require_comm_options(options.suite, options.table, options.system);
+  if (!options.tables.empty() && options.suite != "kernels") {
+    throw ConfigError(
+        fmt::format("--suite {}: --tables applies to --suite kernels only", options.suite));
+  }
   // Before the suite runs: a path moesim may not write fails at once.
   OutputDirectory out(options.out_dir.empty() ? "out/validate-" + options.suite : options.out_dir);
   std::vector<ValidationRow> rows;
@@ -119,8 +135,9 @@ int validate_command(const ValidateOptions& options) {
   std::optional<size_t> report_only_rows;
   if (options.suite == "comm") {
     const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
-    const auto systems = load_systems(default_catalogue_dir() / "systems.yaml", catalogue);
-    CommSuiteReport report = run_comm_suite(measured_dir() / "nccl", systems, catalogue);
+    CommSuiteReport report = run_comm_suite(
+        select_comm_tables({options.table, options.system}, default_catalogue_dir(), catalogue),
+        catalogue);
     rows = std::move(report.rows);
     summary = std::move(report.summary);
     goals_met = report.goals_met;
@@ -180,7 +197,11 @@ int validate_command(const ValidateOptions& options) {
     summary = std::move(report.summary);
     goals_met = report.goals_met;
   } else {
-    KernelsSuiteReport report = run_kernels_suite(profiles_dir());
+    const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
+    const std::filesystem::path tables = options.tables.empty()
+                                             ? default_kernels_tables(profiles_dir())
+                                             : std::filesystem::path(options.tables);
+    KernelsSuiteReport report = run_kernels_suite(read_kernels_tables(tables, catalogue));
     rows = std::move(report.rows);
     summary = std::move(report.summary);
     goals_met = report.goals_met;
@@ -198,6 +219,7 @@ int validate_command(const ValidateOptions& options) {
 
 int calibrate_command(const CalibrateOptions& options) {
   const std::string& suite = options.suite;
+  require_comm_options(suite, options.table, options.system);
   if (suite == "cpu") {
     const std::string path = options.out.empty() ? kDefaultHostProfile : options.out;
     const std::string text = format_host_profile(measure_host_profile());
@@ -226,29 +248,16 @@ int calibrate_command(const CalibrateOptions& options) {
     throw ConfigError(
         fmt::format("unknown suite '{}' to calibrate (known: comm, cpu, ep, silicon)", suite));
   }
+  // Before the fit: a path moesim may not write fails at once.
+  std::optional<OwnedFile> out;
+  if (!options.out.empty()) out.emplace(options.out, kCommCalibrationMarker);
   const HardwareCatalogue catalogue = load_hardware_catalogue(default_catalogue_dir());
-  const auto systems = load_systems(default_catalogue_dir() / "systems.yaml", catalogue);
-  std::cout << "# Fitted on the int8 rows of each table (half rows are the check rows).\n";
-  for (const CommTable& table : comm_tables()) {
-    const SystemConfig& config = systems.at(table.system);
-    const BuiltSystem system = build_system(config, catalogue);
-    const CommCalibration c =
-        fit_comm_calibration(config, system, read_nccl_table(measured_dir() / "nccl" / table.file));
-    std::cout << fmt::format("{}:\n  comm:\n    protocols:\n", table.system);
-    for (const CommProtocol& p : c.protocols) {
-      std::cout << fmt::format(
-          "      {}: {{base_latency: \"{:.2f} us\", step_latency: \"{:.2f} us\", "
-          "bandwidth_efficiency: {:.3f}, switch_reduce: {}}}\n",
-          p.name, p.base_latency.microseconds(), p.step_latency.microseconds(),
-          p.bandwidth_efficiency, p.switch_reduce);
-    }
-    if (config.switch_reduction) {
-      std::cout << fmt::format("    switch_reduce_efficiency: {:.3f}\n",
-                               c.switch_reduce_efficiency);
-    }
-    std::cout << fmt::format("    fitted_on: \"int8 rows of topologies/measured/nccl/{}\"\n",
-                             table.file);
-  }
+  const std::vector<CommTable> tables =
+      select_comm_tables({options.table, options.system}, default_catalogue_dir(), catalogue);
+  const std::string text = comm_calibration_yaml(tables, catalogue, !options.system.empty());
+  if (out) out->write(text);
+  std::cout << text;
+  if (out) std::cout << fmt::format("wrote {}\n", out->path().string());
   return 0;
 }
 

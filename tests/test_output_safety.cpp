@@ -12,6 +12,7 @@
 
 #include "cli/interrupt_cleanup.h"
 #include "cli/output_directory.h"
+#include "cli/owned_file.h"
 #include "sim/config_error.h"
 #include "support/scenario_files.h"
 
@@ -19,6 +20,7 @@ using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using moesim::ConfigError;
 using moesim::OutputDirectory;
+using moesim::OwnedFile;
 using moesim::test::read_text;
 using moesim::test::TempDir;
 using moesim::test::write_text;
@@ -220,4 +222,29 @@ TEST_CASE("SIGTERM or SIGINT removes the staging of an unfinished output", "[out
     CHECK(WTERMSIG(status) == sig);
     CHECK(entries_in(dir.path()) == 0);
   }
+}
+
+TEST_CASE("a single output file replaces only a file that begins with its marker",
+          "[output_safety]") {
+  TempDir dir("safety-file");
+  const fs::path file = dir / "fitted.yaml";
+  OwnedFile(file, "# mark").write("# mark: one\n");
+  OwnedFile(file, "# mark").write("# mark: two\n");  // its own file: replaced
+  CHECK(read_text(file) == "# mark: two\n");
+  CHECK(entries_in(dir.path()) == 1);  // no staging left
+  CHECK_THROWS_AS(OwnedFile(file, "# mark").write("no mark\n"), std::logic_error);
+
+  write_text(dir / "mine.yaml", "gpus: 8\n");
+  CHECK_THROWS_WITH(OwnedFile(dir / "mine.yaml", "# mark"),
+                    StartsWith((dir / "mine.yaml").string() + ": exists and is not a file"));
+  CHECK(read_text(dir / "mine.yaml") == "gpus: 8\n");
+  fs::create_symlink(file, dir / "link.yaml");
+  CHECK_THROWS_WITH(OwnedFile(dir / "link.yaml", "# mark"), Contains("is a symbolic link"));
+  fs::create_directory(dir / "folder");
+  CHECK_THROWS_AS(OwnedFile(dir / "folder", "# mark"), ConfigError);
+  // What appears after the check is kept too.
+  const OwnedFile late(dir / "late.yaml", "# mark");
+  write_text(dir / "late.yaml", "user\n");
+  CHECK_THROWS_AS(late.write("# mark\n"), ConfigError);
+  CHECK(read_text(dir / "late.yaml") == "user\n");
 }

@@ -5,9 +5,28 @@
 
 #include "cli/validation/kernels_suite.h"
 #include "models/cost_model/profiled_moe_table.h"
+#include "sim/config_error.h"
 #include "support/scenario_files.h"
+#include "topologies/catalogue_loader.h"
 
+using Catch::Matchers::Contains;
 using moesim::ProfiledMoeTable;
+
+namespace {
+
+const moesim::HardwareCatalogue& catalogue() {
+  static const moesim::HardwareCatalogue c =
+      moesim::load_hardware_catalogue(moesim::test::source_path("topologies/catalogue"));
+  return c;
+}
+
+/// The tables of the shipped models/profiles/kernels_suite.yaml.
+moesim::KernelsSuiteTables shipped_tables() {
+  return moesim::read_kernels_tables(
+      moesim::default_kernels_tables(moesim::test::source_path("models/profiles")), catalogue());
+}
+
+}  // namespace
 
 TEST_CASE("profiled table interpolates in log tokens and in activated experts", "[profiled_moe]") {
   ProfiledMoeTable t;
@@ -40,7 +59,7 @@ TEST_CASE("profiled table rejects bad and duplicate points", "[profiled_moe]") {
 }
 
 TEST_CASE("kernels suite meets its goals on held-out points", "[profiled_moe]") {
-  const auto report = moesim::run_kernels_suite(moesim::test::source_path("models/profiles"));
+  const auto report = moesim::run_kernels_suite(shipped_tables());
   // Goal (roadmap step 3): median |rel_error| <= 10% on the RTX PRO 6000 MoE block check points
   // and on the H100 fused-MoE check points.
   CHECK(report.goals_met);
@@ -63,7 +82,7 @@ TEST_CASE("kernels suite meets its goals on held-out points", "[profiled_moe]") 
 }
 
 TEST_CASE("kernels suite reproduces the routing-skew effect on EP8 rank 0", "[profiled_moe]") {
-  const auto report = moesim::run_kernels_suite(moesim::test::source_path("models/profiles"));
+  const auto report = moesim::run_kernels_suite(shipped_tables());
   size_t times = 0, ratios = 0;
   for (const auto& r : report.rows) {
     if (r.target.rfind("h100-skew/", 0) != 0) continue;
@@ -82,4 +101,46 @@ TEST_CASE("kernels suite reproduces the routing-skew effect on EP8 rank 0", "[pr
   // the cost fitted on balanced rows only (docs/validation.md).
   CHECK(report.skew_goal_met);
   CHECK_THAT(report.summary, Catch::Matchers::Contains("goal within 20%: met"));
+}
+
+TEST_CASE("the kernels suite's tables and GPU figures come from its tables file",
+          "[profiled_moe]") {
+  const moesim::KernelsSuiteTables shipped = shipped_tables();
+  // The roofline's figures are the catalogue's H100-SXM: 3.35 TB/s and 989 TFLOP/s bf16.
+  CHECK(shipped.fused_moe.memory_bandwidth == Approx(3.35e12));
+  CHECK(shipped.fused_moe.bf16_peak_flops == Approx(989e12));
+  CHECK(shipped.moe_block.held_out_level == 32);
+
+  // Another GPU's figures, one section only, table paths relative to the new file.
+  moesim::test::TempDir dir("kernels-tables");
+  const std::string fused =
+      moesim::test::source_path("models/profiles/h100_vllm_0.24.0_fused_moe_tp1_ep1.csv").string();
+  const std::string section =
+      "fused_moe:\n  label: other\n  target: other-vllm\n  file: " + fused +
+      "\n  gpu: H200\n  roofline_label: other roofline\n  roofline_target: other-roofline\n"
+      "  roofline_fit_shape: Mixtral-8x7B\n";
+  moesim::test::write_text(dir / "other.yaml", section);
+  const auto other = moesim::read_kernels_tables(dir / "other.yaml", catalogue());
+  CHECK(other.fused_moe.memory_bandwidth == Approx(4.8e12));
+  CHECK(other.moe_block.file.empty());
+  const auto report = moesim::run_kernels_suite(other);
+  CHECK(report.rows.size() == 15 * 13 + 3 * 27);
+  CHECK_THAT(report.summary, Contains("other roofline"));
+  const auto cli =
+      moesim::test::run_cli({"validate", "--suite", "kernels", "--tables",
+                             (dir / "other.yaml").string(), "--out", (dir / "k").string()});
+  CHECK(cli.exit_code == 0);
+  CHECK_THAT(moesim::test::read_text(dir / "k" / "validation.csv"), Contains("other-roofline/"));
+  const auto misplaced = moesim::test::run_cli(
+      {"validate", "--suite", "comm", "--tables", (dir / "other.yaml").string()});
+  CHECK(misplaced.exit_code == 2);
+  CHECK_THAT(misplaced.err, Contains("--tables applies to --suite kernels only"));
+
+  moesim::test::write_text(dir / "bad.yaml", moesim::test::replace_once(section, "H200", "Z9"));
+  try {
+    moesim::read_kernels_tables(dir / "bad.yaml", catalogue());
+    FAIL("no ConfigError");
+  } catch (const moesim::ConfigError& e) {
+    CHECK_THAT(std::string(e.what()), Contains("bad.yaml:5") && Contains("unknown GPU \"Z9\""));
+  }
 }

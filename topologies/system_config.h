@@ -4,6 +4,7 @@
 /// topologies/system_loader.cpp fills it from YAML and build_system turns it into a Topology.
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ struct SystemConfig {
   bool switch_reduction = false;  ///< the scale-up switch reduces in-network (NVLink SHARP)
   ExplicitConfig explicit_graph;  ///< explicit builder: the nodes and links as written
   CommCalibration comm;
+  /// `measured: {comm: PATH}`: the nccl-tests table measured on this machine (the format is in
+  /// docs/validation.md), resolved against the folder of the file that names it; "" when none.
+  /// Validation data only: no simulation reads it.
+  std::filesystem::path comm_table;
 };
 
 /// A built machine: the graph, its GPUs in rank order (topology.gpus()), and the vertex that

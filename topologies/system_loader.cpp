@@ -142,6 +142,13 @@ void read_system_keys(YamlMap& m, SystemConfig& c, const HardwareCatalogue& cata
   if (m.has("hop_latency")) c.hop_latency = m.get_time("hop_latency");
   if (m.has("switch_reduction")) c.switch_reduction = m.get_bool("switch_reduction");
   if (m.has("comm")) read_comm(m.get_map("comm"), c.comm);
+  if (m.has("measured")) {
+    YamlMap measured = m.get_map("measured");
+    // Relative to the file that names it, so a catalogue or a scenario can move with its data.
+    const std::filesystem::path table = measured.get_string("comm");
+    c.comm_table = (std::filesystem::path(m.file()).parent_path() / table).lexically_normal();
+    measured.finish();
+  }
   if (m.has("graph")) {
     if (c.builder != "explicit") m.fail("graph", "only the explicit builder takes a graph");
     read_explicit_graph(m.get_map("graph"), c.explicit_graph, catalogue);
@@ -150,18 +157,36 @@ void read_system_keys(YamlMap& m, SystemConfig& c, const HardwareCatalogue& cata
   }
 }
 
+namespace {
+
+/// One machine: the keys of a systems.yaml entry or of a system file, all of them known.
+SystemConfig read_system(YamlMap m, const std::string& name, const HardwareCatalogue& catalogue) {
+  SystemConfig c;
+  c.name = name;
+  read_system_keys(m, c, catalogue);
+  if (c.gpu.empty() && c.builder != "single_switch") m.fail_here("missing required key 'gpu'");
+  m.finish();
+  return c;
+}
+
+}  // namespace
+
+std::vector<std::string> system_names(const std::filesystem::path& file) {
+  return YamlMap(load_yaml_file(file.string()), file.string(), "").keys();
+}
+
+SystemConfig load_system_file(const std::filesystem::path& file,
+                              const HardwareCatalogue& catalogue) {
+  return read_system(YamlMap(load_yaml_file(file.string()), file.string(), ""),
+                     file.stem().string(), catalogue);
+}
+
 std::map<std::string, SystemConfig> load_systems(const std::filesystem::path& file,
                                                  const HardwareCatalogue& catalogue) {
   YamlMap root(load_yaml_file(file.string()), file.string(), "");
   std::map<std::string, SystemConfig> systems;
   for (const std::string& name : root.keys()) {
-    YamlMap m = root.get_map(name);
-    SystemConfig c;
-    c.name = name;
-    read_system_keys(m, c, catalogue);
-    if (c.gpu.empty() && c.builder != "single_switch") m.fail_here("missing required key 'gpu'");
-    m.finish();
-    systems.emplace(name, std::move(c));
+    systems.emplace(name, read_system(root.get_map(name), name, catalogue));
   }
   root.finish();
   return systems;

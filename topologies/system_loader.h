@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "sim/config/yaml_map.h"
 #include "topologies/hardware_catalogue.h"
@@ -20,5 +21,13 @@ void read_system_keys(YamlMap& m, SystemConfig& config, const HardwareCatalogue&
 /// systems.yaml: name -> machine. Throws ConfigError with file, line and key.
 std::map<std::string, SystemConfig> load_systems(const std::filesystem::path& file,
                                                  const HardwareCatalogue& catalogue);
+
+/// The entry names of systems.yaml in file order.
+std::vector<std::string> system_names(const std::filesystem::path& file);
+
+/// A system file: one machine's keys at the top level, as under a systems.yaml entry; the
+/// machine is named after the file's stem. Throws ConfigError with file, line and key.
+SystemConfig load_system_file(const std::filesystem::path& file,
+                              const HardwareCatalogue& catalogue);
 
 }  // namespace moesim

@@ -6,6 +6,7 @@
 /// check rows, and only they are reported. Both sweeps cover the same byte sizes, so the check
 /// is on independent measurements of the same collectives.
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -18,13 +19,20 @@
 
 namespace moesim {
 
-/// One measured table and the systems.yaml machine it was measured on.
+/// One measured table and the machine it was measured on.
 struct CommTable {
-  std::string file;    ///< under topologies/measured/nccl/
-  std::string system;  ///< systems.yaml key
-  bool nvlink;         ///< scale-up NVLink machine (the 15% goal applies)
+  SystemConfig system;         ///< the machine, with the constants the suite simulates with
+  std::filesystem::path file;  ///< the table: the system's measured.comm, or --table
 };
-const std::vector<CommTable>& comm_tables();
+
+/// Whether the goals apply to a machine: a scale-up NVLink machine (the hgx and nvl72
+/// builders). Other machines' rows are reported without a goal.
+bool comm_goals_apply(const SystemConfig& system);
+
+/// The machines of systems.yaml (`systems_file`, read into `systems`) that name a measured
+/// comm table, in file order.
+std::vector<CommTable> catalogue_comm_tables(const std::filesystem::path& systems_file,
+                                             const std::map<std::string, SystemConfig>& systems);
 
 struct CommMeasurement {
   Collective op;
@@ -34,8 +42,11 @@ struct CommMeasurement {
   double latency_us;
 };
 
-/// Reads one nccl_perf CSV. Throws ConfigError naming file, line and column on bad rows.
-std::vector<CommMeasurement> read_nccl_table(const std::filesystem::path& file);
+/// Reads one nccl_perf CSV (columns in docs/validation.md, "Calibrating your own cluster").
+/// Throws ConfigError naming file, line and column on bad rows, on an empty table, and on a
+/// row of more than `max_gpus` GPUs (the machine's GPU count) or fewer than 2.
+std::vector<CommMeasurement> read_nccl_table(const std::filesystem::path& file,
+                                             uint32_t max_gpus = UINT32_MAX);
 
 struct CommSuiteReport {
   std::vector<ValidationRow> rows;  ///< check rows only
@@ -47,9 +58,9 @@ struct CommSuiteReport {
   size_t report_only_rows = 0;  ///< rows no goal covers: PCIe tables, NVLink 4 KiB to 1 MiB
 };
 
-/// Simulates every check row with the calibration in `systems`.
-CommSuiteReport run_comm_suite(const std::filesystem::path& data_dir,
-                               const std::map<std::string, SystemConfig>& systems,
+/// Simulates every check row of each table on its machine with the machine's constants.
+/// Throws ConfigError when a table has no check rows.
+CommSuiteReport run_comm_suite(const std::vector<CommTable>& tables,
                                const HardwareCatalogue& catalogue);
 
 }  // namespace moesim

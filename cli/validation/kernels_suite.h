@@ -12,11 +12,13 @@
 /// Routing skew: the per-expert cost of one EP rank is fitted on balanced rows only and checked
 /// on power-law rows; the rule is in cli/validation/routing_skew_check.h.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "cli/validation/validation_report.h"
+#include "topologies/hardware_catalogue.h"
 
 namespace moesim {
 
@@ -29,7 +31,37 @@ struct KernelsSuiteReport {
   bool skew_goal_met = false;
 };
 
-/// Reads the tables in `profiles_dir` (models/profiles). Throws ConfigError for bad tables.
-KernelsSuiteReport run_kernels_suite(const std::filesystem::path& profiles_dir);
+/// The suite's tables, read from a YAML file (models/profiles/kernels_suite.yaml ships; its
+/// comments give the keys). Paths are resolved against the folder of that file; a section whose
+/// file is empty is skipped.
+struct KernelsSuiteTables {
+  struct MoeBlock {
+    std::string label, target;  ///< summary line; validation.csv target prefix
+    std::filesystem::path file;
+    uint32_t held_out_level = 0;  ///< activated-expert level held out whole (0: none)
+  } moe_block;
+  struct FusedMoe {
+    std::string label, target;
+    std::filesystem::path file;
+    std::string roofline_label, roofline_target, roofline_fit_shape;
+    double memory_bandwidth = 0.0;  ///< bytes/s of the GPU the table ran on (catalogue)
+    double bf16_peak_flops = 0.0;   ///< dense bf16 FLOP/s of that GPU (catalogue)
+  } fused_moe;
+  struct RoutingSkew {
+    std::string label;
+    std::filesystem::path file;
+  } routing_skew;
+};
+
+/// The default tables file: kernels_suite.yaml in `profiles_dir`.
+std::filesystem::path default_kernels_tables(const std::filesystem::path& profiles_dir);
+
+/// Reads a tables file; the GPU named under fused_moe comes from `catalogue`. Throws
+/// ConfigError naming the file, line and key.
+KernelsSuiteTables read_kernels_tables(const std::filesystem::path& file,
+                                       const HardwareCatalogue& catalogue);
+
+/// Runs the suite on the tables. Throws ConfigError for bad tables.
+KernelsSuiteReport run_kernels_suite(const KernelsSuiteTables& tables);
 
 }  // namespace moesim
