@@ -295,7 +295,8 @@ std::string DatabaseOperatorTimer::summary() const {
   std::string line = fmt::format(
       "operator tables {}: {} lookups, {} beyond a table's range (roofline x edge efficiency), "
       "{} without a table (roofline)",
-      tables_->dir().string(), counts_.lookups, counts_.beyond, counts_.no_table);
+      (tables_->dir().parent_path().filename() / tables_->dir().filename()).string(),
+      counts_.lookups, counts_.beyond, counts_.no_table);
   if (moe_source_) {
     line += fmt::format(
         "; MoE shape {}x{} top-{} of {} experts transferred from the measured "
