@@ -4,6 +4,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "models/cost_model/compute_peak.h"
+#include "models/kv_cache_layout.h"
 #include "models/layer_operators.h"
 
 namespace moesim {
@@ -38,22 +40,38 @@ RooflineServingCost::RooflineServingCost(RooflineServingConfig config, ExpertLoa
     throw std::invalid_argument("the expert-parallel ranks must divide the GPUs of a stage");
   }
   experts.placement().check_covers(l.expert_parallel, config_.card.num_routed_experts);
-  first_layer_ = {config_.card.num_layers, config_.card.num_layers};
-  for (uint32_t layer = config_.card.num_layers; layer-- > 0;) {
-    first_layer_[config_.card.moe_layers.is_moe(layer)] = layer;
+  first_layer_.fill(config_.card.num_layers);
+  for (uint32_t layer = config_.card.num_layers; layer-- > 0;) first_layer_[kind_of(layer)] = layer;
+  for (const std::string_view dtype : {"fp32", "bf16", "fp8", "fp4"}) {
+    gpus_.emplace_back(dtype, at_compute_dtype(config_.gpu, dtype));
   }
+}
+
+const GpuSpec& RooflineServingCost::gpu_at(std::string_view dtype) const {
+  for (const auto& [name, gpu] : gpus_) {
+    if (name == dtype) return gpu;
+  }
+  return config_.gpu;
+}
+
+size_t RooflineServingCost::kind_of(uint32_t layer) const {
+  const ModelCard& c = config_.card;
+  return 2 * size_t{c.moe_layers.is_moe(layer)} + size_t{is_window_layer(c, layer)};
 }
 
 double RooflineServingCost::ops_us(const std::vector<LayerOperator>& ops, double split,
                                    double& attention, double& dense) const {
+  // The GPU's share of the KV cache: whole KV heads, or the whole mla latent, per TP rank.
+  const double kv_share = kv_share_per_gpu(config_.card.attention, config_.layout.tensor_parallel);
   double total = 0;
   for (const LayerOperator& op : ops) {
     if (op.name == "moe.experts") continue;  // timed per GPU from its own experts
     const double s = op.name == "moe.router" ? 1.0 : split;
     OpCost work{op.flops / s,
-                (op.weight_bytes + op.kv_read_bytes + op.kv_write_bytes) / s + op.activation_bytes,
+                op.weight_bytes / s + (op.kv_read_bytes + op.kv_write_bytes) * kv_share +
+                    op.activation_bytes,
                 op.name == "moe.router" ? OpKind::kRouter : OpKind::kOther};
-    const double us = roofline_.op_time(work, config_.gpu).microseconds();
+    const double us = roofline_.op_time(work, gpu_at(op.compute_dtype)).microseconds();
     (op.name == "attention.core" ? attention : dense) += us;  // projections count as dense
     total += us;
   }
@@ -65,7 +83,8 @@ double RooflineServingCost::experts_us(const std::vector<uint64_t>& load, double
   const double matrices = c.activation == Activation::kSwiglu ? 3.0 : 2.0;
   const double h = static_cast<double>(c.hidden_size);
   const double f = static_cast<double>(c.expert_intermediate_size) / split;
-  const double wbytes = bytes_per_weight(weight_format(c));
+  const double wbytes = bytes_per_weight(c.weights.experts);
+  const GpuSpec& gpu = gpu_at(gemm_dtype(c.weights.experts));
   double us = 0;
   for (const uint64_t n : load) {
     if (n == 0) continue;
@@ -73,25 +92,23 @@ double RooflineServingCost::experts_us(const std::vector<uint64_t>& load, double
     const OpCost work{2 * matrices * h * f * t,
                       matrices * h * f * wbytes + 2 * t * h * kActivationBytesPerElement,
                       OpKind::kExpert};
-    us += roofline_.op_time(work, config_.gpu).microseconds();
+    us += roofline_.op_time(work, gpu).microseconds();
   }
   return us;
 }
 
-std::vector<std::array<RooflineServingCost::LayerTime, 2>> RooflineServingCost::layer_times(
-    std::span<const RankLoad> loads) const {
-  // A layer's operators differ only by whether it is an MoE layer: each rank's two kinds are
-  // timed once per iteration, not once per layer.
+std::vector<std::array<RooflineServingCost::LayerTime, RooflineServingCost::kKinds>>
+RooflineServingCost::layer_times(std::span<const RankLoad> loads) const {
+  // Each rank's layer kinds are timed once per iteration, not once per layer.
   const ModelCard& card = config_.card;
-  const WeightFormat format = weight_format(card);
-  std::vector<std::array<LayerTime, 2>> times(loads.size());
-  for (const bool moe : {false, true}) {
-    const uint32_t layer = first_layer_[moe];
+  std::vector<std::array<LayerTime, kKinds>> times(loads.size());
+  for (size_t kind = 0; kind < kKinds; ++kind) {
+    const uint32_t layer = first_layer_[kind];
     if (layer >= card.num_layers) continue;  // the model has no layer of this kind
     for (size_t r = 0; r < loads.size(); ++r) {
-      LayerTime& t = times[r][moe];
-      const auto ops =
-          decoder_layer_operators(card, layer, shape_of(loads[r]), no_load_, format, format);
+      LayerTime& t = times[r][kind];
+      const auto ops = decoder_layer_operators(card, layer, shape_of(loads[r]), no_load_,
+                                               card.weights, config_.kv_cache);
       t.total = ops_us(ops, config_.layout.tensor_parallel, t.attention, t.dense);
     }
   }
@@ -132,7 +149,7 @@ void RooflineServingCost::sequential_layers(std::span<const RankLoad> loads, dou
     double slowest_rank = 0, attention = 0, dense = 0;
     const bool is_moe = card.moe_layers.is_moe(layer);
     for (size_t r = 0; r < ranks; ++r) {
-      const LayerTime& t = rank_layer[r][is_moe];
+      const LayerTime& t = rank_layer[r][kind_of(layer)];
       rank_us[r] = t.total;
       if (rank_us[r] > slowest_rank) {
         slowest_rank = rank_us[r];
@@ -177,7 +194,6 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
   const ModelCard& card = config_.card;
   const size_t ranks = batches.size();
   const double tp = config_.layout.tensor_parallel;
-  const WeightFormat format = weight_format(card);
   IterationCost cost;
   cost.rank_busy_us.assign(ranks, 0.0);
   cost.layer_rank_busy_us.assign(size_t{card.num_layers} * ranks, 0.0);
@@ -201,7 +217,7 @@ IterationCost RooflineServingCost::iteration(std::span<const ScheduledBatch> bat
     double a = 0, d = 0;
     const auto tokens = static_cast<uint64_t>(loads[r].tokens);
     const auto sequences = static_cast<uint64_t>(loads[r].sequences);
-    const auto ops = embedding_and_head_operators(card, tokens, sequences, format);
+    const auto ops = embedding_and_head_operators(card, tokens, sequences, card.weights.others);
     const double first = ops_us({ops.front()}, tp, a, d);  // the embedding
     const double last = ops_us({ops.back()}, tp, a, d);    // the LM head
     cost.rank_busy_us[r] += first + last;

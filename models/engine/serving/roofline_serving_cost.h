@@ -12,16 +12,23 @@
 ///     reduce-scatter of every replica's tokens among the replicas (vLLM's
 ///     allgather_reducescatter backend);
 ///   tensor parallel: attention heads, dense and shared-expert FFNs, embedding and LM head are
-///     split over the TP GPUs of a replica (FLOPs, weights and KV traffic divided; activations
-///     and the router replicated); two all-reduces of the replica's hidden vectors per layer
-///     (after attention and after the FFN or MoE block);
+///     split over the TP GPUs of a replica (FLOPs and weights divided; activations and the
+///     router replicated; KV traffic by the GPU's share of the cache, kv_share_per_gpu: whole
+///     KV heads, an mla latent on every GPU); two all-reduces of the replica's hidden vectors
+///     per layer (after attention and after the FFN or MoE block);
 ///   MoE layers: the stage's GPUs are expert_parallel ranks x moe_tensor_parallel slices; each
 ///     rank holds whole experts of the placement, each of its GPUs a slice of them along the
 ///     intermediate dimension (pure EP, pure MoE TP, or TRT-LLM's hybrid);
 ///   pipeline parallel: contiguous runs of layers per stage, as the profiled model.
 /// The slowest GPU of each phase sets the pace, as in the profiled model.
+///
+/// Precision: each operator runs at the peak of its LayerOperator::compute_dtype
+/// (at_compute_dtype: fp8 GEMMs at the fp8 peak, the attention core at the bf16 peak,
+/// MXFP4/NVFP4 experts at the fp4 peak or, on a GPU without one, at bf16).
 
 #include <array>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "models/cost_model/roofline.h"
@@ -41,12 +48,13 @@ namespace moesim {
 
 struct RooflineServingConfig {
   ModelCard card;
-  GpuSpec gpu;  ///< peak_flops at the model's dtype
+  GpuSpec gpu;  ///< peak_flops at the model's dtype, the fallback of every operator
   RooflineConfig roofline;
   ParallelLayout layout;
   double framework_overhead_us = 0.0;
   /// Two-micro-batch overlap of the layers (TwoBatchSchedule); one pipeline stage only.
   bool two_batch_overlap = false;
+  Dtype kv_cache = Dtype::kBf16;  ///< of the cached keys and values
 };
 
 class RooflineServingCost final : public ServingCostModel {
@@ -66,12 +74,18 @@ class RooflineServingCost final : public ServingCostModel {
   double ops_us(const std::vector<LayerOperator>& ops, double split, double& attention,
                 double& dense) const;
   double experts_us(const std::vector<uint64_t>& load, double split) const;
+  /// The GPU with peak_flops at `dtype` (at_compute_dtype), from gpus_.
+  const GpuSpec& gpu_at(std::string_view dtype) const;
 
-  /// A rank's time in a layer of each kind, [rank][is MoE], and its attention and dense parts.
+  /// Layers differ only by whether they are MoE and whether they are window layers: kind
+  /// 2 x is MoE + is window.
+  static constexpr size_t kKinds = 4;
+  size_t kind_of(uint32_t layer) const;
+  /// A rank's time in a layer of each kind, [rank][kind], and its attention and dense parts.
   struct LayerTime {
     double total = 0, attention = 0, dense = 0;
   };
-  std::vector<std::array<LayerTime, 2>> layer_times(std::span<const RankLoad> loads) const;
+  std::vector<std::array<LayerTime, kKinds>> layer_times(std::span<const RankLoad> loads) const;
   /// Each replica's slowest GPU from the expert-parallel ranks' times (replica_moe_).
   void replica_maxima(const std::vector<double>& rank_us, size_t replicas);
   /// The decoder layers one after the other; fills the components and rank times of `cost`.
@@ -87,9 +101,10 @@ class RooflineServingCost final : public ServingCostModel {
   LayoutCollectives* collectives_;
   LayerExchange* exchange_;
   ExpertLoadBalancer* experts_;
-  std::array<uint32_t, 2> first_layer_{};  // the first dense and the first MoE layer
-  std::vector<double> rank_moe_;           // MoE time of each expert-parallel rank, one layer
-  std::vector<double> replica_moe_;        // MoE time of each replica's slowest GPU, one layer
+  std::array<uint32_t, kKinds> first_layer_{};              // the first layer of each kind
+  std::vector<std::pair<std::string_view, GpuSpec>> gpus_;  // the GPU at each compute dtype
+  std::vector<double> rank_moe_;     // MoE time of each expert-parallel rank, one layer
+  std::vector<double> replica_moe_;  // MoE time of each replica's slowest GPU, one layer
   std::vector<uint64_t> no_load_;
   std::vector<double> replica_tokens_;  // tokens of each replica, one iteration
 };

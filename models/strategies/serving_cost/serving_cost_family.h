@@ -26,8 +26,9 @@ struct ServingCostContext {
   const GpuSpec* gpu = nullptr;  ///< peak_flops at the model's dtype
   RooflineConfig roofline;       ///< the scenario's operator efficiencies
   ParallelLayout layout;
-  double framework_overhead_us = 0.0;  ///< per iteration
-  bool two_batch_overlap = false;      ///< roofline only (the loader refuses it otherwise)
+  double framework_overhead_us = 0.0;   ///< per iteration
+  bool two_batch_overlap = false;       ///< roofline only (the loader refuses it otherwise)
+  Dtype kv_cache_dtype = Dtype::kBf16;  ///< of the cached keys and values (roofline reads)
   ExpertLoadBalancer* experts = nullptr;
   RoutingGenerator* routing = nullptr;
   LayoutCollectives* collectives = nullptr;
