@@ -30,7 +30,7 @@ std::string format_model_listing(const std::map<std::string, ModelCard>& cards) 
     const uint32_t layers = c.num_layers + c.encoder_layers;
     fmt::format_to(
         out,
-        "  {:<18} {:>3} ({:>2} MoE) {:>4} + {} experts  top-{:<2} {:>8.2f} total {:>6.2f} "
+        "  {:<20} {:>3} ({:>2} MoE) {:>4} + {} experts  top-{:<2} {:>8.2f} total {:>6.2f} "
         "active  ({})\n",
         name, layers, c.moe_layer_count(), c.num_routed_experts, c.num_shared_experts, c.top_k,
         counts.total() / 1e9, counts.active() / 1e9, published(c));

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "models/quantization_config.h"
 #include "sim/config/yaml_map.h"
 
 namespace moesim {
@@ -66,12 +67,14 @@ void read_common(YamlMap& m, ModelCard& c) {
     }
     c.dtype = it->second;
   }
-  if (m.has("quantization_config")) {
+  c.weights = {format_of(c.dtype), format_of(c.dtype)};
+  if (m.has("quantization_config") && !m.is_null("quantization_config")) {
     YamlMap q = m.get_map("quantization_config");
-    require(q, "quant_method");
-    const std::string method = q.get_string("quant_method");
-    if (method == "fp8") c.dtype = Dtype::kFp8;
-    c.quantization = method;
+    c.weights = read_quantization_config(q, format_of(c.dtype));
+    // An fp8 release is stored in fp8 whatever torch_dtype says (the unquantised dtype).
+    if (is_fp8(c.weights.others)) {
+      c.dtype = Dtype::kFp8;
+    }
   }
 }
 

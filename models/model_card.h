@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/dtype.h"
+#include "models/weight_format.h"
 
 namespace moesim {
 
@@ -55,6 +56,10 @@ struct AttentionWindow {
   /// Layer i has full attention when i % full_every == full_offset; 0: no layer has.
   uint32_t full_every = 1;
   uint32_t full_offset = 0;  ///< < full_every, or 0
+
+  bool is_full(uint32_t layer) const {
+    return full_every != 0 && layer % full_every == full_offset;
+  }
 };
 
 struct AttentionSpec {
@@ -124,9 +129,11 @@ struct ModelCard {
   uint64_t vocab_size = 0;
   bool tie_word_embeddings = false;  ///< the LM head reuses the input embedding
   RouterSpec router;
-  Dtype dtype = Dtype::kBf16;  ///< of the released weights
-  std::string quantization;    ///< how the release departs from dtype, "" when it does not
-  uint32_t mtp_layers = 0;     ///< multi-token-prediction layers, excluded from the counts
+  Dtype dtype = Dtype::kBf16;  ///< of the released weights (fp8 for an fp8 release)
+  /// Storage of the routed experts and of the other weights: the card's quantization_config
+  /// (models/quantization_config.h), else format_of(dtype) for both.
+  WeightFormats weights;
+  uint32_t mtp_layers = 0;  ///< multi-token-prediction layers, excluded from the counts
   /// Elements of a vision encoder and its projector: in the total, never active for text.
   uint64_t vision_encoder_params = 0;
   std::optional<OfficialParams> official;  ///< catalogue cards always have it

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "models/quantization_config.h"
 #include "sim/config/yaml_map.h"
 #include "sim/config_error.h"
 
@@ -195,7 +196,19 @@ ModelCard load_model_card(const std::filesystem::path& file) {
   const auto parsed = parse_dtype(dtype);
   if (!parsed) m.fail("dtype", fmt::format("expected bf16, fp16, fp32 or fp8, got \"{}\"", dtype));
   c.dtype = *parsed;
-  if (m.has("quantization")) c.quantization = m.get_string("quantization");
+  c.weights = {format_of(c.dtype), format_of(c.dtype)};
+  if (m.has("quantization_config")) {
+    YamlMap q = m.get_map("quantization_config");
+    c.weights = read_quantization_config(q, format_of(c.dtype));
+    q.finish();
+    const bool fp8 = is_fp8(c.weights.others);
+    // dtype names the release's storage (it sets the scenario's default peak): fp8 exactly
+    // when the method stores every weight in fp8.
+    if (fp8 != (c.dtype == Dtype::kFp8)) {
+      m.fail("dtype", fmt::format("{} with this quantization_config",
+                                  fp8 ? "must be fp8" : "must not be fp8"));
+    }
+  }
   if (m.has("mtp_layers")) c.mtp_layers = get_u32(m, "mtp_layers", 0, kMaxCount);
   if (m.has("vision_encoder_params")) {
     c.vision_encoder_params = m.get_uint("vision_encoder_params", 0, uint64_t{1} << 40);

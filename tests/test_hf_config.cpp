@@ -92,6 +92,9 @@ TEST_CASE("config.json fields map onto the card", "[model_cards]") {
   CHECK(v3.router.n_group == 8);
   CHECK(v3.mtp_layers == 1);
   CHECK(v3.dtype == moesim::Dtype::kFp8);
+  // weight_block_size [128, 128]: every weight fp8 with 128 x 128 block scales.
+  CHECK(v3.weights.experts == moesim::WeightFormat::kFp8Block);
+  CHECK(v3.weights.others == moesim::WeightFormat::kFp8Block);
   CHECK(v3.attention.q_lora_rank == 1536);
 
   // q_lora_rank null: queries are not compressed.
@@ -102,7 +105,9 @@ TEST_CASE("config.json fields map onto the card", "[model_cards]") {
   // layer_types alternate sliding, full: full layers 1, 3, 5, ...
   CHECK(oss.attention.window->full_every == 2);
   CHECK(oss.attention.window->full_offset == 1);
-  CHECK(oss.quantization == "mxfp4");
+  // quant_method mxfp4: the routed experts only; torch_dtype bf16 for the rest.
+  CHECK(oss.weights.experts == moesim::WeightFormat::kMxfp4);
+  CHECK(oss.weights.others == moesim::WeightFormat::kBf16);
 
   // The vision tower from vision_config equals the figure written in the Scout card.
   CHECK(fixture("llama4").vision_encoder_params == 871'932'416);

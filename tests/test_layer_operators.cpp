@@ -8,6 +8,7 @@
 #include "support/scenario_files.h"
 
 using moesim::BatchShape;
+using moesim::Dtype;
 using moesim::LayerOperator;
 using moesim::WeightFormat;
 
@@ -35,8 +36,8 @@ TEST_CASE("Mixtral-8x7B layer: GQA attention and top-2 experts", "[layer_operato
   // 110 tokens x top-2 = 220 selections over 8 experts: 27 or 28 each, all 8 activated.
   CHECK(load[0] == 28);
   CHECK(load[7] == 27);
-  const auto ops =
-      moesim::decoder_layer_operators(m, 0, b, load, WeightFormat::kBf16, WeightFormat::kBf16);
+  const auto ops = moesim::decoder_layer_operators(
+      m, 0, b, load, {WeightFormat::kBf16, WeightFormat::kBf16}, Dtype::kBf16);
   // q/k/v: 2 x 110 x 4096 x (32 + 2 x 8) x 128 FLOPs; weights 4096 x 48 x 128 x 2 B.
   CHECK(op(ops, "attention.qkv").flops == Approx(2.0 * 110 * 4096 * 48 * 128));
   CHECK(op(ops, "attention.qkv").weight_bytes == Approx(4096.0 * 48 * 128 * 2));
@@ -58,16 +59,16 @@ TEST_CASE("fewer activated experts read fewer weights", "[layer_operators]") {
   BatchShape one{0, 0.0, 1, 100.0};
   std::vector<uint64_t> load(8, 0);
   load[2] = load[5] = 1;  // one token, top-2: 2 experts activated
-  const auto ops =
-      moesim::decoder_layer_operators(m, 3, one, load, WeightFormat::kBf16, WeightFormat::kBf16);
+  const auto ops = moesim::decoder_layer_operators(
+      m, 3, one, load, {WeightFormat::kBf16, WeightFormat::kBf16}, Dtype::kBf16);
   CHECK(op(ops, "moe.experts").weight_bytes == Approx(2.0 * 3 * 4096 * 14336 * 2));
   CHECK(op(ops, "moe.experts").flops == Approx(6.0 * 4096 * 14336 * 2));
-  CHECK_THROWS_AS(
-      moesim::decoder_layer_operators(m, 32, one, load, WeightFormat::kBf16, WeightFormat::kBf16),
-      std::invalid_argument);
-  CHECK_THROWS_AS(
-      moesim::decoder_layer_operators(m, 0, one, {1, 1}, WeightFormat::kBf16, WeightFormat::kBf16),
-      std::invalid_argument);
+  CHECK_THROWS_AS(moesim::decoder_layer_operators(
+                      m, 32, one, load, {WeightFormat::kBf16, WeightFormat::kBf16}, Dtype::kBf16),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(moesim::decoder_layer_operators(
+                      m, 0, one, {1, 1}, {WeightFormat::kBf16, WeightFormat::kBf16}, Dtype::kBf16),
+                  std::invalid_argument);
 }
 
 TEST_CASE("DeepSeek-V3 layers: MLA latent cache, dense first layers, shared expert",
@@ -76,8 +77,8 @@ TEST_CASE("DeepSeek-V3 layers: MLA latent cache, dense first layers, shared expe
   BatchShape decode{0, 0.0, 4, 2000.0};
   const auto load = moesim::balanced_expert_load(d, 4);
   // Layer 0 is dense (first_dense 3): attention and one FFN of width 18432.
-  const auto dense = moesim::decoder_layer_operators(d, 0, decode, load, WeightFormat::kFp8Block,
-                                                     WeightFormat::kBf16);
+  const auto dense = moesim::decoder_layer_operators(
+      d, 0, decode, load, {WeightFormat::kFp8Block, WeightFormat::kBf16}, Dtype::kBf16);
   CHECK(op(dense, "dense.ffn").flops == Approx(6.0 * 7168 * 18432 * 4));
   // The MLA cache holds kv_lora 512 + rope 64 = 576 bf16 elements per token: decode reads
   // 4 x 2000 x 576 x 2 B.
@@ -86,8 +87,8 @@ TEST_CASE("DeepSeek-V3 layers: MLA latent cache, dense first layers, shared expe
   CHECK(op(dense, "attention.core").flops == Approx(2.0 * 8000 * 128 * 320));
   // Layer 3 is MoE: 32 selections over 256 experts activate 32; fp8 expert weights with block
   // scales: 32 x 3 x 7168 x 2048 x (1 + 4 / 16384) B; one shared expert of width 2048.
-  const auto moe = moesim::decoder_layer_operators(d, 3, decode, load, WeightFormat::kFp8Block,
-                                                   WeightFormat::kBf16);
+  const auto moe = moesim::decoder_layer_operators(
+      d, 3, decode, load, {WeightFormat::kFp8Block, WeightFormat::kBf16}, Dtype::kBf16);
   CHECK(op(moe, "moe.experts").weight_bytes == Approx(32.0 * 3 * 7168 * 2048 * (1 + 4.0 / 16384)));
   CHECK(op(moe, "moe.shared").flops == Approx(6.0 * 7168 * 2048 * 4));
 }

@@ -96,8 +96,8 @@ TEST_CASE(
       moesim::load_model_card(source_path("models/catalogue/Qwen3-30B-A3B.yaml"));
   card.vocab_size = 1000;  // the LM head: a bf16 GEMM of n = 1000, k = hidden
   card.hidden_size = 1000;
-  moesim::DatabaseTimerConfig config{card, test_gpu("A", 1e12), test_gpu("A", 1e12),
-                                     {},   "bfloat16",          {}};
+  moesim::DatabaseTimerConfig config{card, test_gpu("A", 1e12),  test_gpu("A", 1e12),
+                                     {},   moesim::Dtype::kBf16, {}};
   moesim::DatabaseOperatorTimer same(config, tables);
   moesim::RankLoad load;
   // 200 sequences: m = 200 beyond the table's m = 100. Roofline at 1e12 B/s: m = 100 moves
@@ -122,12 +122,12 @@ TEST_CASE("a rank's routed experts take the fused MoE time of a balanced group w
       source_path("topologies/measured/operators/h100_sxm/trtllm_1.3.0rc10"));
   moesim::ModelCard card =
       moesim::load_model_card(source_path("models/catalogue/Qwen3-235B-A22B.yaml"));
-  card.dtype = moesim::Dtype::kFp8;  // fp8 block weights
+  card.weights = {moesim::WeightFormat::kFp8Block, moesim::WeightFormat::kFp8Block};
   moesim::ParallelLayout layout;
   layout.tensor_parallel = 4;
   layout.expert_parallel = 4;
   const moesim::GpuSpec h100 = catalogue.gpu("H100-SXM");
-  moesim::DatabaseOperatorTimer timer({card, h100, h100, layout, "bfloat16", {}}, tables);
+  moesim::DatabaseOperatorTimer timer({card, h100, h100, layout, moesim::Dtype::kBf16, {}}, tables);
   // 32 local experts with one token each: 32 pairs = a balanced group of 32 x 4 / 8 = 16
   // tokens, whose measured row (fp8_block, top-8 of 128, 4096 x 1536, EP4) is 0.224501 ms.
   const std::vector<uint64_t> one_each(32, 1);
@@ -147,12 +147,12 @@ TEST_CASE("routing that leaves local experts idle reads fewer weights than the b
       source_path("topologies/measured/operators/h100_sxm/trtllm_1.3.0rc10"));
   moesim::ModelCard card =
       moesim::load_model_card(source_path("models/catalogue/Qwen3-235B-A22B.yaml"));
-  card.dtype = moesim::Dtype::kFp8;
+  card.weights = {moesim::WeightFormat::kFp8Block, moesim::WeightFormat::kFp8Block};
   moesim::ParallelLayout layout;
   layout.tensor_parallel = 4;
   layout.expert_parallel = 4;
   const moesim::GpuSpec h100 = catalogue.gpu("H100-SXM");
-  moesim::DatabaseOperatorTimer timer({card, h100, h100, layout, "bfloat16", {}}, tables);
+  moesim::DatabaseOperatorTimer timer({card, h100, h100, layout, moesim::Dtype::kBf16, {}}, tables);
   // 32 pairs on 16 of the 32 local experts: the balanced row of 16 tokens (224.5 us, every
   // expert active) scaled by the roofline ratio for 16 instead of 32 active experts. At this
   // size the weights dominate (16 x 3 x 4096 x 1536 fp8-block bytes against 32 x 2 x 4096 x 2

@@ -71,15 +71,17 @@ TEST_CASE("the memory plan sizes the KV cache and names the device that does not
           "[serving]") {
   const ModelCard card = load_model_card(source_path("models/catalogue/Qwen3-30B-A3B.yaml"));
   ParallelLayout ep2{2, 2, 1, 1};
-  const MemoryPlan plan = plan_memory(card, ep2, SchedulerLimits{128, 2048}, 16, 96e9, 0.9, "gpu0");
+  const MemoryPlan plan =
+      plan_memory(card, ep2, SchedulerLimits{128, 2048}, 16, Dtype::kBf16, 96e9, 0.9, "gpu0");
   // About 30.5 B parameters in bf16, routed experts halved by EP2: ~32 GB per GPU.
   CHECK(plan.weight_bytes / 1e9 == Approx(32.1).epsilon(0.03));
   // 48 layers x 2 x 4 KV heads x 128 x 2 bytes = 96 KiB per token.
   CHECK(plan.kv_bytes_per_token == Approx(48.0 * 2 * 4 * 128 * 2));
   CHECK(plan.kv_blocks > 30000);
   ParallelLayout single{1, 1, 1, 1};
-  CHECK_THROWS_WITH(plan_memory(card, single, SchedulerLimits{128, 2048}, 16, 48e9, 0.9, "gpu0"),
-                    Contains("gpu0") && Contains("short by"));
+  CHECK_THROWS_WITH(
+      plan_memory(card, single, SchedulerLimits{128, 2048}, 16, Dtype::kBf16, 48e9, 0.9, "gpu0"),
+      Contains("gpu0") && Contains("short by"));
 }
 
 TEST_CASE("latency percentiles interpolate between order statistics like numpy", "[serving]") {
@@ -235,9 +237,11 @@ TEST_CASE("the memory plan splits experts by expert parallelism, else by tensor 
   const ModelCard card = load_model_card(source_path("models/catalogue/Mixtral-8x7B.yaml"));
   const SchedulerLimits limits{16, 512};
   const double tp4 =
-      plan_memory(card, ParallelLayout{1, 1, 4, 1}, limits, 16, 80e9, 0.9, "g").weight_bytes;
+      plan_memory(card, ParallelLayout{1, 1, 4, 1}, limits, 16, Dtype::kBf16, 80e9, 0.9, "g")
+          .weight_bytes;
   const double tp4_ep4 =
-      plan_memory(card, ParallelLayout{1, 4, 4, 1}, limits, 16, 80e9, 0.9, "g").weight_bytes;
+      plan_memory(card, ParallelLayout{1, 4, 4, 1}, limits, 16, Dtype::kBf16, 80e9, 0.9, "g")
+          .weight_bytes;
   // Either way a GPU holds a quarter of every weight: 46.7 B parameters x 2 bytes / 4.
   CHECK(tp4 == Approx(tp4_ep4));
   CHECK(tp4 / 1e9 == Approx(46.7 * 2 / 4).epsilon(0.02));

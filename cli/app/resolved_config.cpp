@@ -157,6 +157,7 @@ void emit_serving(YAML::Emitter& y, const ServingScenario& s) {
   y << YAML::Key << "max_num_batched_tokens" << YAML::Value << s.limits.max_num_batched_tokens;
   y << YAML::Key << "block_size" << YAML::Value << s.block_size;
   y << YAML::Key << "gpu_memory_utilization" << YAML::Value << s.gpu_memory_utilization;
+  y << YAML::Key << "kv_cache_dtype" << YAML::Value << std::string(to_string(s.kv_cache_dtype));
   y << YAML::Key << "data_parallel" << YAML::Value << s.layout.data_parallel;
   y << YAML::Key << "expert_parallel" << YAML::Value << (s.layout.expert_parallel > 1);
   if (s.layout.expert_parallel > 1 && s.layout.moe_tensor_parallel() > 1) {

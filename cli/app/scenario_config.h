@@ -24,6 +24,7 @@ struct ServingScenario {
   SchedulerLimits limits;
   uint32_t block_size = 16;             ///< tokens per KV block
   double gpu_memory_utilization = 0.9;  ///< share of each GPU's memory the engine may use
+  Dtype kv_cache_dtype = Dtype::kBf16;  ///< of the cached keys and values: bf16 or fp8
   ParallelLayout layout;
   StrategyChoice cost_model;           ///< serving_cost family
   double framework_overhead_us = 0.0;  ///< per engine iteration

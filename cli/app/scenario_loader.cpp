@@ -75,8 +75,13 @@ void load_model(YamlMap m, const std::string& scenario_path, MoeLayerShape& mode
     if (!parsed)
       m.fail("dtype", fmt::format("expected bf16, fp16, fp32 or fp8, got \"{}\"", dtype));
     model.dtype = *parsed;
-    // On a card: the weights are stored in it too (memory plan, serving cost models).
-    if (cfg.card) cfg.card->dtype = *parsed;
+    // On a card, a dtype other than the card's stores every weight in it, replacing the card's
+    // quantization_config (memory plan, serving cost models). The card's own dtype changes
+    // nothing, so that resolved.yaml, which always names the dtype, reruns alike.
+    if (cfg.card && *parsed != cfg.card->dtype) {
+      cfg.card->dtype = *parsed;
+      cfg.card->weights = {format_of(*parsed), format_of(*parsed)};
+    }
   }
   m.finish();
 }
@@ -122,7 +127,11 @@ void load_hardware(YamlMap m, ScenarioConfig& cfg) {
   if (peak != cfg.gpu.peak_flops_by_dtype.end()) cfg.gpu.peak_flops = peak->second;
   if (m.has("gpu_overrides")) {
     YamlMap o = m.get_map("gpu_overrides");
-    if (o.has("peak_flops")) cfg.gpu.peak_flops = o.get_flop_rate("peak_flops");
+    if (o.has("peak_flops")) {
+      // One peak for every operator: the per-dtype peaks (roofline serving) give way to it.
+      cfg.gpu.peak_flops = o.get_flop_rate("peak_flops");
+      cfg.gpu.peak_flops_by_dtype.clear();
+    }
     if (o.has("memory_bandwidth")) cfg.gpu.memory_bandwidth = o.get_bandwidth("memory_bandwidth");
     if (o.has("memory")) cfg.gpu.memory_capacity = o.get_bytes("memory");
     o.finish();

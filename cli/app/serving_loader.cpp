@@ -65,6 +65,15 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
   if (m.has("gpu_memory_utilization")) {
     s.gpu_memory_utilization = m.get_double("gpu_memory_utilization", 0.01, 1.0);
   }
+  if (m.has("kv_cache_dtype")) {
+    // vLLM's --kv-cache-dtype: auto (the activations' bf16) or fp8 (e4m3).
+    const std::string dtype = m.get_string("kv_cache_dtype");
+    const auto parsed = parse_dtype(dtype);
+    if (parsed != Dtype::kBf16 && parsed != Dtype::kFp8) {
+      m.fail("kv_cache_dtype", fmt::format("expected bf16 or fp8, got \"{}\"", dtype));
+    }
+    s.kv_cache_dtype = *parsed;
+  }
   if (m.has("data_parallel")) {
     s.layout.data_parallel = static_cast<uint32_t>(m.get_uint("data_parallel", 1, 1 << 16));
   }

@@ -72,8 +72,8 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
     : config_(config), rng_(config.seed) {
   const ServingScenario& s = *config_.serving;
   const ModelCard& card = *config_.card;
-  memory_ = plan_memory(card, s.layout, s.limits, s.block_size, config_.gpu.memory_capacity,
-                        s.gpu_memory_utilization, config_.gpu.name);
+  memory_ = plan_memory(card, s.layout, s.limits, s.block_size, s.kv_cache_dtype,
+                        config_.gpu.memory_capacity, s.gpu_memory_utilization, config_.gpu.name);
   // A closed loop's lengths come from the scenario's seed, streams workload.input and
   // workload.output (independent of the routing streams); its send times from the simulation.
   std::vector<ServingRequest> requests =
@@ -151,6 +151,7 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   cost_context.layout = s.layout;
   cost_context.framework_overhead_us = s.framework_overhead_us;
   cost_context.two_batch_overlap = s.two_batch_overlap;
+  cost_context.kv_cache_dtype = s.kv_cache_dtype;
   cost_context.experts = experts_.get();
   cost_context.routing = routing_.get();
   cost_context.collectives = collectives_.get();

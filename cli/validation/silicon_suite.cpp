@@ -174,8 +174,11 @@ SiliconSuiteReport run_silicon_suite(const std::filesystem::path& base,
     goal("TPOT P90 |error|", p.p90_abs, kTpotP90Goal);
     goal("TTFT median |error|", t.median_abs, kTtftMedianGoal);
   }
-  s += fmt::format("\nreproduce a row: moesim run {} followed by the row's --set list, e.g.\n  ",
-                   base.string());
+  s += fmt::format(
+      "\nreproduce a row: moesim run scenarios/validation/{} followed by the row's --set list, "
+      "e.g.\n  ",
+      base.filename().string());
+
   if (!read.rows.empty()) {
     for (const ScenarioOverride& o : silicon_overrides(read.rows.front())) s += o.text + " ";
   }

@@ -15,14 +15,24 @@ constexpr double kBf16 = 2.0;  // bytes per activation element
 /// experts run as weight-only 4-bit kernels on Hopper (Marlin in vLLM and SGLang, W4A16 MXFP4 in
 /// TRT-LLM); their GEMMs outside the experts stay bf16.
 std::string gemm_dtype_of(WeightFormat format) {
-  return format == WeightFormat::kFp8Block ? "fp8_block" : "bfloat16";
+  switch (format) {
+    case WeightFormat::kFp8Block:
+      return "fp8_block";
+    case WeightFormat::kFp8Tensor:
+      return "fp8";
+    default:
+      return "bfloat16";
+  }
 }
 std::string moe_dtype_of(WeightFormat format) {
   switch (format) {
     case WeightFormat::kFp8Block:
       return "fp8_block";
+    case WeightFormat::kFp8Tensor:
+      return "fp8";
     case WeightFormat::kInt4:
     case WeightFormat::kMxfp4:
+    case WeightFormat::kNvfp4:  // no fp4 tensor cores on Hopper: weight-only 4-bit kernels
       return "w4a16";
     default:
       return "bfloat16";
@@ -44,12 +54,11 @@ DatabaseOperatorTimer::DatabaseOperatorTimer(DatabaseTimerConfig config,
       tables_(&tables),
       roofline_(config_.card, config_.gpu, RooflineConfig{}, config_.layout.tensor_parallel, 0) {
   const ModelCard& c = config_.card;
-  const WeightFormat format = weight_format(c);
-  gemm_dtype_ = gemm_dtype_of(format);
-  moe_dtype_ = moe_dtype_of(format);
-  gemm_weight_bytes_ =
-      bytes_per_weight(format == WeightFormat::kFp8Block ? format : WeightFormat::kBf16);
-  expert_weight_bytes_ = bytes_per_weight(format);
+  kv_dtype_ = config_.kv_cache == Dtype::kFp8 ? "fp8" : "bfloat16";
+  gemm_dtype_ = gemm_dtype_of(c.weights.others);
+  moe_dtype_ = moe_dtype_of(c.weights.experts);
+  gemm_weight_bytes_ = bytes_per_weight(c.weights.others);
+  expert_weight_bytes_ = bytes_per_weight(c.weights.experts);
   same_gpu_ = config_.gpu.name == config_.table_gpu.name;
   const ParallelLayout& l = config_.layout;
   moe_shape_ = {moe_dtype_,
@@ -67,19 +76,18 @@ DatabaseOperatorTimer::DatabaseOperatorTimer(DatabaseTimerConfig config,
     }
   }
   if (!tables.moe(moe_shape_, "balanced", 1)) {
-    // The nearest measured shape of the same precision: closest expert width (H x F per GPU),
-    // then closest experts per rank, then closest top-k.
+    // The nearest measured shape of the same precision, preferring the same MoE TP and EP
+    // (the group token count means the same there): closest expert width (H x F per GPU), expert
+    // count and top-k, each by the logarithm of their ratio.
     double best = std::numeric_limits<double>::infinity();
-    const auto size = [](const OperatorTables::MoeShape& s) {
-      return std::log(double(s.hidden) * s.intermediate / s.moe_tp);
-    };
-    const auto per_rank = [](const OperatorTables::MoeShape& s) {
-      return std::log(double(s.experts) / s.moe_ep);
-    };
+    const auto ratio = [](double a, double b) { return std::abs(std::log(a / b)); };
     for (const auto& s : tables.moe_shapes(moe_shape_.dtype, "balanced")) {
-      const double d = std::abs(size(s) - size(moe_shape_)) +
-                       std::abs(per_rank(s) - per_rank(moe_shape_)) +
-                       0.1 * std::abs(std::log(double(s.top_k) / moe_shape_.top_k));
+      const bool same_split = s.moe_tp == moe_shape_.moe_tp && s.moe_ep == moe_shape_.moe_ep;
+      const double d =
+          (same_split ? 0.0 : 100.0) +
+          ratio(double(s.hidden) * s.intermediate / s.moe_tp,
+                double(moe_shape_.hidden) * moe_shape_.intermediate / moe_shape_.moe_tp) +
+          ratio(s.experts, moe_shape_.experts) + ratio(s.top_k, moe_shape_.top_k);
       if (d < best) {
         best = d;
         moe_source_ = s;
@@ -136,7 +144,7 @@ double DatabaseOperatorTimer::attention(const RankLoad& load, uint32_t layer) co
   const auto kv_heads = static_cast<uint32_t>(std::max(1.0, std::ceil(a.num_kv_heads / tp)));
   const uint32_t window = windowed(a, layer) ? static_cast<uint32_t>(a.window->size) : 0;
   const double d = a.head_dim;
-  const double kv_bytes = config_.kv_cache_dtype == "fp8" ? 1.0 : kBf16;
+  const double kv_bytes = config_.kv_cache == Dtype::kFp8 ? 1.0 : kBf16;
   double us = 0;
   if (load.prefill_tokens > 0 && load.prefill_sequences > 0) {
     // Each prompt chunk of n new tokens after p cached ones: the table's full-length prompt
@@ -150,10 +158,9 @@ double DatabaseOperatorTimer::attention(const RankLoad& load, uint32_t layer) co
       return roofline_us(4 * p[2] * p[1] * keys * p[0] * d, gpu.peak_flops_by_dtype.at("bf16"),
                          p[2] * p[1] * (p[0] + 2.0 * kv_heads) * d * kBf16, gpu);
     };
-    us += share *
-          measured(tables_->context_attention(config_.kv_cache_dtype, heads, kv_heads, a.head_dim,
-                                              window, load.prefill_sequences, full),
-                   {double(heads), full, load.prefill_sequences}, roofline);
+    us += share * measured(tables_->context_attention(kv_dtype_, heads, kv_heads, a.head_dim,
+                                                      window, load.prefill_sequences, full),
+                           {double(heads), full, load.prefill_sequences}, roofline);
   }
   if (load.decodes > 0) {
     const double sequence = load.decode_context + 1;
@@ -162,8 +169,8 @@ double DatabaseOperatorTimer::attention(const RankLoad& load, uint32_t layer) co
       return roofline_us(4 * p[1] * keys * p[0] * d, gpu.peak_flops_by_dtype.at("bf16"),
                          p[1] * keys * 2.0 * kv_heads * d * kv_bytes, gpu);
     };
-    us += measured(tables_->generation_attention(config_.kv_cache_dtype, heads, kv_heads,
-                                                 a.head_dim, window, load.decodes, sequence),
+    us += measured(tables_->generation_attention(kv_dtype_, heads, kv_heads, a.head_dim, window,
+                                                 load.decodes, sequence),
                    {double(heads), load.decodes, sequence}, roofline);
   }
   return us;

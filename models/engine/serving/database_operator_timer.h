@@ -30,6 +30,7 @@
 #include "models/engine/serving/serving_operator_timer.h"
 #include "models/layer_operators.h"
 #include "models/model_card.h"
+#include "models/weight_format.h"
 #include "topologies/hardware_specs.h"
 
 namespace moesim {
@@ -39,7 +40,7 @@ struct DatabaseTimerConfig {
   GpuSpec gpu;        ///< the scenario's GPU
   GpuSpec table_gpu;  ///< the GPU the tables were measured on
   ParallelLayout layout;
-  std::string kv_cache_dtype = "bfloat16";  ///< "bfloat16" or "fp8"
+  Dtype kv_cache = Dtype::kBf16;  ///< of the cached keys and values (bf16 or fp8)
   FrameworkOverhead overhead;
 };
 
@@ -81,8 +82,8 @@ class DatabaseOperatorTimer final : public ServingOperatorTimer {
 
   DatabaseTimerConfig config_;
   const OperatorTables* tables_;
-  RooflineOperatorTimer roofline_;  // MLA layers (no tables shipped)
-  std::string gemm_dtype_, moe_dtype_;
+  RooflineOperatorTimer roofline_;                 // MLA layers (no tables shipped)
+  std::string kv_dtype_, gemm_dtype_, moe_dtype_;  // the tables' names
   double gemm_weight_bytes_ = 0, expert_weight_bytes_ = 0;
   OperatorTables::MoeShape moe_shape_;                  // the model's own
   std::optional<OperatorTables::MoeShape> moe_source_;  // the measured shape used

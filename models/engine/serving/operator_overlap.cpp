@@ -81,7 +81,7 @@ void OperatorServingCost::overlapped_layers(std::span<const RankLoad> loads, dou
       const auto& times = h == 0 ? layer_a : layer_b;
       double slowest = 0, attention = 0, dense = 0;
       for (size_t r = 0; r < ranks; ++r) {
-        const LayerTime& t = times[r][is_moe];
+        const LayerTime& t = times[r][kind_of(layer)];
         rank_us[r] = (h == 0 ? 0 : rank_us[r]) + t.total;
         if (t.total > slowest) {
           slowest = t.total;

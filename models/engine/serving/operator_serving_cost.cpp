@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "models/engine/serving/roofline_operator_timer.h"
+#include "models/kv_cache_layout.h"
 
 namespace moesim {
 
@@ -13,10 +14,11 @@ OperatorServingCost::OperatorServingCost(OperatorServingConfig config, ExpertLoa
                                          LayerExchange& exchange,
                                          std::unique_ptr<ServingOperatorTimer> timer)
     : config_(std::move(config)),
-      timer_(timer ? std::move(timer)
-                   : std::make_unique<RooflineOperatorTimer>(
-                         config_.card, config_.gpu, config_.roofline,
-                         config_.layout.tensor_parallel, config_.framework_overhead_us)),
+      timer_(timer
+                 ? std::move(timer)
+                 : std::make_unique<RooflineOperatorTimer>(
+                       config_.card, config_.gpu, config_.roofline, config_.layout.tensor_parallel,
+                       config_.framework_overhead_us, config_.kv_cache)),
       routing_(routing, config_.card.num_routed_experts),
       collectives_(&collectives),
       exchange_(&exchange),
@@ -29,10 +31,13 @@ OperatorServingCost::OperatorServingCost(OperatorServingConfig config, ExpertLoa
     throw std::invalid_argument("the expert-parallel ranks must divide the GPUs of a stage");
   }
   experts.placement().check_covers(l.expert_parallel, config_.card.num_routed_experts);
-  first_layer_ = {config_.card.num_layers, config_.card.num_layers};
-  for (uint32_t layer = config_.card.num_layers; layer-- > 0;) {
-    first_layer_[config_.card.moe_layers.is_moe(layer)] = layer;
-  }
+  first_layer_.fill(config_.card.num_layers);
+  for (uint32_t layer = config_.card.num_layers; layer-- > 0;) first_layer_[kind_of(layer)] = layer;
+}
+
+size_t OperatorServingCost::kind_of(uint32_t layer) const {
+  const ModelCard& c = config_.card;
+  return 2 * size_t{c.moe_layers.is_moe(layer)} + size_t{is_window_layer(c, layer)};
 }
 
 double OperatorServingCost::tensor_all_reduce_us(double tokens, double token_bytes) const {
@@ -40,16 +45,16 @@ double OperatorServingCost::tensor_all_reduce_us(double tokens, double token_byt
   return measured >= 0 ? measured : collectives_->tensor_all_reduce_us(tokens * token_bytes);
 }
 
-std::vector<std::array<LayerTime, 2>> OperatorServingCost::layer_times(
+std::vector<std::array<LayerTime, OperatorServingCost::kKinds>> OperatorServingCost::layer_times(
     std::span<const RankLoad> loads) const {
   // A layer's operators differ only by whether it is an MoE layer: each rank's two kinds are
   // timed once per iteration, not once per layer.
   const ModelCard& card = config_.card;
-  std::vector<std::array<LayerTime, 2>> times(loads.size());
-  for (const bool moe : {false, true}) {
-    const uint32_t layer = first_layer_[moe];
+  std::vector<std::array<LayerTime, kKinds>> times(loads.size());
+  for (size_t kind = 0; kind < kKinds; ++kind) {
+    const uint32_t layer = first_layer_[kind];
     if (layer >= card.num_layers) continue;  // the model has no layer of this kind
-    for (size_t r = 0; r < loads.size(); ++r) times[r][moe] = timer_->layer(loads[r], layer);
+    for (size_t r = 0; r < loads.size(); ++r) times[r][kind] = timer_->layer(loads[r], layer);
   }
   return times;
 }
@@ -88,7 +93,7 @@ void OperatorServingCost::sequential_layers(std::span<const RankLoad> loads, dou
     double slowest_rank = 0, attention = 0, dense = 0;
     const bool is_moe = card.moe_layers.is_moe(layer);
     for (size_t r = 0; r < ranks; ++r) {
-      const LayerTime& t = rank_layer[r][is_moe];
+      const LayerTime& t = rank_layer[r][kind_of(layer)];
       rank_us[r] = t.total;
       if (rank_us[r] > slowest_rank) {
         slowest_rank = rank_us[r];

@@ -20,6 +20,10 @@
 ///     intermediate dimension (pure EP, pure MoE TP, or TRT-LLM's hybrid);
 ///   pipeline parallel: contiguous runs of layers per stage, as the profiled model.
 /// The slowest GPU of each phase sets the pace, as in the profiled model.
+///
+/// Precision (roofline timer): each operator runs at the peak of its
+/// LayerOperator::compute_dtype (at_compute_dtype: fp8 GEMMs at the fp8 peak, the attention core
+/// at the bf16 peak, MXFP4/NVFP4 experts at the fp4 peak or, on a GPU without one, at bf16).
 
 #include <array>
 #include <vector>
@@ -50,6 +54,7 @@ struct OperatorServingConfig {
   double framework_overhead_us = 0.0;
   /// Two-micro-batch overlap of the layers (TwoBatchSchedule); one pipeline stage only.
   bool two_batch_overlap = false;
+  Dtype kv_cache = Dtype::kBf16;  ///< of the cached keys and values
 };
 
 class OperatorServingCost final : public ServingCostModel {
@@ -72,8 +77,12 @@ class OperatorServingCost final : public ServingCostModel {
   /// The tensor-parallel all-reduce of the busiest replica's `tokens`.
   double tensor_all_reduce_us(double tokens, double token_bytes) const;
 
-  /// A rank's time in a layer of each kind, [rank][is MoE], and its attention and dense parts.
-  std::vector<std::array<LayerTime, 2>> layer_times(std::span<const RankLoad> loads) const;
+  /// Layers differ only by whether they are MoE and whether they are window layers: kind
+  /// 2 x is MoE + is window.
+  static constexpr size_t kKinds = 4;
+  size_t kind_of(uint32_t layer) const;
+  /// A rank's time in a layer of each kind, [rank][kind], and its attention and dense parts.
+  std::vector<std::array<LayerTime, kKinds>> layer_times(std::span<const RankLoad> loads) const;
   /// Each replica's slowest GPU from the expert-parallel ranks' times (replica_moe_).
   void replica_maxima(const std::vector<double>& rank_us, size_t replicas);
   /// The decoder layers one after the other; fills the components and rank times of `cost`.
@@ -89,10 +98,10 @@ class OperatorServingCost final : public ServingCostModel {
   LayoutCollectives* collectives_;
   LayerExchange* exchange_;
   ExpertLoadBalancer* experts_;
-  std::array<uint32_t, 2> first_layer_{};  // the first dense and the first MoE layer
-  std::vector<double> rank_moe_;           // MoE time of each expert-parallel rank, one layer
-  std::vector<double> replica_moe_;        // MoE time of each replica's slowest GPU, one layer
-  std::vector<double> replica_tokens_;     // tokens of each replica, one iteration
+  std::array<uint32_t, kKinds> first_layer_{};  // the first layer of each kind
+  std::vector<double> rank_moe_;                // MoE time of each expert-parallel rank, one layer
+  std::vector<double> replica_moe_;             // MoE time of each replica's slowest GPU, one layer
+  std::vector<double> replica_tokens_;          // tokens of each replica, one iteration
 };
 
 }  // namespace moesim

@@ -1,5 +1,9 @@
 #include "models/engine/serving/roofline_operator_timer.h"
 
+#include "models/cost_model/compute_peak.h"
+#include "models/kv_cache_layout.h"
+#include "models/weight_format.h"
+
 namespace moesim {
 namespace {
 
@@ -16,31 +20,46 @@ BatchShape shape_of(const RankLoad& load) {
 
 RooflineOperatorTimer::RooflineOperatorTimer(ModelCard card, GpuSpec gpu,
                                              const RooflineConfig& roofline, double split,
-                                             double overhead_us)
+                                             double overhead_us, Dtype kv_cache)
     : card_(std::move(card)),
       gpu_(std::move(gpu)),
       roofline_(roofline),
       split_(split),
       overhead_us_(overhead_us),
-      no_load_(card_.num_routed_experts, 0) {}
+      kv_cache_(kv_cache),
+      no_load_(card_.num_routed_experts, 0) {
+  for (const std::string_view dtype : {"fp32", "bf16", "fp8", "fp4"}) {
+    gpus_.emplace_back(dtype, at_compute_dtype(gpu_, dtype));
+  }
+}
+
+const GpuSpec& RooflineOperatorTimer::gpu_at(std::string_view dtype) const {
+  for (const auto& [name, gpu] : gpus_) {
+    if (name == dtype) return gpu;
+  }
+  return gpu_;
+}
 
 void RooflineOperatorTimer::add(const std::vector<LayerOperator>& ops, LayerTime& time) const {
+  // The GPU's share of the KV cache: whole KV heads, or the whole mla latent, per TP rank.
+  const double kv_share = kv_share_per_gpu(card_.attention, static_cast<uint32_t>(split_));
   for (const LayerOperator& op : ops) {
     if (op.name == "moe.experts") continue;  // timed per GPU from its own experts
     const double s = op.name == "moe.router" ? 1.0 : split_;
     OpCost work{op.flops / s,
-                (op.weight_bytes + op.kv_read_bytes + op.kv_write_bytes) / s + op.activation_bytes,
+                op.weight_bytes / s + (op.kv_read_bytes + op.kv_write_bytes) * kv_share +
+                    op.activation_bytes,
                 op.name == "moe.router" ? OpKind::kRouter : OpKind::kOther};
-    const double us = roofline_.op_time(work, gpu_).microseconds();
+    const double us = roofline_.op_time(work, gpu_at(op.compute_dtype)).microseconds();
     (op.name == "attention.core" ? time.attention : time.dense) += us;  // projections: dense
     time.total += us;
   }
 }
 
 LayerTime RooflineOperatorTimer::layer(const RankLoad& load, uint32_t layer) const {
-  const WeightFormat format = weight_format(card_);
   LayerTime time;
-  add(decoder_layer_operators(card_, layer, shape_of(load), no_load_, format, format), time);
+  add(decoder_layer_operators(card_, layer, shape_of(load), no_load_, card_.weights, kv_cache_),
+      time);
   return time;
 }
 
@@ -49,7 +68,8 @@ double RooflineOperatorTimer::experts(const std::vector<uint64_t>& tokens,
   const double matrices = card_.activation == Activation::kSwiglu ? 3.0 : 2.0;
   const double h = static_cast<double>(card_.hidden_size);
   const double f = static_cast<double>(card_.expert_intermediate_size) / moe_tensor_parallel;
-  const double wbytes = bytes_per_weight(weight_format(card_));
+  const double wbytes = bytes_per_weight(card_.weights.experts);
+  const GpuSpec& gpu = gpu_at(gemm_dtype(card_.weights.experts));
   double us = 0;
   for (const uint64_t n : tokens) {
     if (n == 0) continue;
@@ -57,7 +77,7 @@ double RooflineOperatorTimer::experts(const std::vector<uint64_t>& tokens,
     const OpCost work{2 * matrices * h * f * t,
                       matrices * h * f * wbytes + 2 * t * h * kActivationBytesPerElement,
                       OpKind::kExpert};
-    us += roofline_.op_time(work, gpu_).microseconds();
+    us += roofline_.op_time(work, gpu).microseconds();
   }
   return us;
 }
@@ -65,7 +85,7 @@ double RooflineOperatorTimer::experts(const std::vector<uint64_t>& tokens,
 double RooflineOperatorTimer::embedding(const RankLoad& load) const {
   const auto ops =
       embedding_and_head_operators(card_, static_cast<uint64_t>(load.tokens),
-                                   static_cast<uint64_t>(load.sequences), weight_format(card_));
+                                   static_cast<uint64_t>(load.sequences), card_.weights.others);
   LayerTime time;
   add({ops.front()}, time);
   return time.total;
@@ -74,7 +94,7 @@ double RooflineOperatorTimer::embedding(const RankLoad& load) const {
 double RooflineOperatorTimer::head(const RankLoad& load) const {
   const auto ops =
       embedding_and_head_operators(card_, static_cast<uint64_t>(load.tokens),
-                                   static_cast<uint64_t>(load.sequences), weight_format(card_));
+                                   static_cast<uint64_t>(load.sequences), card_.weights.others);
   LayerTime time;
   add({ops.back()}, time);
   return time.total;

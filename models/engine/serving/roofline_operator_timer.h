@@ -1,8 +1,12 @@
 #pragma once
 /// The roofline's operator times (strategies.cost_model: efficiencies and a per-kernel cost)
 /// from the FLOPs and bytes of the model card's operators (models/layer_operators.h): the
-/// hardware limit at efficiency 1, for any card on any catalogue GPU.
+/// hardware limit at efficiency 1, for any card on any catalogue GPU. Each operator runs at the
+/// peak of its compute dtype (at_compute_dtype); the KV cache a GPU reads is its share
+/// (kv_share_per_gpu: whole KV heads or the whole MLA latent per TP rank).
 
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "models/cost_model/roofline.h"
@@ -18,7 +22,7 @@ class RooflineOperatorTimer final : public ServingOperatorTimer {
   /// `split`: the tensor-parallel degree (heads, dense FFNs, embedding and LM head are divided
   /// over it; activations and the router are not). `overhead_us`: fixed per iteration.
   RooflineOperatorTimer(ModelCard card, GpuSpec gpu, const RooflineConfig& roofline, double split,
-                        double overhead_us);
+                        double overhead_us, Dtype kv_cache = Dtype::kBf16);
 
   LayerTime layer(const RankLoad& load, uint32_t layer) const override;
   double experts(const std::vector<uint64_t>& tokens, double moe_tensor_parallel) const override;
@@ -29,13 +33,17 @@ class RooflineOperatorTimer final : public ServingOperatorTimer {
  private:
   /// Microseconds of `ops`, accumulated into the attention or dense share of `time`.
   void add(const std::vector<LayerOperator>& ops, LayerTime& time) const;
+  /// The GPU with peak_flops at `dtype` (at_compute_dtype), from gpus_.
+  const GpuSpec& gpu_at(std::string_view dtype) const;
 
   ModelCard card_;
   GpuSpec gpu_;
   RooflineCostModel roofline_;
   double split_;
   double overhead_us_;
+  Dtype kv_cache_;
   std::vector<uint64_t> no_load_;
+  std::vector<std::pair<std::string_view, GpuSpec>> gpus_;  // the GPU at each compute dtype
 };
 
 }  // namespace moesim

@@ -68,8 +68,8 @@ ServingCostFamily::Entry operator_database_entry() {
             auto tables = shared_operator_tables(spec.backend_dir);
             const FrameworkOverhead overhead =
                 p.text("framework_overhead") == "none" ? FrameworkOverhead{} : spec.overhead;
-            DatabaseTimerConfig timer{*c.card,  *c.gpu,     c.hardware->gpu(spec.gpu),
-                                      c.layout, "bfloat16", overhead};
+            DatabaseTimerConfig timer{*c.card,  *c.gpu,           c.hardware->gpu(spec.gpu),
+                                      c.layout, c.kv_cache_dtype, overhead};
             auto database = std::make_unique<DatabaseOperatorTimer>(timer, *tables);
             OperatorServingConfig config{*c.card,  *c.gpu, c.roofline,
                                          c.layout, 0.0,    c.two_batch_overlap};

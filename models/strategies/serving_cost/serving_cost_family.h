@@ -28,8 +28,9 @@ struct ServingCostContext {
   const HardwareCatalogue* hardware = nullptr;  ///< the catalogue the scenario's names refer to
   RooflineConfig roofline;                      ///< the scenario's operator efficiencies
   ParallelLayout layout;
-  double framework_overhead_us = 0.0;  ///< per iteration
-  bool two_batch_overlap = false;      ///< roofline only (the loader refuses it otherwise)
+  double framework_overhead_us = 0.0;   ///< per iteration
+  bool two_batch_overlap = false;       ///< roofline only (the loader refuses it otherwise)
+  Dtype kv_cache_dtype = Dtype::kBf16;  ///< of the cached keys and values (roofline reads)
   ExpertLoadBalancer* experts = nullptr;
   RoutingGenerator* routing = nullptr;
   LayoutCollectives* collectives = nullptr;
