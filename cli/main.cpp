@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
   moesim::CalibrateOptions calibrate;
   auto* calibrate_cmd =
       app.add_subcommand("calibrate", "fit a suite's per-system constants on its fit rows");
-  calibrate_cmd->add_option("--suite", calibrate.suite, "suite to fit: comm, cpu or ep")
+  calibrate_cmd->add_option("--suite", calibrate.suite, "suite to fit: comm, cpu, ep or silicon")
       ->required();
   calibrate_cmd->add_option("--table", calibrate.table,
                             "comm: a measured nccl-tests table to fit (needs --system)");
