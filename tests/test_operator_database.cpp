@@ -163,3 +163,22 @@ TEST_CASE("routing that leaves local experts idle reads fewer weights than the b
   CHECK(us < 224.50133164723715 * 0.52);
   CHECK(us > 224.50133164723715 * 0.5);
 }
+
+TEST_CASE("the operator database names a bad tables folder or backend and moves to another GPU",
+          "[operator_database][cli]") {
+  TempDir dir("opdb_cli");
+  const std::string base = source_path("scenarios/validation/silicon_h100.yaml").string();
+  const auto missing = moesim::test::run_cli(
+      {"run", base, "--set", "serving.cost_model.tables=nowhere", "--out", (dir / "a").string()});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("serving.cost_model.tables") != std::string::npos);
+  const auto backend = moesim::test::run_cli(
+      {"run", base, "--set", "serving.cost_model.backend=tgi", "--out", (dir / "b").string()});
+  CHECK(backend.exit_code == 2);
+  CHECK(backend.err.find("serving.cost_model.backend") != std::string::npos);
+  // On an H200 the H100 tables are moved by each operator's roofline ratio; the run says so.
+  const auto h200 = moesim::test::run_cli(
+      {"run", base, "--set", "hardware.gpu=H200", "--out", (dir / "c").string()});
+  REQUIRE(h200.exit_code == 0);
+  CHECK(h200.out.find("measured on H100-SXM, moved to H200") != std::string::npos);
+}
