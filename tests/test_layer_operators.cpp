@@ -5,6 +5,7 @@
 
 #include "models/layer_operators.h"
 #include "models/model_card_loader.h"
+#include "support/layer_cards.h"
 #include "support/scenario_files.h"
 
 using moesim::BatchShape;
@@ -14,17 +15,9 @@ using moesim::WeightFormat;
 
 namespace {
 
-moesim::ModelCard card(const std::string& name) {
-  return moesim::load_model_card(moesim::test::source_path("models/catalogue/" + name + ".yaml"));
-}
-
-const LayerOperator& op(const std::vector<LayerOperator>& ops, const std::string& name) {
-  for (const auto& o : ops) {
-    if (o.name == name) return o;
-  }
-  FAIL("no operator " << name);
-  return ops.front();
-}
+// Short names for the support helpers this file uses throughout.
+constexpr auto card = moesim::test::catalogue_card;
+constexpr auto op = moesim::test::layer_op;
 
 }  // namespace
 

@@ -44,6 +44,25 @@ moesim::GpuSpec test_gpu(const std::string& name, double bandwidth) {
   return gpu;
 }
 
+moesim::OperatorTables trtllm_tables() {
+  return moesim::OperatorTables::load(
+      source_path("topologies/measured/operators/h100_sxm/trtllm_1.3.0rc10"));
+}
+
+/// Qwen3-235B-A22B with fp8 block weights on H100s at TP4 x EP4, timed by `tables`.
+moesim::DatabaseOperatorTimer qwen3_fp8_tp4_ep4(const moesim::OperatorTables& tables) {
+  const auto catalogue = moesim::load_hardware_catalogue(moesim::default_catalogue_dir());
+  moesim::ModelCard card =
+      moesim::load_model_card(source_path("models/catalogue/Qwen3-235B-A22B.yaml"));
+  card.weights = {moesim::WeightFormat::kFp8Block, moesim::WeightFormat::kFp8Block};
+  moesim::ParallelLayout layout;
+  layout.tensor_parallel = 4;
+  layout.expert_parallel = 4;
+  const moesim::GpuSpec h100 = catalogue.gpu("H100-SXM");
+  return moesim::DatabaseOperatorTimer({card, h100, h100, layout, moesim::Dtype::kBf16, {}},
+                                       tables);
+}
+
 }  // namespace
 
 TEST_CASE("operator tables interpolate, clamp at their edges and keep the first repeat",
@@ -117,17 +136,8 @@ TEST_CASE(
 
 TEST_CASE("a rank's routed experts take the fused MoE time of a balanced group with its pairs",
           "[operator_database]") {
-  const auto catalogue = moesim::load_hardware_catalogue(moesim::default_catalogue_dir());
-  const auto tables = moesim::OperatorTables::load(
-      source_path("topologies/measured/operators/h100_sxm/trtllm_1.3.0rc10"));
-  moesim::ModelCard card =
-      moesim::load_model_card(source_path("models/catalogue/Qwen3-235B-A22B.yaml"));
-  card.weights = {moesim::WeightFormat::kFp8Block, moesim::WeightFormat::kFp8Block};
-  moesim::ParallelLayout layout;
-  layout.tensor_parallel = 4;
-  layout.expert_parallel = 4;
-  const moesim::GpuSpec h100 = catalogue.gpu("H100-SXM");
-  moesim::DatabaseOperatorTimer timer({card, h100, h100, layout, moesim::Dtype::kBf16, {}}, tables);
+  const auto tables = trtllm_tables();
+  const moesim::DatabaseOperatorTimer timer = qwen3_fp8_tp4_ep4(tables);
   // 32 local experts with one token each: 32 pairs = a balanced group of 32 x 4 / 8 = 16
   // tokens, whose measured row (fp8_block, top-8 of 128, 4096 x 1536, EP4) is 0.224501 ms.
   const std::vector<uint64_t> one_each(32, 1);
@@ -142,17 +152,8 @@ TEST_CASE("a rank's routed experts take the fused MoE time of a balanced group w
 
 TEST_CASE("routing that leaves local experts idle reads fewer weights than the balanced row",
           "[operator_database]") {
-  const auto catalogue = moesim::load_hardware_catalogue(moesim::default_catalogue_dir());
-  const auto tables = moesim::OperatorTables::load(
-      source_path("topologies/measured/operators/h100_sxm/trtllm_1.3.0rc10"));
-  moesim::ModelCard card =
-      moesim::load_model_card(source_path("models/catalogue/Qwen3-235B-A22B.yaml"));
-  card.weights = {moesim::WeightFormat::kFp8Block, moesim::WeightFormat::kFp8Block};
-  moesim::ParallelLayout layout;
-  layout.tensor_parallel = 4;
-  layout.expert_parallel = 4;
-  const moesim::GpuSpec h100 = catalogue.gpu("H100-SXM");
-  moesim::DatabaseOperatorTimer timer({card, h100, h100, layout, moesim::Dtype::kBf16, {}}, tables);
+  const auto tables = trtllm_tables();
+  const moesim::DatabaseOperatorTimer timer = qwen3_fp8_tp4_ep4(tables);
   // 32 pairs on 16 of the 32 local experts: the balanced row of 16 tokens (224.5 us, every
   // expert active) scaled by the roofline ratio for 16 instead of 32 active experts. At this
   // size the weights dominate (16 x 3 x 4096 x 1536 fp8-block bytes against 32 x 2 x 4096 x 2

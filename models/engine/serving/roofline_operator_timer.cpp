@@ -82,21 +82,12 @@ double RooflineOperatorTimer::experts(const std::vector<uint64_t>& tokens,
   return us;
 }
 
-double RooflineOperatorTimer::embedding(const RankLoad& load) const {
+double RooflineOperatorTimer::outside_layers(const RankLoad& load, bool head) const {
   const auto ops =
       embedding_and_head_operators(card_, static_cast<uint64_t>(load.tokens),
                                    static_cast<uint64_t>(load.sequences), card_.weights.others);
   LayerTime time;
-  add({ops.front()}, time);
-  return time.total;
-}
-
-double RooflineOperatorTimer::head(const RankLoad& load) const {
-  const auto ops =
-      embedding_and_head_operators(card_, static_cast<uint64_t>(load.tokens),
-                                   static_cast<uint64_t>(load.sequences), card_.weights.others);
-  LayerTime time;
-  add({ops.back()}, time);
+  add({head ? ops.back() : ops.front()}, time);
   return time.total;
 }
 

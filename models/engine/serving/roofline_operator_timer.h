@@ -26,13 +26,15 @@ class RooflineOperatorTimer final : public ServingOperatorTimer {
 
   LayerTime layer(const RankLoad& load, uint32_t layer) const override;
   double experts(const std::vector<uint64_t>& tokens, double moe_tensor_parallel) const override;
-  double embedding(const RankLoad& load) const override;
-  double head(const RankLoad& load) const override;
+  double embedding(const RankLoad& load) const override { return outside_layers(load, false); }
+  double head(const RankLoad& load) const override { return outside_layers(load, true); }
   double overhead(std::span<const RankLoad>) const override { return overhead_us_; }
 
  private:
   /// Microseconds of `ops`, accumulated into the attention or dense share of `time`.
   void add(const std::vector<LayerOperator>& ops, LayerTime& time) const;
+  /// The embedding (`head` false) or the LM head of a rank.
+  double outside_layers(const RankLoad& load, bool head) const;
   /// The GPU with peak_flops at `dtype` (at_compute_dtype), from gpus_.
   const GpuSpec& gpu_at(std::string_view dtype) const;
 
