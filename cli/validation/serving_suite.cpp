@@ -1,11 +1,11 @@
 #include "cli/validation/serving_suite.h"
 
+#include "cli/validation/parallel_runs.h"
+
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <exception>
 #include <stdexcept>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -179,29 +179,13 @@ std::vector<std::unique_ptr<ServingRun>> run_seeded_replays(const ScenarioConfig
                                                             const StrategyCatalog& catalog,
                                                             size_t seeds) {
   std::vector<std::unique_ptr<ServingRun>> runs(seeds);
-  std::vector<std::exception_ptr> errors(seeds);
-  std::atomic<size_t> next{0};
-  const auto work = [&] {
-    for (size_t i = next++; i < seeds; i = next++) {
-      try {
-        ScenarioConfig seeded = config;
-        seeded.seed = config.seed + i;
-        auto run = std::make_unique<ServingRun>(seeded, catalog);
-        run->run();
-        runs[i] = std::move(run);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  {
-    const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, seeds);
-    std::vector<std::jthread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-  }
-  for (const std::exception_ptr& e : errors)
-    if (e) std::rethrow_exception(e);
+  run_in_parallel(seeds, [&](size_t i) {
+    ScenarioConfig seeded = config;
+    seeded.seed = config.seed + i;
+    auto run = std::make_unique<ServingRun>(seeded, catalog);
+    run->run();
+    runs[i] = std::move(run);
+  });
   return runs;
 }
 

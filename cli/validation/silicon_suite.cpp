@@ -3,13 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <map>
-#include <thread>
 
 #include "cli/app/scenario_loader.h"
 #include "cli/app/serving_run.h"
+#include "cli/validation/parallel_runs.h"
 #include "models/engine/serving/serving_metrics.h"
 #include "models/model_card_loader.h"
 
@@ -92,34 +91,17 @@ std::vector<SiliconSimulated> simulate_silicon_rows(const std::filesystem::path&
                                                     const StrategyCatalog& catalog,
                                                     const std::vector<ScenarioOverride>& extra) {
   std::vector<SiliconSimulated> out(rows.size());
-  std::vector<std::exception_ptr> errors(rows.size());
-  std::atomic<size_t> next{0};
-  const auto work = [&] {
-    for (size_t i = next++; i < rows.size(); i = next++) {
-      try {
-        std::vector<ScenarioOverride> overrides = silicon_overrides(rows[i]);
-        overrides.insert(overrides.end(), extra.begin(), extra.end());
-        ServingRun run(load_scenario(base.string(), catalog, overrides), catalog);
-        run.run();
-        const ServingSimulation& sim = run.simulation();
-        const ServingSummary s =
-            summarise(sim.requests(), sim.totals().iterations(), sim.preemptions());
-        out[i].ttft_ms = s.ttft_s.mean * 1e3;
-        out[i].tpot_ms = s.tpot_s.mean * 1e3;
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  {
-    const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1,
-                                              std::max<size_t>(1, rows.size()));
-    std::vector<std::jthread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-  }
-  for (const std::exception_ptr& e : errors)
-    if (e) std::rethrow_exception(e);
+  run_in_parallel(rows.size(), [&](size_t i) {
+    std::vector<ScenarioOverride> overrides = silicon_overrides(rows[i]);
+    overrides.insert(overrides.end(), extra.begin(), extra.end());
+    ServingRun run(load_scenario(base.string(), catalog, overrides), catalog);
+    run.run();
+    const ServingSimulation& sim = run.simulation();
+    const ServingSummary s =
+        summarise(sim.requests(), sim.totals().iterations(), sim.preemptions());
+    out[i].ttft_ms = s.ttft_s.mean * 1e3;
+    out[i].tpot_ms = s.tpot_s.mean * 1e3;
+  });
   return out;
 }
 

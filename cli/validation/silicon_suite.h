@@ -32,7 +32,6 @@ std::vector<ScenarioOverride> silicon_overrides(const SiliconRow& row);
 
 struct SiliconSimulated {
   double ttft_ms = 0, tpot_ms = 0;  ///< means over requests
-  double decode_sequences = 0;      ///< mean sequences per decode-only iteration
 };
 
 /// Simulates every row (threads up to the hardware's), in row order. `extra` overrides apply
