@@ -22,7 +22,7 @@ TEST_CASE("Shipped routing statistics give the headline figures of target 8", "[
   CHECK(p.baseline == Approx(0.176).margin(0.0005));
 }
 
-TEST_CASE("Routing validation: the calibrated generator is within 10% of every target",
+TEST_CASE("whole suite: routing validation: the calibrated generator is within 10% of every target",
           "[routing][validation]") {
   const RoutingSuiteReport report = run_routing_suite(default_routing_stats_dir());
   // Mixtral: 5 domains x (3 layers x 2 + 2 pairs x 2); OLMoE: 5 x (3 x 3 + 4) + Tulu 3 x 3.

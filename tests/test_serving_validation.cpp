@@ -10,7 +10,7 @@ using moesim::test::read_text;
 using moesim::test::run_cli;
 using moesim::test::TempDir;
 
-TEST_CASE("the serving replay meets the TPOT and TTFT goals and reports every row",
+TEST_CASE("whole suite: the serving replay meets the TPOT and TTFT goals and reports every row",
           "[serving][validation]") {
   TempDir dir("serving-validation");
   const auto r = run_cli({"validate", "--suite", "serving", "--out", (dir.path() / "s").string()});
