@@ -11,6 +11,8 @@
 #include "cli/app/run_report.h"
 #include "cli/app/run_statistics.h"
 #include "cli/app/scenario_loader.h"
+#include "cli/app/serving_bound.h"
+#include "cli/app/serving_metrics_json.h"
 #include "cli/app/serving_report.h"
 #include "cli/app/serving_trace_writer.h"
 #include "cli/app/trace_recorder.h"
@@ -65,9 +67,12 @@ int run_serving(const RunOptions& options, const ScenarioConfig& cfg,
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
-  const std::string summary = format_serving_summary(run);
-  std::vector<std::string> files{"summary.txt", "requests.csv", "timeseries.csv", "layers.csv"};
+  const RunBound bound = run_bound(run, true);
+  const std::string summary = format_serving_summary(run) + format_run_bound(bound);
+  std::vector<std::string> files{"summary.txt",    "metrics.json", "requests.csv",
+                                 "timeseries.csv", "layers.csv"};
   out.write("summary.txt", summary);
+  out.write("metrics.json", format_serving_metrics_json(run, bound));
   out.write("requests.csv", format_requests_csv(run.simulation()));
   out.write("timeseries.csv", format_timeseries_csv(run.simulation()));
   out.write("layers.csv", format_layers_csv(run.simulation()));

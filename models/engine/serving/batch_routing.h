@@ -22,6 +22,9 @@ class BatchRouting {
   /// Routes the iteration's tokens at `layer` (call layers in order) and returns the tokens
   /// each expert received.
   const std::vector<uint64_t>& route(uint32_t layer);
+  /// Experts that received a token, summed over the layers routed since begin(): the expert
+  /// weights the iteration must read at least once (the bound of its step).
+  uint64_t active_experts() const { return active_experts_; }
 
  private:
   RoutingGenerator* routing_;
@@ -29,6 +32,7 @@ class BatchRouting {
   TokenRouting choices_;
   std::vector<uint64_t> tokens_per_expert_;
   uint64_t step_ = 0;
+  uint64_t active_experts_ = 0;
 };
 
 }  // namespace moesim

@@ -15,6 +15,7 @@ void add_elementwise(std::vector<double>& sum, const std::vector<double>& add) {
 void IterationTotals::add(const IterationRecord& record) {
   ++iterations_;
   tokens_ += record.tokens;
+  active_experts_ += record.cost.active_experts;
   const IterationCost& c = record.cost;
   attention_us_ += c.attention_us;
   dense_us_ += c.dense_us;

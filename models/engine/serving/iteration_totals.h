@@ -17,6 +17,8 @@ class IterationTotals {
 
   uint64_t iterations() const { return iterations_; }
   uint64_t tokens() const { return tokens_; }
+  /// Routed experts with a token, summed over MoE layers and iterations (IterationCost).
+  uint64_t active_experts() const { return active_experts_; }
   /// Components on the critical path, microseconds summed over iterations (IterationCost).
   double attention_us() const { return attention_us_; }
   double dense_us() const { return dense_us_; }
@@ -36,7 +38,7 @@ class IterationTotals {
   const std::vector<double>& layer_rank_busy_us() const { return layer_rank_busy_us_; }
 
  private:
-  uint64_t iterations_ = 0, tokens_ = 0;
+  uint64_t iterations_ = 0, tokens_ = 0, active_experts_ = 0;
   double attention_us_ = 0, dense_us_ = 0, moe_us_ = 0, communication_us_ = 0, sampling_us_ = 0,
          overhead_us_ = 0, hidden_communication_us_ = 0;
   std::vector<double> rank_busy_us_, layer_rank_busy_us_;

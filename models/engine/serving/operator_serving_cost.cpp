@@ -166,6 +166,7 @@ IterationCost OperatorServingCost::iteration(std::span<const ScheduledBatch> bat
   cost.dense_us += embedding;  // a token-wise lookup, as in the profiled model, not sampling
   cost.sampling_us = head;
   cost.overhead_us = timer_->overhead(loads);
+  cost.active_experts = routing_.active_experts();
   close_iteration(cost, *experts_, *collectives_, embedding + cost.overhead_us, head, most_tokens,
                   token_bytes);
   return cost;

@@ -122,6 +122,7 @@ IterationCost ProfiledServingCost::iteration(std::span<const ScheduledBatch> bat
   cost.communication_us = communication;
   cost.sampling_us = head;
   cost.overhead_us = config_.framework_overhead_us;
+  cost.active_experts = routing_.active_experts();
   close_iteration(cost, *experts_, *collectives_, embed + cost.overhead_us, final_dense + head,
                   most_tokens, token_bytes);
   return cost;

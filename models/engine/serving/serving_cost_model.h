@@ -23,6 +23,9 @@ struct IterationCost {
   double sampling_us = 0;       ///< LM head and sampler
   double overhead_us = 0;       ///< framework (scheduling, launch, Python) per iteration
   double migration_bytes = 0;   ///< expert weights moved by a re-plan (in communication_us)
+  /// Routed experts that received a token, summed over MoE layers: expert weights the
+  /// iteration read (once each at least), for its bound.
+  uint64_t active_experts = 0;
   /// With two-batch overlap: exchange time hidden under the other micro-batch's compute (not
   /// in communication_us, which keeps the exposed part), and the schedule of the layers
   /// (offsets from the iteration's start, after the embedding).
