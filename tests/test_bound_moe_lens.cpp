@@ -212,6 +212,18 @@ TEST_CASE("MoE-Lens stage 2 on a small hand-checked case", "[bounds]") {
     CHECK(s.tokens_per_s == Approx(2048 / 41.5));
     CHECK(s.regime == MoeLensRegime::kGpu);
   }
+  SECTION("intercept above the layer transfer: no saturation point, no cap") {
+    // intercept 0.3 s > t_L = 0.25 s: n_real = 0, n = S r = 60.235 uncapped;
+    // GPU time 4 (0.3 + 0.002 * 60.235) = 1.68188 s > delta; iterations 34
+    MoeLensStage2Inputs in = small_stage2(0.002, false);
+    in.gpu_layer.intercept_s = 0.3;
+    const MoeLensStage2 s = moe_lens_stage2(in);
+    CHECK(s.saturation_tokens == 0);
+    CHECK(s.tokens_per_iteration == Approx(32.0 * 32 / 17));
+    CHECK(s.iteration_s == Approx(1.6818824));
+    CHECK(s.iterations == 34);
+    CHECK(s.regime == MoeLensRegime::kGpu);
+  }
   SECTION("overlap on") {
     // f = 32 / (16 + 8) = 4/3; M_eff = 1333.33; S = floor(1333.33 * 17 / 528 = 42.93) = 42
     // n = 42 * 32 / 17 = 79.0588 < 100; iterations ceil(1088 / 42 = 25.9) = 26
