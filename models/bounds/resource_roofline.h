@@ -1,6 +1,7 @@
 #pragma once
-/// The resources a bound can find binding, and a time per resource: the lower bound of a step
-/// is its busiest resource, since the others can at best overlap with it.
+/// Per-step resource bound: the time each resource needs for one step (or a run), the step
+/// being no shorter than the largest of them, as in a roofline generalised to every resource a
+/// serving step uses (compute, HBM, network, host link, KV capacity, request arrivals).
 
 #include <array>
 #include <cstddef>
@@ -10,21 +11,22 @@ namespace moesim {
 
 enum class Resource { kCompute, kMemory, kNetwork, kHostLink, kKvCapacity, kArrivals };
 
+inline constexpr std::size_t kResourceCount = 6;
+
 /// "compute", "HBM", "network", "host link", "KV capacity", "arrivals".
 std::string_view to_string(Resource resource);
 
-inline constexpr size_t kResourceCount = 6;
-
-/// Seconds each resource needs for some work; zero where the work does not use it.
+/// Seconds each resource needs.
 struct ResourceTimes {
   std::array<double, kResourceCount> seconds{};
 
-  double& operator[](Resource r) { return seconds[static_cast<size_t>(r)]; }
-  double operator[](Resource r) const { return seconds[static_cast<size_t>(r)]; }
-  /// The busiest resource's time: no schedule finishes the work sooner.
+  double& operator[](Resource r) { return seconds[static_cast<std::size_t>(r)]; }
+  double operator[](Resource r) const { return seconds[static_cast<std::size_t>(r)]; }
+  /// The largest time, seconds.
   double bound() const;
-  /// The busiest resource (the first one on a tie).
+  /// The resource with the largest time; ties go to the lowest enumerator.
   Resource binding() const;
+  /// Adds `other` resource by resource (a run's totals over its steps).
   ResourceTimes& operator+=(const ResourceTimes& other);
 };
 
