@@ -31,6 +31,9 @@ ServingDeployment serving_deployment(const ServingRun& run) {
   d.layout = c.serving->layout;
   d.kv_cache = c.serving->kv_cache_dtype;
   d.network_bandwidth = gpu_to_gpu_bandwidth(c);
+  if (!c.system.nic_link.empty() && c.hardware.has_link(c.system.nic_link)) {
+    d.nic_bandwidth = c.hardware.link(c.system.nic_link).bandwidth;
+  }
   return d;
 }
 
@@ -75,9 +78,8 @@ BatchLimits batch_limits(const ServingRun& run) {
 }
 
 double RunBound::throughput_fraction() const {
-  return throughput.output_tokens_per_s > 0
-             ? achieved_tokens_per_s / throughput.output_tokens_per_s
-             : 0.0;
+  return throughput.output_tokens_per_s > 0 ? achieved_tokens_per_s / throughput.output_tokens_per_s
+                                            : 0.0;
 }
 
 double RunBound::step_fraction() const {
@@ -103,8 +105,10 @@ RunBound run_bound(const ServingRun& run, bool finished) {
   mean.decode_tokens =
       static_cast<uint64_t>(std::floor(n * std::max(0.0, mix.output_tokens - 1) / steps));
   mean.decode_context = mix.decode_context;
-  b.mean_step = step_lower_bound(
-      deployment, mean, static_cast<double>(sim.totals().active_experts()) / steps);
+  const ExchangeTotals& exchanged = run.exchange().run();
+  b.mean_step =
+      step_lower_bound(deployment, mean, static_cast<double>(sim.totals().active_experts()) / steps,
+                       {exchanged.bytes / steps, exchanged.bytes_across_nodes / steps});
   return b;
 }
 

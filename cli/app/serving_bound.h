@@ -21,8 +21,8 @@ struct RunBound {
   /// Lower bound of the mean engine step: the mean step's work (the run's tokens over its
   /// steps) at the hardware limit; valid because a step's bound is convex in its work.
   ResourceTimes mean_step;
-  double achieved_tokens_per_s = 0;  ///< 0 before the run
-  double achieved_step_s = 0;        ///< mean busy time per engine step; 0 before the run
+  double achieved_tokens_per_s = 0;    ///< 0 before the run
+  double achieved_step_s = 0;          ///< mean busy time per engine step; 0 before the run
   double throughput_fraction() const;  ///< achieved / bound
   double step_fraction() const;        ///< bound / achieved (1 at the hardware limit)
 };

@@ -59,21 +59,27 @@ double network_bytes(const ServingDeployment& d, double tokens) {
   return all_reduce + handoff;
 }
 
-ResourceTimes resource_times(const ServingDeployment& d, const Work& w, double tokens) {
+ResourceTimes resource_times(const ServingDeployment& d, const Work& w, double tokens,
+                             const ExchangeBytes& exchange = {}) {
   const double gpus = d.layout.gpus();
   ResourceTimes t;
   t[Resource::kCompute] = w.compute_s / gpus;
   t[Resource::kMemory] = w.bytes / (gpus * d.gpu.memory_bandwidth);
-  const double net = network_bytes(d, tokens);
-  t[Resource::kNetwork] = net > 0 ? net / (gpus * d.network_bandwidth) : 0.0;
+  const double net = network_bytes(d, tokens) + exchange.bytes;
+  if (net > 0) t[Resource::kNetwork] = net / (gpus * d.network_bandwidth);
+  if (exchange.across_nodes > 0 && d.nic_bandwidth > 0) {
+    t[Resource::kNetwork] =
+        std::max(t[Resource::kNetwork], exchange.across_nodes / (gpus * d.nic_bandwidth));
+  }
   return t;
 }
 
 void check(const ServingDeployment& d) {
   if (d.gpu.memory_bandwidth <= 0 || d.gpu.peak_flops <= 0) {
-    throw std::invalid_argument("serving bound: the GPU needs a peak FLOP/s and a memory bandwidth");
+    throw std::invalid_argument(
+        "serving bound: the GPU needs a peak FLOP/s and a memory bandwidth");
   }
-  if (d.layout.tensor_parallel * d.layout.pipeline_parallel > 1 && d.network_bandwidth <= 0) {
+  if (d.layout.gpus() > 1 && d.network_bandwidth <= 0) {
     throw std::invalid_argument("serving bound: a multi-GPU layout needs a network bandwidth");
   }
 }
@@ -81,7 +87,8 @@ void check(const ServingDeployment& d) {
 }  // namespace
 
 ResourceTimes step_lower_bound(const ServingDeployment& d, const BatchShape& step,
-                               std::optional<double> active_experts) {
+                               std::optional<double> active_experts,
+                               const ExchangeBytes& exchange) {
   check(d);
   const uint64_t logits = step.decode_tokens + (step.prefill_tokens > 0 ? 1 : 0);
   Work w = work_of(d, step, logits);
@@ -89,7 +96,7 @@ ResourceTimes step_lower_bound(const ServingDeployment& d, const BatchShape& ste
     const double per_expert = w.expert_weights / static_cast<double>(w.experts_read);
     w.bytes += (*active_experts - static_cast<double>(w.experts_read)) * per_expert;
   }
-  return resource_times(d, w, static_cast<double>(step.tokens()));
+  return resource_times(d, w, static_cast<double>(step.tokens()), exchange);
 }
 
 ServingBound serving_throughput_bound(const ServingDeployment& d, const RequestMix& mix,
@@ -112,8 +119,8 @@ ServingBound serving_throughput_bound(const ServingDeployment& d, const RequestM
   life.decode_tokens = static_cast<uint64_t>(std::floor(g - 1.0));
   life.decode_context = mix.decode_context;
   const double life_tokens = static_cast<double>(life.tokens());
-  const ResourceTimes per_request = resource_times(
-      d, work_of(d, life, static_cast<uint64_t>(std::floor(g))), life_tokens);
+  const ResourceTimes per_request =
+      resource_times(d, work_of(d, life, static_cast<uint64_t>(std::floor(g))), life_tokens);
   for (const Resource r : {Resource::kCompute, Resource::kNetwork}) {
     if (per_request[r] > 0) b.tokens_per_s[static_cast<size_t>(r)] = g / per_request[r];
   }

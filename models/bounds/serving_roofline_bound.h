@@ -36,6 +36,13 @@ struct ServingDeployment {
   ParallelLayout layout;
   Dtype kv_cache = Dtype::kBf16;
   double network_bandwidth = 0;  ///< bytes/s per GPU each way, fastest GPU-to-GPU path
+  double nic_bandwidth = 0;      ///< bytes/s per GPU each way between nodes; 0: one node
+};
+
+/// Bytes a step's expert-parallel exchange moved (a finished run knows them).
+struct ExchangeBytes {
+  double bytes = 0;         ///< over any link, dispatch and combine
+  double across_nodes = 0;  ///< of them, between nodes
 };
 
 /// The requests to serve: counts and mean lengths.
@@ -58,9 +65,12 @@ struct BatchLimits {
 /// Seconds each resource needs for one engine step of shape `step` (all replicas together),
 /// the step reading the weights once. Compute, HBM and network only. `active_experts`: the
 /// routed experts the step's routing used, summed over MoE layers (a finished run knows them);
-/// without, top_k per MoE layer, the fewest any routing can use.
+/// without, top_k per MoE layer, the fewest any routing can use. `exchange`: the bytes its
+/// dispatch moved, which the network must carry too (over every GPU's link, and the ones
+/// between nodes over every GPU's NIC).
 ResourceTimes step_lower_bound(const ServingDeployment& deployment, const BatchShape& step,
-                               std::optional<double> active_experts = std::nullopt);
+                               std::optional<double> active_experts = std::nullopt,
+                               const ExchangeBytes& exchange = {});
 
 struct ServingBound {
   /// Output tokens/s each resource allows (infinity where it sets no limit), by Resource.
