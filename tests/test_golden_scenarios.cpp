@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "support/bound_check.h"
 #include "support/scenario_files.h"
 
 namespace fs = std::filesystem;
@@ -238,6 +239,8 @@ void check_scenario(const std::string& name) {
 
   const std::vector<std::string> produced = pinned_files_in(out);
   REQUIRE_FALSE(produced.empty());
+  // Every committed scenario stays within its hardware limit.
+  moesim::test::check_within_bound(out / "metrics.json");
   std::error_code ec;
   fs::remove_all(actual, ec);
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/app/layer_bound.h"
 #include "sim/units.h"
 #include "traces/json_writer.h"
 
@@ -73,6 +74,7 @@ std::string format_summary(const LayerSimulation& sim) {
                  "experts   tokens per expert min {} / mean {:.1f} / max {} (max/mean {:.3f})\n",
                  e.min, e.mean, e.max, e.mean > 0 ? e.max / e.mean : 0.0);
   fmt::format_to(out, "events    {} simulated\n", sim.simulator().events_processed());
+  s += format_layer_bound(layer_bound(sim));
   return s;
 }
 
@@ -116,6 +118,19 @@ std::string format_metrics_json(const LayerSimulation& sim) {
   }
   w.end_array();
   w.key("events").value(sim.simulator().events_processed());
+  const LayerBound bound = layer_bound(sim);
+  w.key("bound").begin_object();
+  w.key("step_bound_us").value(bound.step.bound() * 1e6);
+  w.key("binding").value(to_string(bound.step.binding()));
+  w.key("by_resource_us").begin_object();
+  for (size_t i = 0; i < kResourceCount; ++i) {
+    const auto resource = static_cast<Resource>(i);
+    if (bound.step[resource] > 0) w.key(to_string(resource)).value(bound.step[resource] * 1e6);
+  }
+  w.end_object();
+  w.key("step_fraction_of_bound").value(bound.fraction());
+  w.key("expert_load_imbalance").value(bound.straggler.imbalance);
+  w.end_object();
   w.end_object();
   return os.str();
 }

@@ -89,6 +89,12 @@ MoeLayerForward::MoeLayerForward(LayerForwardSetup setup) : s_(setup) {
       }
     }
   }
+  result_.active_experts_per_rank.assign(ranks, 0);
+  for (size_t r = 0; r < ranks; ++r) {
+    result_.active_experts_per_rank[r] = static_cast<uint32_t>(
+        std::count_if(rank_expert_tokens_[r].begin(), rank_expert_tokens_[r].end(),
+                      [](uint64_t n) { return n > 0; }));
+  }
   if (closed_form) {
     result_.exchange =
         s_.dispatch->exchange(exact_token_matrix(rank_reach, node_reach), *s_.exchange);

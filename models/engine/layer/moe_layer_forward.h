@@ -53,9 +53,10 @@ struct LayerForwardResult {
   Time end;
   /// bytes[src][dst] sent in dispatch (combine sends the transpose, in its own payload).
   std::vector<std::vector<double>> dispatch_bytes;
-  std::vector<uint64_t> tokens_per_expert;       ///< selections per expert
-  std::vector<uint64_t> home_tokens_per_rank;    ///< tokens whose home is the rank
-  std::vector<uint64_t> expert_tokens_per_rank;  ///< selections served by the rank's experts
+  std::vector<uint64_t> tokens_per_expert;        ///< selections per expert
+  std::vector<uint64_t> home_tokens_per_rank;     ///< tokens whose home is the rank
+  std::vector<uint64_t> expert_tokens_per_rank;   ///< selections served by the rank's experts
+  std::vector<uint32_t> active_experts_per_rank;  ///< the rank's experts with a token (launched)
   /// With a closed-form dispatch strategy: its result for the layer.
   ExchangeResult exchange;
 };
