@@ -43,6 +43,15 @@ struct CalibrateOptions {
 };
 
 int run_command(const RunOptions& options);
+
+struct BoundOptions {
+  std::string scenario;
+  std::vector<std::string> sets;    ///< --set KEY.PATH=VALUE, in order
+  std::optional<std::string> seed;  ///< --seed N, as for run
+};
+/// Prints each bound of the scenario (its `bounds:` or all of them): its figures, the regime and
+/// the binding resource, or why it does not apply. Simulates nothing.
+int bound_command(const BoundOptions& options);
 /// The names `moesim validate --suite` accepts, in the order the help lists them.
 const std::vector<std::string>& validation_suites();
 /// Runs a validation suite (writes validation.csv and summary.txt, prints the summary), or checks

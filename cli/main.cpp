@@ -96,6 +96,14 @@ int main(int argc, char** argv) {
       ->excludes(no_trace);
 
   std::string family;
+  moesim::BoundOptions bound;
+  auto* bound_cmd = app.add_subcommand(
+      "bound", "print the scenario's hardware limits (MoE-Lens and friends) without simulating");
+  bound_cmd->add_option("scenario", bound.scenario, "scenario YAML file")->required();
+  bound_cmd->add_option("--set", bound.sets, "override a scenario key: KEY.PATH=VALUE");
+  std::string bound_seed;
+  auto* bound_seed_opt = bound_cmd->add_option("--seed", bound_seed, "override the seed");
+
   auto* list_cmd = app.add_subcommand("list", "list strategy families and their strategies");
   list_cmd->add_option("family", family,
                        "only this family, or hardware, topology or models (the catalogues)");
@@ -256,6 +264,10 @@ int main(int argc, char** argv) {
     if (*run_cmd) {
       if (*seed_opt) run.seed = seed;
       return moesim::run_command(run);
+    }
+    if (*bound_cmd) {
+      if (*bound_seed_opt) bound.seed = bound_seed;
+      return moesim::bound_command(bound);
     }
     if (*list_cmd) return moesim::list_command(family, markdown);
     if (*validate_cmd) return moesim::validate_command(validate);

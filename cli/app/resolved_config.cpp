@@ -210,7 +210,15 @@ std::string format_resolved_config(const ScenarioConfig& c) {
   emit_choice(y, "network", c.network);
   emit_choice(y, "dispatch", c.dispatch);
   emit_choice(y, "cost_model", c.cost_model);
-  y << YAML::EndMap << YAML::EndMap;
+  y << YAML::EndMap;
+  if (!c.bounds.empty()) {
+    y << YAML::Key << "bounds" << YAML::Value << YAML::BeginMap;
+    for (const StrategyChoice& b : c.bounds) {
+      y << YAML::Key << b.name << YAML::Value << params_node(b.params);
+    }
+    y << YAML::EndMap;
+  }
+  y << YAML::EndMap;
   return std::string(y.c_str()) + "\n";
 }
 

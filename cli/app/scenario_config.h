@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/engine/serving/batch_scheduler.h"
 #include "models/engine/serving/parallel_layout.h"
@@ -63,6 +64,9 @@ struct ScenarioConfig {
   std::string config_json;
   /// Present for a serving scenario; absent for a single-layer pass (`workload.tokens`).
   std::optional<ServingScenario> serving;
+  /// `bounds:`, the bound models `moesim bound` evaluates with their parameters, in the file's
+  /// order; empty: every bound with its defaults.
+  std::vector<StrategyChoice> bounds;
 };
 
 }  // namespace moesim

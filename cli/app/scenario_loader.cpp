@@ -165,6 +165,24 @@ void load_strategies(YamlMap m, ScenarioConfig& cfg, const StrategyCatalog& cata
   m.finish();
 }
 
+/// `bounds:` maps each chosen bound to its parameters (or nothing: the defaults).
+std::vector<StrategyChoice> load_bounds(YamlMap m, const BoundFamily& family,
+                                        const ParamCheckContext& context) {
+  std::vector<StrategyChoice> bounds;
+  for (const std::string& name : m.keys()) {
+    if (family.find_info(name) == nullptr) m.fail(name, family.unknown_message(name));
+    if (m.is_null(name)) {
+      bounds.push_back(default_strategy(family, name));
+      continue;
+    }
+    // The bound's name is its key: no selector key inside its parameters.
+    YamlMap params = m.get_map(name);
+    bounds.push_back(read_strategy_inline(params, "", family, name, context));
+  }
+  m.finish();
+  return bounds;
+}
+
 }  // namespace
 
 ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& catalog,
@@ -205,6 +223,7 @@ ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& cat
     YamlMap none(YAML::Node(YAML::NodeType::Map), path, "strategies");
     load_strategies(none, cfg, catalog, context);
   }
+  if (root.has("bounds")) cfg.bounds = load_bounds(root.get_map("bounds"), catalog.bound, context);
   root.finish();
   return cfg;
 }

@@ -14,6 +14,7 @@ StrategyCatalog builtin_strategies() {
   c.serving_cost.add(roofline_serving_entry());
   c.serving_cost.add(operator_database_entry());
   add_builtin_schedulers(c.scheduler);
+  add_builtin_bounds(c.bound);
   return c;
 }
 

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "models/strategies/bound/bound_family.h"
 #include "models/strategies/cost_model/operator_cost_family.h"
 #include "models/strategies/dispatch/dispatch_strategy.h"
 #include "models/strategies/moe_block/moe_block_family.h"
@@ -37,6 +38,9 @@ struct StrategyCatalog {
   DispatchFamily dispatch{"dispatch",
                           "how a MoE layer's tokens reach their experts' ranks and come back "
                           "(strategies.dispatch)"};
+  BoundFamily bound{"bound",
+                    "analytic hardware limits a scenario is read against (`moesim bound`; "
+                    "scenario key bounds)"};
   // Families later steps fill; listed so users see the whole design.
   PlannedFamily routing_transform{"routing_transform",
                                   "edits top-k choices before dispatch: capacity drop, reroute"};
@@ -44,7 +48,6 @@ struct StrategyCatalog {
                                 "where an activated expert runs: GPU, CPU, streamed, split"};
   PlannedFamily expert_cache{"expert_cache", "GPU expert cache admission and eviction"};
   PlannedFamily predictor{"predictor", "predicted experts of future layers or tokens"};
-  PlannedFamily bound{"bound", "analytic hardware-limit models (MoE-Lens and friends)"};
 
   /// Every family, in the order `moesim list` prints them.
   std::vector<const FamilyInfo*> families() const {

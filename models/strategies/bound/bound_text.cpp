@@ -1,0 +1,28 @@
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "models/strategies/bound/bound_entries.h"
+
+namespace moesim {
+
+std::string tokens_per_s_text(double value) {
+  if (value == std::numeric_limits<double>::infinity()) return "no limit";
+  return fmt::format("{:.1f} tokens/s", value);
+}
+
+std::string seconds_text(double seconds) {
+  if (seconds >= 1.0) return fmt::format("{:.3f} s", seconds);
+  if (seconds >= 1e-3) return fmt::format("{:.3f} ms", seconds * 1e3);
+  return fmt::format("{:.3f} us", seconds * 1e6);
+}
+
+double gpu_tokens_per_s(const ServingDeployment& deployment) {
+  // 65,536 tokens: past the turning point of every GPU in the catalogue, where FLOPs bind.
+  constexpr uint64_t kTokens = 65536;
+  BatchShape step;
+  step.decode_tokens = kTokens;
+  return static_cast<double>(kTokens) / step_lower_bound(deployment, step).bound();
+}
+
+}  // namespace moesim
