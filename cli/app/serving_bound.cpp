@@ -100,15 +100,16 @@ RunBound run_bound(const ServingRun& run, bool finished) {
   if (steps == 0) return b;
   b.achieved_step_s = sim.totals().busy_us() * 1e-6 / steps;
   const double n = static_cast<double>(mix.requests);
-  BatchShape mean;
-  mean.prefill_tokens = static_cast<uint64_t>(std::floor(n * mix.prompt_tokens / steps));
-  mean.decode_tokens =
-      static_cast<uint64_t>(std::floor(n * std::max(0.0, mix.output_tokens - 1) / steps));
-  mean.decode_context = mix.decode_context;
+  RunWork work;
+  work.tokens.prefill_tokens = static_cast<uint64_t>(std::llround(n * mix.prompt_tokens));
+  work.tokens.decode_tokens =
+      static_cast<uint64_t>(std::llround(n * std::max(0.0, mix.output_tokens - 1)));
+  work.tokens.decode_context = mix.decode_context;
+  work.steps = steps;
+  work.active_experts = static_cast<double>(sim.totals().active_experts());
   const ExchangeTotals& exchanged = run.exchange().run();
-  b.mean_step =
-      step_lower_bound(deployment, mean, static_cast<double>(sim.totals().active_experts()) / steps,
-                       {exchanged.bytes / steps, exchanged.bytes_across_nodes / steps});
+  work.exchange = {exchanged.bytes, exchanged.bytes_across_nodes};
+  b.mean_step = mean_step_lower_bound(deployment, work);
   return b;
 }
 

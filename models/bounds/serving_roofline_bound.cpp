@@ -23,7 +23,8 @@ std::vector<uint64_t> concentrated_load(const ModelCard& card, uint64_t tokens) 
 struct Work {
   double compute_s = 0;       ///< at each operator's peak, on one GPU
   double bytes = 0;           ///< device memory traffic
-  double expert_weights = 0;  ///< of it, routed experts' weights
+  double weights = 0;         ///< of it, weights
+  double expert_weights = 0;  ///< of the weights, routed experts'
   uint64_t experts_read = 0;  ///< routed experts read, summed over MoE layers
 };
 
@@ -36,6 +37,8 @@ Work work_of(const ServingDeployment& d, const BatchShape& shape, uint64_t logit
       const double peak = at_compute_dtype(d.gpu, op.compute_dtype).peak_flops;
       w.compute_s += op.flops / peak;
       w.bytes += op.bytes();
+      // The embedding gathers one row per token: its bytes grow with tokens, not steps.
+      if (op.name != "embedding") w.weights += op.weight_bytes;
       if (op.name == "moe.experts") w.expert_weights += op.weight_bytes;
     }
   };
@@ -86,17 +89,29 @@ void check(const ServingDeployment& d) {
 
 }  // namespace
 
-ResourceTimes step_lower_bound(const ServingDeployment& d, const BatchShape& step,
-                               std::optional<double> active_experts,
-                               const ExchangeBytes& exchange) {
+ResourceTimes step_lower_bound(const ServingDeployment& d, const BatchShape& step) {
   check(d);
   const uint64_t logits = step.decode_tokens + (step.prefill_tokens > 0 ? 1 : 0);
-  Work w = work_of(d, step, logits);
-  if (active_experts && w.experts_read > 0) {
-    const double per_expert = w.expert_weights / static_cast<double>(w.experts_read);
-    w.bytes += (*active_experts - static_cast<double>(w.experts_read)) * per_expert;
-  }
-  return resource_times(d, w, static_cast<double>(step.tokens()), exchange);
+  return resource_times(d, work_of(d, step, logits), static_cast<double>(step.tokens()));
+}
+
+ResourceTimes mean_step_lower_bound(const ServingDeployment& d, const RunWork& run) {
+  check(d);
+  if (run.steps <= 0) throw std::invalid_argument("serving bound: a run without steps");
+  // The run's tokens as one step: their FLOPs and traffic, the weights once.
+  BatchShape one = run.tokens;
+  one.decode_tokens = std::max<uint64_t>(one.decode_tokens, 1);  // top_k experts to price one
+  const uint64_t logits = run.tokens.decode_tokens + (run.tokens.prefill_tokens > 0 ? 1 : 0);
+  Work w = work_of(d, run.tokens.tokens() > 0 ? run.tokens : one, logits);
+  const double per_expert =
+      w.experts_read > 0 ? w.expert_weights / static_cast<double>(w.experts_read) : 0.0;
+  // Non-expert weights once per step; each step's active experts once each.
+  w.bytes += (run.steps - 1.0) * (w.weights - w.expert_weights) - w.expert_weights +
+             run.active_experts * per_expert;
+  w.compute_s *= run.tokens.tokens() > 0 ? 1.0 : 0.0;
+  ResourceTimes t = resource_times(d, w, static_cast<double>(run.tokens.tokens()), run.exchange);
+  for (double& seconds : t.seconds) seconds /= run.steps;
+  return t;
 }
 
 ServingBound serving_throughput_bound(const ServingDeployment& d, const RequestMix& mix,

@@ -63,14 +63,24 @@ struct BatchLimits {
 };
 
 /// Seconds each resource needs for one engine step of shape `step` (all replicas together),
-/// the step reading the weights once. Compute, HBM and network only. `active_experts`: the
-/// routed experts the step's routing used, summed over MoE layers (a finished run knows them);
-/// without, top_k per MoE layer, the fewest any routing can use. `exchange`: the bytes its
-/// dispatch moved, which the network must carry too (over every GPU's link, and the ones
-/// between nodes over every GPU's NIC).
-ResourceTimes step_lower_bound(const ServingDeployment& deployment, const BatchShape& step,
-                               std::optional<double> active_experts = std::nullopt,
-                               const ExchangeBytes& exchange = {});
+/// the step reading the weights once. Compute, HBM and network only; its routed load on the
+/// fewest experts any routing can use (top_k per MoE layer).
+ResourceTimes step_lower_bound(const ServingDeployment& deployment, const BatchShape& step);
+
+/// What a finished run did, summed over its steps.
+struct RunWork {
+  BatchShape tokens;          ///< every token of the run as one shape (contexts: means)
+  double steps = 0;           ///< engine steps; each reads the non-expert weights once
+  double active_experts = 0;  ///< routed experts with a token, summed over layers and steps
+  ExchangeBytes exchange;     ///< bytes the dispatch moved
+};
+
+/// Seconds each resource needs for the mean step of `work`: its total over the steps (the
+/// non-expert weights but the embedding's rows once per step, `active_experts` experts'
+/// weights, every token's FLOPs and traffic once). A
+/// lower bound of the run's mean step time, whatever the shape of each step, since every
+/// resource's time is linear in the tokens, the steps and the experts read.
+ResourceTimes mean_step_lower_bound(const ServingDeployment& deployment, const RunWork& work);
 
 struct ServingBound {
   /// Output tokens/s each resource allows (infinity where it sets no limit), by Resource.
