@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/app/host_offload_loader.h"
 #include "cli/app/serving_workload_loader.h"
 #include "cli/app/strategy_loader.h"
 
@@ -151,6 +152,7 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
     s.tick = m.get_time("stats_interval");
     if (s.tick <= Time::zero()) m.fail("stats_interval", "must be positive");
   }
+  load_host_offload(m, s, cfg);
   m.finish();
 
   load_serving_workload(workload, scenario_path, s);
