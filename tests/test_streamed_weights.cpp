@@ -211,6 +211,8 @@ TEST_CASE("streamed weights keys exit 2 naming the key", "[serving][cli]") {
   fails_with("  cost_model: roofline", "  cost_model: {name: operator_database}",
              "serving.cost_model: the operator_database cost model (use cost_model: roofline) is "
              "not modelled with weights: host");
+  fails_with("  cost_model: roofline\n", "",
+             "serving.cost_model: weights: host is modelled by the roofline cost model only");
   fails_with("  cost_model: roofline", "  cost_model: roofline\n  two_batch_overlap: true",
              "serving.two_batch_overlap: two-batch overlap is not modelled with weights: host");
 }
