@@ -171,6 +171,14 @@ void emit_serving(YAML::Emitter& y, const ServingScenario& s) {
   y << YAML::Key << "async_scheduling" << YAML::Value << s.async_scheduling;
   y << YAML::Key << "two_batch_overlap" << YAML::Value << s.two_batch_overlap;
   emit_choice(y, "moe_cost", s.moe_cost);
+  y << YAML::Key << "weights" << YAML::Value << (s.host ? "host" : "gpu");
+  if (s.host) {
+    y << YAML::Key << "host" << YAML::Value << YAML::BeginMap;
+    y << YAML::Key << "cpu" << YAML::Value << s.host->cpu.name;
+    y << YAML::Key << "sockets" << YAML::Value << s.host->sockets;
+    y << YAML::Key << "kv_cache" << YAML::Value << fmt::format("{:.0f} B", s.host->kv_cache_bytes);
+    y << YAML::EndMap;
+  }
   y << YAML::Key << "stats_interval" << YAML::Value << ps(s.tick);
   y << YAML::EndMap;
 }

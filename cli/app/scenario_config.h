@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/engine/serving/batch_scheduler.h"
+#include "models/engine/serving/host_offload.h"
 #include "models/engine/serving/parallel_layout.h"
 #include "models/model_card.h"
 #include "models/moe_layer_shape.h"
@@ -32,7 +33,10 @@ struct ServingScenario {
   bool async_scheduling = false;       ///< decide each batch one iteration ahead (vLLM)
   bool two_batch_overlap = false;      ///< two micro-batches, exchange beside compute
   StrategyChoice moe_cost;             ///< moe_cost family (read by the profiled serving model)
-  std::string requests;                ///< request file (resolved path); empty with closed_loop
+  /// `weights: host`: weights streamed from host memory, KV cache and decode attention on the
+  /// host CPU (docs/serving.md, "Streamed weights"); absent for `weights: gpu`.
+  std::optional<HostOffload> host;
+  std::string requests;  ///< request file (resolved path); empty with closed_loop
   std::optional<ClosedLoopSpec> closed_loop;  ///< clients instead of a request file
   Time tick = Time::s(1);                     ///< statistics interval of timeseries.csv
 };

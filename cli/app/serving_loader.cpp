@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/app/host_offload_loader.h"
 #include "cli/app/serving_workload_loader.h"
 #include "cli/app/strategy_loader.h"
 
@@ -131,6 +132,12 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
   ParamCheckContext context = check_context;
   context.layout = &s.layout;
   s.scheduler = read_strategy(m, "scheduler", catalog.scheduler, "vllm_v1", context);
+  if (!m.has("cost_model") && m.has("weights") && m.get_string("weights") == "host") {
+    // Said before the default, profiled, asks for its profile (host_offload_loader.h).
+    m.fail("cost_model",
+           "weights: host is modelled by the roofline cost model only: write "
+           "cost_model: roofline (the default is profiled)");
+  }
   s.cost_model = read_strategy(m, "cost_model", catalog.serving_cost, "profiled", context);
   s.moe_cost = read_strategy(m, "moe_cost", catalog.moe_cost, "profiled", context);
   if (m.has("framework_overhead")) {
@@ -151,6 +158,7 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
     s.tick = m.get_time("stats_interval");
     if (s.tick <= Time::zero()) m.fail("stats_interval", "must be positive");
   }
+  load_host_offload(m, s, cfg);
   m.finish();
 
   load_serving_workload(workload, scenario_path, s);

@@ -1,5 +1,7 @@
 #include "cli/app/serving_report.h"
 
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include "models/engine/serving/serving_metrics.h"
@@ -31,12 +33,24 @@ std::string format_serving_summary(const ServingRun& run) {
                  run.config().name, run.config().card->name, l.gpus(), run.config().gpu.name,
                  l.data_parallel, l.tensor_parallel, l.pipeline_parallel, l.expert_parallel, hybrid,
                  s.scheduler.name);
-  fmt::format_to(o,
-                 "memory per GPU: weights {:.2f} GB, activations {:.2f} GB, KV cache {} blocks "
-                 "of {} tokens ({:.2f} GB)\n",
-                 run.memory().weight_bytes / 1e9, run.memory().activation_bytes / 1e9,
-                 run.memory().kv_blocks, s.block_size,
-                 run.memory().kv_blocks * s.block_size * run.memory().kv_bytes_per_token / 1e9);
+  const MemoryPlan& memory = run.memory();
+  const double kv_gb = memory.kv_blocks * s.block_size * memory.kv_bytes_per_token / 1e9;
+  if (memory.streamed) {
+    fmt::format_to(o,
+                   "memory: weights in host memory ({:.2f} GB), streamed over {} into a GPU "
+                   "buffer of two layers with embedding and LM head ({:.2f} GB); activations "
+                   "{:.2f} GB on the GPU; KV cache in host memory, {} blocks of {} tokens "
+                   "({:.2f} GB); decode attention on {} x {}\n",
+                   memory.host_weight_bytes / 1e9, s.host->host_link.name,
+                   memory.weight_bytes / 1e9, memory.activation_bytes / 1e9, memory.kv_blocks,
+                   s.block_size, kv_gb, s.host->sockets, s.host->cpu.name);
+  } else {
+    fmt::format_to(o,
+                   "memory per GPU: weights {:.2f} GB, activations {:.2f} GB, KV cache {} blocks "
+                   "of {} tokens ({:.2f} GB)\n",
+                   memory.weight_bytes / 1e9, memory.activation_bytes / 1e9, memory.kv_blocks,
+                   s.block_size, kv_gb);
+  }
   const ExpertLoadBalancer& experts = run.experts();
   fmt::format_to(
       o,
@@ -91,7 +105,9 @@ std::string format_serving_summary(const ServingRun& run) {
                                  {"dense operators", totals.dense_us()},
                                  {"communication", totals.communication_us()},
                                  {"LM head + sampler", totals.sampling_us()},
-                                 {"framework overhead", totals.overhead_us()}}) {
+                                 {"framework overhead", totals.overhead_us()},
+                                 {"weight streaming", totals.host_transfer_us()}}) {
+    if (us == 0 && std::string_view(name) == "weight streaming") continue;  // weights on the GPU
     fmt::format_to(o, "  {:<20} {:>9.3f} s {:>6.1f}%\n", name, us / 1e6,
                    busy_us > 0 ? 100 * us / busy_us : 0.0);
   }

@@ -73,7 +73,8 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   const ServingScenario& s = *config_.serving;
   const ModelCard& card = *config_.card;
   memory_ = plan_memory(card, s.layout, s.limits, s.block_size, s.kv_cache_dtype,
-                        config_.gpu.memory_capacity, s.gpu_memory_utilization, config_.gpu.name);
+                        config_.gpu.memory_capacity, s.gpu_memory_utilization, config_.gpu.name,
+                        s.host ? &*s.host : nullptr);
   // A closed loop's lengths come from the scenario's seed, streams workload.input and
   // workload.output (independent of the routing streams); its send times from the simulation.
   std::vector<ServingRequest> requests =
@@ -152,6 +153,7 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
   cost_context.framework_overhead_us = s.framework_overhead_us;
   cost_context.two_batch_overlap = s.two_batch_overlap;
   cost_context.kv_cache_dtype = s.kv_cache_dtype;
+  cost_context.host = s.host ? &*s.host : nullptr;
   cost_context.experts = experts_.get();
   cost_context.routing = routing_.get();
   cost_context.collectives = collectives_.get();

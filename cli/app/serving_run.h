@@ -44,6 +44,8 @@ class ServingRun {
   /// The MoE layers' dispatch and combine over the run.
   const LayerExchange& exchange() const { return *exchange_; }
   const ServingCostModel& cost() const { return *cost_; }
+  /// To time a batch of one's own outside the run (tests that check an iteration by hand).
+  ServingCostModel& cost() { return *cost_; }
 
  private:
   ScenarioConfig config_;

@@ -40,7 +40,7 @@ inline void close_iteration(IterationCost& cost, ExpertLoadBalancer& experts,
                           collectives.stage_handoff_us(handoff_tokens, token_bytes));
   }
   const double total_us = cost.attention_us + cost.dense_us + cost.moe_us + cost.communication_us +
-                          cost.sampling_us + cost.overhead_us;
+                          cost.sampling_us + cost.overhead_us + cost.host_transfer_us;
   cost.duration = Time::from_seconds_ceil(total_us * 1e-6);
 }
 

@@ -24,12 +24,14 @@ void IterationTotals::add(const IterationRecord& record) {
   hidden_communication_us_ += c.hidden_communication_us;
   sampling_us_ += c.sampling_us;
   overhead_us_ += c.overhead_us;
+  host_transfer_us_ += c.host_transfer_us;
   add_elementwise(rank_busy_us_, c.rank_busy_us);
   add_elementwise(layer_rank_busy_us_, c.layer_rank_busy_us);
 }
 
 double IterationTotals::busy_us() const {
-  return attention_us_ + dense_us_ + moe_us_ + communication_us_ + sampling_us_ + overhead_us_;
+  return attention_us_ + dense_us_ + moe_us_ + communication_us_ + sampling_us_ + overhead_us_ +
+         host_transfer_us_;
 }
 
 }  // namespace moesim

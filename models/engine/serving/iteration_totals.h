@@ -26,6 +26,8 @@ class IterationTotals {
   double communication_us() const { return communication_us_; }
   double sampling_us() const { return sampling_us_; }
   double overhead_us() const { return overhead_us_; }
+  /// Exposed weight streaming (IterationCost::host_transfer_us), 0 with weights on the GPU.
+  double host_transfer_us() const { return host_transfer_us_; }
   /// Exchange time hidden under compute by two-batch overlap (not in communication_us()).
   double hidden_communication_us() const { return hidden_communication_us_; }
   /// The components' sum, microseconds: the engine's busy time (summed over overlapping
@@ -40,7 +42,7 @@ class IterationTotals {
  private:
   uint64_t iterations_ = 0, tokens_ = 0, active_experts_ = 0;
   double attention_us_ = 0, dense_us_ = 0, moe_us_ = 0, communication_us_ = 0, sampling_us_ = 0,
-         overhead_us_ = 0, hidden_communication_us_ = 0;
+         overhead_us_ = 0, host_transfer_us_ = 0, hidden_communication_us_ = 0;
   std::vector<double> rank_busy_us_, layer_rank_busy_us_;
 };
 

@@ -1,6 +1,9 @@
 #include "models/engine/serving/memory_plan.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -13,7 +16,8 @@ namespace moesim {
 
 MemoryPlan plan_memory(const ModelCard& card, const ParallelLayout& layout,
                        const SchedulerLimits& limits, uint32_t block_size, Dtype kv_cache,
-                       double device_memory_bytes, double utilisation, const std::string& device) {
+                       double device_memory_bytes, double utilisation, const std::string& device,
+                       const HostOffload* host) {
   constexpr double kLogitBytes = 4.0;  // fp32 logits
   const ParameterCounts params = count_parameters(card);
 
@@ -51,9 +55,39 @@ MemoryPlan plan_memory(const ModelCard& card, const ParallelLayout& layout,
                            limits.max_num_seqs;
   }
 
+  const double block_bytes = plan.kv_bytes_per_token * block_size;
+  if (host) {
+    plan.streamed = true;
+    plan.host_weight_bytes = resident_head_bytes(card);
+    std::vector<double> layers;
+    for (uint32_t layer = 0; layer < card.num_layers; ++layer) {
+      layers.push_back(layer_weight_bytes(card, layer));
+      plan.host_weight_bytes += layers.back();
+    }
+    std::sort(layers.begin(), layers.end(), std::greater<>());
+    plan.weight_bytes = resident_head_bytes(card) + layers[0] + (layers.size() > 1 ? layers[1] : 0);
+    const double gpu_short = plan.weight_bytes + plan.activation_bytes - plan.usable_bytes;
+    if (gpu_short > 0) {
+      throw ConfigError(fmt::format(
+          "{}: the two-layer weight buffer with embedding and LM head ({:.2f} GB) and activations "
+          "({:.2f} GB) of {} do not fit in {:.2f} GB usable ({:.0f}% of {:.2f} GB): short by "
+          "{:.2f} GB",
+          device, plan.weight_bytes / 1e9, plan.activation_bytes / 1e9, card.name,
+          plan.usable_bytes / 1e9, 100 * utilisation, device_memory_bytes / 1e9, gpu_short / 1e9));
+    }
+    const double host_free = host->kv_cache_bytes - plan.window_kv_bytes;
+    if (host_free < block_bytes) {
+      throw ConfigError(fmt::format(
+          "serving.host.kv_cache: {:.3f} GB of host memory holds no KV block of {} ({:.3f} GB "
+          "needed for the window layers' reservation and one block of {} tokens)",
+          host->kv_cache_bytes / 1e9, card.name, (plan.window_kv_bytes + block_bytes) / 1e9,
+          block_size));
+    }
+    plan.kv_blocks = static_cast<uint64_t>(std::floor(host_free / block_bytes));
+    return plan;
+  }
   const double free =
       plan.usable_bytes - plan.weight_bytes - plan.activation_bytes - plan.window_kv_bytes;
-  const double block_bytes = plan.kv_bytes_per_token * block_size;
   if (free < block_bytes) {
     throw ConfigError(fmt::format(
         "{}: weights ({:.2f} GB), activations ({:.2f} GB) and window-layer KV ({:.2f} GB) of {} "

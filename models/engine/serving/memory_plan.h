@@ -19,12 +19,19 @@
 /// Peak activations: the token budget's hidden vectors and its routed experts' intermediate
 /// activations (2 x F per token-expert pair), plus fp32 logits for max_num_seqs sequences; a
 /// stated estimate, not vLLM's profiling run.
+///
+/// Streamed weights (`host`, serving.weights: host; one GPU): the GPU holds a buffer of the two
+/// largest decoder layers' weights (every expert: nothing is cached), the embedding and LM head
+/// (resident: resident_head_bytes) and the activations; the KV cache is in host memory, so the
+/// blocks are the host's kv_cache bytes (less the window layers' reservation) over the same
+/// bytes per token x block_size. The whole model sits in host memory (host_weight_bytes).
 
 #include <cstdint>
 #include <string>
 
 #include "models/dtype.h"
 #include "models/engine/serving/batch_scheduler.h"
+#include "models/engine/serving/host_offload.h"
 #include "models/engine/serving/parallel_layout.h"
 #include "models/model_card.h"
 
@@ -37,12 +44,18 @@ struct MemoryPlan {
   double window_kv_bytes = 0;     ///< per GPU, reserved for the window layers' tokens
   double kv_bytes_per_token = 0;  ///< per GPU, the full-attention layers
   uint64_t kv_blocks = 0;         ///< per GPU (per data-parallel rank)
+  /// Streamed weights: the KV blocks are in host memory, weight_bytes is the GPU's two-layer
+  /// buffer with the embedding and LM head, and the whole model's weights are in host memory.
+  bool streamed = false;
+  double host_weight_bytes = 0;
 };
 
 /// Throws ConfigError naming `device`, what does not fit and by how much, when weights,
-/// activations and the window reservation leave no room for even one KV block.
+/// activations and the window reservation leave no room for even one KV block; with `host`,
+/// when the buffer and activations do not fit the GPU, or serving.host.kv_cache holds no block.
 MemoryPlan plan_memory(const ModelCard& card, const ParallelLayout& layout,
                        const SchedulerLimits& limits, uint32_t block_size, Dtype kv_cache,
-                       double device_memory_bytes, double utilisation, const std::string& device);
+                       double device_memory_bytes, double utilisation, const std::string& device,
+                       const HostOffload* host = nullptr);
 
 }  // namespace moesim

@@ -18,7 +18,7 @@ OperatorServingCost::OperatorServingCost(OperatorServingConfig config, ExpertLoa
                  ? std::move(timer)
                  : std::make_unique<RooflineOperatorTimer>(
                        config_.card, config_.gpu, config_.roofline, config_.layout.tensor_parallel,
-                       config_.framework_overhead_us, config_.kv_cache)),
+                       config_.framework_overhead_us, config_.kv_cache, config_.host)),
       routing_(routing, config_.card.num_routed_experts),
       collectives_(&collectives),
       exchange_(&exchange),
@@ -31,6 +31,17 @@ OperatorServingCost::OperatorServingCost(OperatorServingConfig config, ExpertLoa
     throw std::invalid_argument("the expert-parallel ranks must divide the GPUs of a stage");
   }
   experts.placement().check_covers(l.expert_parallel, config_.card.num_routed_experts);
+  if (config_.host) {
+    if (l.gpus() != 1) throw std::invalid_argument("streamed weights on more than one GPU");
+    if (config_.two_batch_overlap) {
+      throw std::invalid_argument("streamed weights with two-batch overlap");
+    }
+    if (timer) throw std::invalid_argument("streamed weights need the roofline operator timer");
+    for (uint32_t layer = 0; layer < config_.card.num_layers; ++layer) {
+      layer_transfer_us_.push_back(
+          config_.host->transfer_s(layer_weight_bytes(config_.card, layer)) * 1e6);
+    }
+  }
   first_layer_.fill(config_.card.num_layers);
   for (uint32_t layer = config_.card.num_layers; layer-- > 0;) first_layer_[kind_of(layer)] = layer;
 }
@@ -87,14 +98,16 @@ void OperatorServingCost::sequential_layers(std::span<const RankLoad> loads, dou
   if (stages > 1) cost.stage_us.assign(stages, 0.0);
 
   const auto rank_layer = layer_times(loads);
+  streamed_.clear();
   uint32_t moe_layer = 0;  // ordinal of the MoE layer, the expert placement's index
   std::vector<double> rank_us(ranks);
   for (uint32_t layer = 0; layer < card.num_layers; ++layer) {
-    double slowest_rank = 0, attention = 0, dense = 0;
+    double slowest_rank = 0, attention = 0, dense = 0, cpu = 0;
     const bool is_moe = card.moe_layers.is_moe(layer);
     for (size_t r = 0; r < ranks; ++r) {
       const LayerTime& t = rank_layer[r][kind_of(layer)];
       rank_us[r] = t.total;
+      cpu = std::max(cpu, t.cpu);
       if (rank_us[r] > slowest_rank) {
         slowest_rank = rank_us[r];
         attention = t.attention;
@@ -123,6 +136,10 @@ void OperatorServingCost::sequential_layers(std::span<const RankLoad> loads, dou
     }
     cost.moe_us += slowest_moe;
     cost.communication_us += layer_comm;
+    if (config_.host) {
+      streamed_.push_back(
+          {layer_transfer_us_[layer], attention + dense + slowest_moe + layer_comm, cpu});
+    }
     if (stages > 1) {
       cost.stage_us[l.stage_of_layer(layer, card.num_layers)] +=
           attention + dense + slowest_moe + layer_comm;
@@ -131,6 +148,13 @@ void OperatorServingCost::sequential_layers(std::span<const RankLoad> loads, dou
       cost.layer_rank_busy_us[layer * ranks + r] = rank_us[r];
       cost.rank_busy_us[r] += rank_us[r];
     }
+  }
+  if (config_.host) {
+    // The decode attention the GPU's work does not cover counts as attention; the transfers
+    // compute does not cover as weight streaming (weight_stream_schedule.h).
+    const StreamedSpan span = stream_layers(streamed_);
+    cost.attention_us += span.exposed_cpu_us;
+    cost.host_transfer_us = span.exposed_transfer_us;
   }
 }
 

@@ -21,6 +21,10 @@
 ///   pipeline parallel: contiguous runs of layers per stage, as the profiled model.
 /// The slowest GPU of each phase sets the pace, as in the profiled model.
 ///
+/// Streamed weights (`host`, serving.weights: host; one GPU, roofline timer): every layer's
+/// weights come over the host link beside the previous layer's compute and the decode attention
+/// runs on the CPU (weight_stream_schedule.h gives the layers' span and its components).
+///
 /// Precision (roofline timer): each operator runs at the peak of its
 /// LayerOperator::compute_dtype (at_compute_dtype: fp8 GEMMs at the fp8 peak, the attention core
 /// at the bf16 peak, MXFP4/NVFP4 experts at the fp4 peak or, on a GPU without one, at bf16).
@@ -29,17 +33,20 @@
 #include <vector>
 
 #include <memory>
+#include <optional>
 
 #include "models/cost_model/roofline.h"
 #include "models/engine/serving/batch_routing.h"
 #include "models/engine/serving/close_iteration.h"
 #include "models/engine/serving/expert_load_balancer.h"
+#include "models/engine/serving/host_offload.h"
 #include "models/engine/serving/layer_exchange.h"
 #include "models/engine/serving/layout_collectives.h"
 #include "models/engine/serving/parallel_layout.h"
 #include "models/engine/serving/rank_load.h"
 #include "models/engine/serving/serving_cost_model.h"
 #include "models/engine/serving/serving_operator_timer.h"
+#include "models/engine/serving/weight_stream_schedule.h"
 #include "models/layer_operators.h"
 #include "models/model_card.h"
 #include "topologies/hardware_specs.h"
@@ -55,13 +62,17 @@ struct OperatorServingConfig {
   /// Two-micro-batch overlap of the layers (TwoBatchSchedule); one pipeline stage only.
   bool two_batch_overlap = false;
   Dtype kv_cache = Dtype::kBf16;  ///< of the cached keys and values
+  /// Weights streamed from host memory, KV cache and decode attention on the host; none: all
+  /// on the GPU.
+  std::optional<HostOffload> host = std::nullopt;
 };
 
 class OperatorServingCost final : public ServingCostModel {
  public:
   /// `routing`, `collectives` and `exchange` must outlive the model. Throws std::invalid_argument
   /// for more pipeline stages than layers, expert-parallel ranks that do not divide a stage's GPUs,
-  /// or a placement that does not match the expert-parallel size.
+  /// or a placement that does not match the expert-parallel size, and for streamed weights
+  /// with more than one GPU, two-batch overlap or a `timer` of its own.
   /// `timer` null: the roofline of `config.roofline` with `config.framework_overhead_us`.
   OperatorServingCost(OperatorServingConfig config, ExpertLoadBalancer& experts,
                       RoutingGenerator& routing, LayoutCollectives& collectives,
@@ -102,6 +113,8 @@ class OperatorServingCost final : public ServingCostModel {
   std::vector<double> rank_moe_;                // MoE time of each expert-parallel rank, one layer
   std::vector<double> replica_moe_;             // MoE time of each replica's slowest GPU, one layer
   std::vector<double> replica_tokens_;          // tokens of each replica, one iteration
+  std::vector<double> layer_transfer_us_;       // streamed weights: each layer's transfer
+  std::vector<StreamedLayer> streamed_;         // streamed weights: each layer, one iteration
 };
 
 }  // namespace moesim

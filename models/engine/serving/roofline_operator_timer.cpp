@@ -1,5 +1,7 @@
 #include "models/engine/serving/roofline_operator_timer.h"
 
+#include <algorithm>
+
 #include "models/cost_model/compute_peak.h"
 #include "models/kv_cache_layout.h"
 #include "models/weight_format.h"
@@ -20,13 +22,15 @@ BatchShape shape_of(const RankLoad& load) {
 
 RooflineOperatorTimer::RooflineOperatorTimer(ModelCard card, GpuSpec gpu,
                                              const RooflineConfig& roofline, double split,
-                                             double overhead_us, Dtype kv_cache)
+                                             double overhead_us, Dtype kv_cache,
+                                             std::optional<HostOffload> host)
     : card_(std::move(card)),
       gpu_(std::move(gpu)),
       roofline_(roofline),
       split_(split),
       overhead_us_(overhead_us),
       kv_cache_(kv_cache),
+      host_(std::move(host)),
       no_load_(card_.num_routed_experts, 0) {
   for (const std::string_view dtype : {"fp32", "bf16", "fp8", "fp4"}) {
     gpus_.emplace_back(dtype, at_compute_dtype(gpu_, dtype));
@@ -56,10 +60,39 @@ void RooflineOperatorTimer::add(const std::vector<LayerOperator>& ops, LayerTime
   }
 }
 
+void RooflineOperatorTimer::decode_attention_to_cpu(std::vector<LayerOperator>& ops,
+                                                    const RankLoad& load, uint32_t layer,
+                                                    LayerTime& time) const {
+  const auto core = std::find_if(
+      ops.begin(), ops.end(), [](const LayerOperator& op) { return op.name == "attention.core"; });
+  if (core == ops.end() || load.decodes <= 0) return;
+  BatchShape decode = shape_of(load);
+  decode.prefill_tokens = 0;
+  decode.prefill_context = 0;
+  LayerOperator cpu;
+  for (const LayerOperator& op :
+       decoder_layer_operators(card_, layer, decode, no_load_, card_.weights, kv_cache_)) {
+    if (op.name == "attention.core") cpu = op;
+  }
+  // The decodes read their context's KV and append their own token's entry in host memory.
+  const double read_s = (cpu.kv_read_bytes + cpu.kv_write_bytes) / host_->cpu_memory_bandwidth();
+  const double compute_s = cpu.flops / host_->cpu_flops();
+  time.cpu = std::max(read_s, compute_s) * 1e6;
+  if (load.prefill_tokens <= 0) {
+    ops.erase(core);  // no prompt token: no attention kernel on the GPU
+    return;
+  }
+  core->flops -= cpu.flops;
+  core->kv_read_bytes -= cpu.kv_read_bytes;
+  core->kv_write_bytes -= cpu.kv_write_bytes;
+}
+
 LayerTime RooflineOperatorTimer::layer(const RankLoad& load, uint32_t layer) const {
   LayerTime time;
-  add(decoder_layer_operators(card_, layer, shape_of(load), no_load_, card_.weights, kv_cache_),
-      time);
+  auto ops =
+      decoder_layer_operators(card_, layer, shape_of(load), no_load_, card_.weights, kv_cache_);
+  if (host_) decode_attention_to_cpu(ops, load, layer, time);
+  add(ops, time);
   return time;
 }
 

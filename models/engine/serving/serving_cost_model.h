@@ -22,7 +22,11 @@ struct IterationCost {
   double communication_us = 0;  ///< collectives: EP gather/scatter, TP all-reduce, PP hand-off
   double sampling_us = 0;       ///< LM head and sampler
   double overhead_us = 0;       ///< framework (scheduling, launch, Python) per iteration
-  double migration_bytes = 0;   ///< expert weights moved by a re-plan (in communication_us)
+  /// Streamed weights (serving.weights: host): the part of the layers' host-to-GPU weight
+  /// transfers not hidden under compute (the first layer's, before anything computes, and
+  /// wherever a transfer outlasts the layer it runs beside); 0 with weights on the GPU.
+  double host_transfer_us = 0;
+  double migration_bytes = 0;  ///< expert weights moved by a re-plan (in communication_us)
   /// Routed experts that received a token, summed over MoE layers: expert weights the
   /// iteration read (once each at least), for its bound.
   uint64_t active_experts = 0;

@@ -16,6 +16,9 @@ namespace moesim {
 /// One decoder layer's operators outside the routed experts on one GPU, microseconds.
 struct LayerTime {
   double total = 0, attention = 0, dense = 0;
+  /// With streamed weights (serving.weights: host): the decode attention core on the host
+  /// CPU, not in `total` (which is the GPU's); 0 otherwise.
+  double cpu = 0;
 };
 
 class ServingOperatorTimer {

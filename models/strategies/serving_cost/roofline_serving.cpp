@@ -17,7 +17,8 @@ ServingCostFamily::Entry roofline_serving_entry() {
                                          c.layout,
                                          c.framework_overhead_us,
                                          c.two_batch_overlap,
-                                         c.kv_cache_dtype};
+                                         c.kv_cache_dtype,
+                                         c.host ? std::optional(*c.host) : std::nullopt};
             return std::make_unique<OperatorServingCost>(config, *c.experts, *c.routing,
                                                          *c.collectives, *c.exchange);
           }};

@@ -9,6 +9,7 @@
 #include "models/cost_model/moe_block_cost.h"
 #include "models/cost_model/roofline.h"
 #include "models/engine/serving/expert_load_balancer.h"
+#include "models/engine/serving/host_offload.h"
 #include "models/engine/serving/layer_exchange.h"
 #include "models/engine/serving/layout_collectives.h"
 #include "models/engine/serving/parallel_layout.h"
@@ -31,6 +32,9 @@ struct ServingCostContext {
   double framework_overhead_us = 0.0;   ///< per iteration
   bool two_batch_overlap = false;       ///< roofline only (the loader refuses it otherwise)
   Dtype kv_cache_dtype = Dtype::kBf16;  ///< of the cached keys and values (roofline reads)
+  /// Streamed weights (serving.weights: host; roofline only, the loader refuses the others);
+  /// null: weights on the GPU.
+  const HostOffload* host = nullptr;
   ExpertLoadBalancer* experts = nullptr;
   RoutingGenerator* routing = nullptr;
   LayoutCollectives* collectives = nullptr;
