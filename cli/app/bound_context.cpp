@@ -86,6 +86,10 @@ BoundContext bound_context(const ScenarioConfig& config, const StrategyCatalog& 
     c.request_classes = request_classes(run->simulation().requests());
     c.kv_bytes_per_token = kv_bytes_per_token(*config.card, s.kv_cache_dtype);
     c.model_bytes = model_bytes(*config.card);
+    if (s.host) {
+      c.host = HostSide{s.host->cpu, s.host->sockets, s.host->kv_cache_bytes, true};
+      c.host_link_bandwidth = s.host->host_link.bandwidth;
+    }
   } else {
     c.gpus = config.machine_gpus;
     c.expert_ranks = config.machine_gpus;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "models/engine/serving/host_offload.h"
 #include "models/engine/serving/serving_metrics.h"
 
 namespace moesim {
@@ -31,6 +32,12 @@ ServingDeployment serving_deployment(const ServingRun& run) {
   d.layout = c.serving->layout;
   d.kv_cache = c.serving->kv_cache_dtype;
   d.network_bandwidth = gpu_to_gpu_bandwidth(c);
+  if (const auto& host = c.serving->host) {
+    for (uint32_t layer = 0; layer < d.card.num_layers; ++layer) {
+      d.streamed_bytes_per_step += layer_weight_bytes(d.card, layer);
+    }
+    d.host_link_bandwidth = host->host_link.bandwidth;
+  }
   if (!c.system.nic_link.empty() && c.hardware.has_link(c.system.nic_link)) {
     d.nic_bandwidth = c.hardware.link(c.system.nic_link).bandwidth;
   }

@@ -62,7 +62,8 @@ double network_bytes(const ServingDeployment& d, double tokens) {
   return all_reduce + handoff;
 }
 
-ResourceTimes resource_times(const ServingDeployment& d, const Work& w, double tokens,
+/// `steps`: engine steps the work spans (each streams the weights once when they are streamed).
+ResourceTimes resource_times(const ServingDeployment& d, const Work& w, double tokens, double steps,
                              const ExchangeBytes& exchange = {}) {
   const double gpus = d.layout.gpus();
   ResourceTimes t;
@@ -70,6 +71,9 @@ ResourceTimes resource_times(const ServingDeployment& d, const Work& w, double t
   t[Resource::kMemory] = w.bytes / (gpus * d.gpu.memory_bandwidth);
   const double net = network_bytes(d, tokens) + exchange.bytes;
   if (net > 0) t[Resource::kNetwork] = net / (gpus * d.network_bandwidth);
+  if (d.streamed_bytes_per_step > 0) {
+    t[Resource::kHostLink] = steps * d.streamed_bytes_per_step / (gpus * d.host_link_bandwidth);
+  }
   if (exchange.across_nodes > 0 && d.nic_bandwidth > 0) {
     t[Resource::kNetwork] =
         std::max(t[Resource::kNetwork], exchange.across_nodes / (gpus * d.nic_bandwidth));
@@ -78,6 +82,9 @@ ResourceTimes resource_times(const ServingDeployment& d, const Work& w, double t
 }
 
 void check(const ServingDeployment& d) {
+  if (d.streamed_bytes_per_step > 0 && d.host_link_bandwidth <= 0) {
+    throw std::invalid_argument("serving bound: streamed weights need a host link bandwidth");
+  }
   if (d.gpu.memory_bandwidth <= 0 || d.gpu.peak_flops <= 0) {
     throw std::invalid_argument(
         "serving bound: the GPU needs a peak FLOP/s and a memory bandwidth");
@@ -92,7 +99,7 @@ void check(const ServingDeployment& d) {
 ResourceTimes step_lower_bound(const ServingDeployment& d, const BatchShape& step) {
   check(d);
   const uint64_t logits = step.decode_tokens + (step.prefill_tokens > 0 ? 1 : 0);
-  return resource_times(d, work_of(d, step, logits), static_cast<double>(step.tokens()));
+  return resource_times(d, work_of(d, step, logits), static_cast<double>(step.tokens()), 1.0);
 }
 
 ResourceTimes mean_step_lower_bound(const ServingDeployment& d, const RunWork& run) {
@@ -109,7 +116,8 @@ ResourceTimes mean_step_lower_bound(const ServingDeployment& d, const RunWork& r
   w.bytes += (run.steps - 1.0) * (w.weights - w.expert_weights) - w.expert_weights +
              run.active_experts * per_expert;
   w.compute_s *= run.tokens.tokens() > 0 ? 1.0 : 0.0;
-  ResourceTimes t = resource_times(d, w, static_cast<double>(run.tokens.tokens()), run.exchange);
+  ResourceTimes t =
+      resource_times(d, w, static_cast<double>(run.tokens.tokens()), run.steps, run.exchange);
   for (double& seconds : t.seconds) seconds /= run.steps;
   return t;
 }
@@ -135,30 +143,43 @@ ServingBound serving_throughput_bound(const ServingDeployment& d, const RequestM
   life.decode_context = mix.decode_context;
   const double life_tokens = static_cast<double>(life.tokens());
   const ResourceTimes per_request =
-      resource_times(d, work_of(d, life, static_cast<uint64_t>(std::floor(g))), life_tokens);
+      resource_times(d, work_of(d, life, static_cast<uint64_t>(std::floor(g))), life_tokens, 0.0);
   for (const Resource r : {Resource::kCompute, Resource::kNetwork}) {
     if (per_request[r] > 0) b.tokens_per_s[static_cast<size_t>(r)] = g / per_request[r];
   }
 
-  // HBM: decode steps of `batch` sequences, each reading the weights and the batch's KV.
+  // HBM and host link: decode steps of `batch` sequences, each reading the weights and the
+  // batch's KV, and streaming the weights when they live in host memory.
   const double held =
       std::ceil((p + 1.0) / limits.block_tokens) * static_cast<double>(limits.block_tokens);
   const uint64_t kv_batch = static_cast<uint64_t>(static_cast<double>(limits.kv_tokens) / held);
-  const uint64_t other_batch = std::min<uint64_t>(limits.max_sequences, mix.requests);
+  const uint64_t other_batch = std::max<uint64_t>(1, std::min(limits.max_sequences, mix.requests));
   b.batch = std::max<uint64_t>(1, std::min(kv_batch, other_batch));
-  auto decode_rate = [&](uint64_t batch) {
-    if (g <= 1.0) return kUnlimited;
+  // Output tokens/s of each resource when steps decode `batch` sequences: n (g - 1) decode
+  // tokens in steps of `batch`; the n prompt steps give the other n tokens.
+  auto decode_rates = [&](uint64_t batch) {
+    std::array<double, kResourceCount> rate;
+    rate.fill(kUnlimited);
+    if (g <= 1.0) return rate;
     BatchShape step;
     step.decode_tokens = batch;
     step.decode_context = mix.decode_context;
-    const double s = resource_times(d, work_of(d, step, batch), 0.0)[Resource::kMemory];
-    // n (g - 1) decode tokens in steps of `batch`; the n prompt steps give the other n tokens.
-    return g / (g - 1.0) * static_cast<double>(batch) / s;
+    const ResourceTimes t = resource_times(d, work_of(d, step, batch), 0.0, 1.0);
+    for (const Resource r : {Resource::kMemory, Resource::kHostLink}) {
+      if (t[r] > 0)
+        rate[static_cast<size_t>(r)] = g / (g - 1.0) * static_cast<double>(batch) / t[r];
+    }
+    return rate;
   };
-  b.tokens_per_s[static_cast<size_t>(Resource::kMemory)] =
-      decode_rate(std::max<uint64_t>(1, other_batch));
+  const auto unlimited = decode_rates(other_batch);
+  for (const Resource r : {Resource::kMemory, Resource::kHostLink}) {
+    b.tokens_per_s[static_cast<size_t>(r)] = unlimited[static_cast<size_t>(r)];
+  }
   if (kv_batch < other_batch) {
-    b.tokens_per_s[static_cast<size_t>(Resource::kKvCapacity)] = decode_rate(b.batch);
+    const auto limited = decode_rates(b.batch);
+    b.tokens_per_s[static_cast<size_t>(Resource::kKvCapacity)] =
+        std::min(limited[static_cast<size_t>(Resource::kMemory)],
+                 limited[static_cast<size_t>(Resource::kHostLink)]);
   }
   if (mix.arrival_span_s > 0) {
     b.tokens_per_s[static_cast<size_t>(Resource::kArrivals)] = n * g / mix.arrival_span_s;

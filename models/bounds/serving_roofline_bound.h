@@ -13,6 +13,7 @@
 ///   network: the tensor-parallel all-reduces (two per layer, each GPU sending (t-1)/t of the
 ///     vectors) and pipeline hand-offs, at the fastest GPU-to-GPU link; expert-parallel
 ///     exchange is not counted (a placement may keep a token's experts local);
+///   host link: with streamed weights, every step moves them all over the host link;
 ///   KV capacity: a decoding sequence holds at least its prompt and one token, in whole
 ///     blocks, so at most kv_tokens / that sequences decode together;
 ///   arrivals: an open loop cannot finish before its last request arrives.
@@ -37,6 +38,10 @@ struct ServingDeployment {
   Dtype kv_cache = Dtype::kBf16;
   double network_bandwidth = 0;  ///< bytes/s per GPU each way, fastest GPU-to-GPU path
   double nic_bandwidth = 0;      ///< bytes/s per GPU each way between nodes; 0: one node
+  /// Weights streamed from host memory every step (serving.weights: host), bytes; 0 when the
+  /// weights stay on the GPUs.
+  double streamed_bytes_per_step = 0;
+  double host_link_bandwidth = 0;  ///< bytes/s host to GPU, per GPU
 };
 
 /// Bytes a step's expert-parallel exchange moved (a finished run knows them).

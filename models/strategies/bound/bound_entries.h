@@ -20,6 +20,9 @@ BoundFamily::Entry belady_bound_entry();
 std::string tokens_per_s_text(double value);
 std::string seconds_text(double seconds);
 
+/// The GPU's own time for `step` at the hardware limit: compute and HBM, whatever the links.
+double gpu_step_seconds(const ServingDeployment& deployment, const BatchShape& step);
+
 /// The GPU's most tokens per second with every weight already on it (MoE-Lens's T_GPU): a
 /// large decode step of context-free tokens at the hardware limit (compute, HBM).
 double gpu_tokens_per_s(const ServingDeployment& deployment);

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <limits>
 
 #include <fmt/format.h>
@@ -17,12 +18,17 @@ std::string seconds_text(double seconds) {
   return fmt::format("{:.3f} us", seconds * 1e6);
 }
 
+double gpu_step_seconds(const ServingDeployment& deployment, const BatchShape& step) {
+  const ResourceTimes t = step_lower_bound(deployment, step);
+  return std::max(t[Resource::kCompute], t[Resource::kMemory]);
+}
+
 double gpu_tokens_per_s(const ServingDeployment& deployment) {
   // 65,536 tokens: past the turning point of every GPU in the catalogue, where FLOPs bind.
   constexpr uint64_t kTokens = 65536;
   BatchShape step;
   step.decode_tokens = kTokens;
-  return static_cast<double>(kTokens) / step_lower_bound(deployment, step).bound();
+  return static_cast<double>(kTokens) / gpu_step_seconds(deployment, step);
 }
 
 }  // namespace moesim

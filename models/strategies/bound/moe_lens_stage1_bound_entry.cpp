@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "models/bounds/moe_lens_stage1.h"
+#include "models/bounds/moe_lens_stage2.h"
 #include "models/strategies/bound/bound_entries.h"
 
 namespace moesim {
@@ -51,7 +52,11 @@ BoundFamily::Entry moe_lens_stage1_bound_entry() {
        "MoE-Lens stage 1 (arXiv 2504.09345 s5.2): min(PME x KV capacity / model stream time, "
        "GPU token rate) for weights streamed from host memory, KV cache and decode attention on "
        "the CPU; the turning KV capacity; host DRAM and CPU attention checks",
-       {param::optional("gpu_tokens_per_s", ParamKind::kDouble,
+       {param::flag("prefill_decode_overlap", true,
+                    "prefill overlaps decode, enlarging the KV capacity by (p+g)/(p+g/2) (Eq. 7): "
+                    "on, stage 1 stays an upper bound of stage 2 with the overlap")
+            .spec,
+        param::optional("gpu_tokens_per_s", ParamKind::kDouble,
                         "the GPU's roofline at 65,536 context-free tokens",
                         "T_GPU, the GPU's most tokens/s with the weights on it")
             .above(0)
@@ -64,14 +69,19 @@ BoundFamily::Entry moe_lens_stage1_bound_entry() {
         }
         const double t_gpu = p.has("gpu_tokens_per_s") ? p.real("gpu_tokens_per_s")
                                                        : gpu_tokens_per_s(*c.deployment);
-        const MoeLensStage1 s = moe_lens_stage1(moe_lens_stage1_inputs(c, t_gpu));
+        MoeLensStage1Inputs in = moe_lens_stage1_inputs(c, t_gpu);
+        const double overlap =
+            p.flag("prefill_decode_overlap") ? prefill_decode_overlap_factor(in.requests) : 1.0;
+        in.kv_capacity_bytes *= overlap;
+        const MoeLensStage1 s = moe_lens_stage1(in);
         BoundReport r;
         r.name = name;
         r.figures = {
             {"PME (exact sum)", fmt::format("{:.6g} /token", s.pme)},
             {"PME (paper's closed form)", fmt::format("{:.6g} /token", s.pme_closed_form)},
             {"delta (model over host link)", seconds_text(s.delta_s)},
-            {"M (KV capacity)", fmt::format("{:.0f} tokens", s.kv_tokens)},
+            {"overlap factor (p+g)/(p+g/2)", fmt::format("{:.4f}", overlap)},
+            {"M (KV capacity x overlap factor)", fmt::format("{:.0f} tokens", s.kv_tokens)},
             {"PME x M / delta", tokens_per_s_text(s.io_tokens_per_s)},
             {"T_GPU", tokens_per_s_text(s.gpu_tokens_per_s)},
             {"T_max", tokens_per_s_text(s.max_tokens_per_s)},

@@ -18,8 +18,7 @@ GpuTimeLine gpu_layer_line(const ServingDeployment& d) {
   for (const uint64_t tokens : {256, 1024, 4096, 16384, 65536}) {
     BatchShape step;
     step.decode_tokens = tokens;
-    points.emplace_back(static_cast<double>(tokens),
-                        step_lower_bound(d, step).bound() / d.card.num_layers);
+    points.emplace_back(static_cast<double>(tokens), gpu_step_seconds(d, step) / d.card.num_layers);
   }
   return fit_gpu_time_line(points);
 }
