@@ -15,7 +15,8 @@ namespace moesim {
 BoundFamily::Entry all_to_all_bound_entry() {
   return {{"all_to_all",
            "all-to-all lower bound: one MoE layer's dispatch (a routing sample, experts in "
-           "contiguous blocks) over the busiest GPU link, NIC or node cut; the worst MoE layer",
+           "contiguous blocks) over the busiest GPU link, NIC or node cut; the worst MoE layer "
+           "(per-GPU bandwidths as nccl-tests counts them, NVIDIA/nccl-tests #130, #212, #290)",
            {param::optional("tokens", ParamKind::kUint,
                             "the decode batch (serving) or the layer's tokens",
                             "tokens dispatched in the sampled layer pass")
