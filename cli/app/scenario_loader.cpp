@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/app/scenario_base.h"
 #include "cli/app/serving_loader.h"
 #include "cli/app/strategy_loader.h"
 #include "cli/output_directory.h"
@@ -187,9 +188,12 @@ std::vector<StrategyChoice> load_bounds(YamlMap m, const BoundFamily& family,
 
 ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& catalog,
                              const std::vector<ScenarioOverride>& overrides) {
-  YAML::Node tree = load_yaml_file(path);
+  auto origins = std::make_shared<OverrideOrigins>();
+  YAML::Node tree = load_with_base(path, *origins);
   apply_overrides(tree, overrides);
-  YamlMap root(tree, path, "", override_origins(overrides));
+  const auto set_origins = override_origins(overrides);  // kept alive over the loop
+  origins->insert(origins->end(), set_origins->begin(), set_origins->end());
+  YamlMap root(tree, path, "", origins);
   ScenarioConfig cfg;
   cfg.name = root.get_string("name");
   if (const auto why = unsafe_folder_name(cfg.name)) root.fail("name", *why);
