@@ -13,6 +13,7 @@
 #include "cli/app/scenario_loader.h"
 #include "cli/app/serving_bound.h"
 #include "cli/app/serving_metrics_json.h"
+#include "cli/app/serving_progress.h"
 #include "cli/app/serving_report.h"
 #include "cli/app/serving_trace_writer.h"
 #include "cli/app/trace_recorder.h"
@@ -63,14 +64,18 @@ int run_serving(const RunOptions& options, const ScenarioConfig& cfg,
                   options.trace_iterations.value_or(ServingTraceWriter::kAllIterations));
   }
   const auto wall_start = std::chrono::steady_clock::now();
-  run.run();
+  {
+    const ServingProgress progress(run.simulation(), std::cerr,
+                                   !options.quiet && ServingProgress::stderr_is_terminal());
+    run.run();
+  }
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
   const RunBound bound = run_bound(run, true);
   const std::string summary = format_serving_summary(run) + format_run_bound(bound);
-  std::vector<std::string> files{"summary.txt",    "metrics.json", "requests.csv",
-                                 "timeseries.csv", "layers.csv"};
+  std::vector<std::string> files{"summary.txt", "metrics.json", "requests.csv", "timeseries.csv",
+                                 "layers.csv"};
   out.write("summary.txt", summary);
   out.write("metrics.json", format_serving_metrics_json(run, bound));
   out.write("requests.csv", format_requests_csv(run.simulation()));

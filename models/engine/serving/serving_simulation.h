@@ -63,6 +63,8 @@ class ServingSimulation {
   /// observer that wants them connects to iteration_started.
   const IterationTotals& totals() const { return totals_; }
   uint64_t preemptions() const;
+  /// Requests that have their last token.
+  size_t finished() const { return finished_; }
   size_t ranks() const { return schedulers_.size(); }
   size_t pipeline_stages() const { return stage_free_.size(); }
   const BatchScheduler& scheduler(size_t rank) const { return *schedulers_.at(rank); }
