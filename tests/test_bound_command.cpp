@@ -139,3 +139,34 @@ TEST_CASE("bound command: a bad bounds block exits 2 naming its file, line and k
     CHECK_THAT(r.err, Contains(bad.why));
   }
 }
+
+TEST_CASE("bound command: --set reaches the workload and the bounds block", "[bounds][cli]") {
+  // 4 clients: at most 4 sequences decode together (16 in the file)
+  const auto four =
+      run_cli({"bound", closed_loop_h100, "--set", "workload.closed_loop.concurrency=4"});
+  INFO(four.err);
+  REQUIRE(four.exit_code == 0);
+  CHECK_THAT(four.out, Contains("decode batch at the bound                4\n"));
+  // a bounds block made by --set alone: only belady, 3 of 128 experts
+  const auto belady = run_cli({"bound", closed_loop_h100, "--set", "bounds.belady.capacity=3"});
+  INFO(belady.err);
+  REQUIRE(belady.exit_code == 0);
+  CHECK_THAT(belady.out, Contains("3 of 128"));
+  CHECK_THAT(belady.out, !Contains("serving_roofline"));
+  // an override out of range: exit 2 naming the --set
+  const auto zero =
+      run_cli({"bound", closed_loop_h100, "--set", "workload.closed_loop.concurrency=0"});
+  CHECK(zero.exit_code == 2);
+  CHECK_THAT(zero.err, Contains("--set workload.closed_loop.concurrency=0"));
+}
+
+TEST_CASE("bound command: a layer scenario serves no requests", "[bounds][cli]") {
+  const auto r = run_cli({"bound", source_path("scenarios/quickstart.yaml").string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("bounds of scenario 'quickstart' (8 x H100-SXM, one MoE layer)"));
+  CHECK_THAT(r.out, Contains("serving_roofline: not applicable: a layer scenario"));
+  // 8 experts on 8 GPUs: the dispatch and straggler bounds apply; half of 8 experts cached
+  CHECK_THAT(r.out, Contains("all_to_all:\n") && Contains("straggler:\n"));
+  CHECK_THAT(r.out, Contains("4 of 8"));
+}
