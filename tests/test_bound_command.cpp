@@ -126,6 +126,11 @@ TEST_CASE("bound command: a bad bounds block exits 2 naming its file, line and k
        "unknown key"},
       {"bounds:\n  belady:\n    capacity: 70000\n", "bounds.belady.capacity", "capacity: 70000",
        "between 0 and 65536"},
+      // Qwen3-30B-A3B has 128 experts a layer.
+      {"bounds:\n  belady:\n    capacity: 200\n", "bounds.belady.capacity", "capacity: 200",
+       "a layer has 128 experts"},
+      {"bounds:\n  serving_roofline:\n    x: 1\n", "bounds.serving_roofline.x", "x: 1",
+       "takes no parameters"},
   };
   for (const Bad& bad : cases) {
     INFO(bad.block);

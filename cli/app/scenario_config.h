@@ -20,6 +20,12 @@
 
 namespace moesim {
 
+/// `serving.slo`: a request meets its service levels when its TTFT and its TPOT are at most
+/// these (an absent level is not checked); goodput counts the requests that meet them.
+struct ServiceLevels {
+  std::optional<Time> ttft, tpot;
+};
+
 /// The `serving:` block and the request file or closed loop of `workload:` (docs/scenario.md).
 struct ServingScenario {
   StrategyChoice scheduler;  ///< scheduler family
@@ -39,6 +45,7 @@ struct ServingScenario {
   std::string requests;  ///< request file (resolved path); empty with closed_loop
   std::optional<ClosedLoopSpec> closed_loop;  ///< clients instead of a request file
   Time tick = Time::s(1);                     ///< statistics interval of timeseries.csv
+  std::optional<ServiceLevels> slo;           ///< goodput's service levels; absent: none
 };
 
 struct ScenarioConfig {

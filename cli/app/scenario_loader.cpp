@@ -178,6 +178,10 @@ std::vector<StrategyChoice> load_bounds(YamlMap m, const BoundFamily& family,
     }
     // The bound's name is its key: no selector key inside its parameters.
     YamlMap params = m.get_map(name);
+    if (family.find_info(name)->params.empty() && !params.keys().empty()) {
+      params.fail(params.keys().front(),
+                  fmt::format("unknown key: bound {} takes no parameters", name));
+    }
     bounds.push_back(read_strategy_inline(params, "", family, name, context));
   }
   m.finish();

@@ -159,6 +159,19 @@ void load_serving(YamlMap m, YamlMap& workload, const std::string& scenario_path
     if (s.tick <= Time::zero()) m.fail("stats_interval", "must be positive");
   }
   load_host_offload(m, s, cfg);
+  if (m.has("slo")) {
+    YamlMap slo = m.get_map("slo");
+    ServiceLevels levels;
+    for (const char* key : {"ttft", "tpot"}) {
+      if (!slo.has(key)) continue;
+      const Time t = slo.get_time(key);
+      if (t <= Time::zero()) slo.fail(key, "must be positive");
+      (std::string(key) == "ttft" ? levels.ttft : levels.tpot) = t;
+    }
+    slo.finish();
+    if (!levels.ttft && !levels.tpot) slo.fail_here("expected ttft, tpot or both");
+    s.slo = levels;
+  }
   m.finish();
 
   load_serving_workload(workload, scenario_path, s);

@@ -46,6 +46,26 @@ std::string format_serving_metrics_json(const ServingRun& run, const RunBound& b
   distribution(w, "itl_s", s.itl_s);
   distribution(w, "latency_s", s.latency_s);
 
+  if (const auto& slo = c.serving->slo) {
+    uint64_t met = 0, met_tokens = 0;
+    for (const RequestMetrics& r : request_metrics(sim.requests())) {
+      const bool ttft_ok = !slo->ttft || r.ttft_s <= slo->ttft->seconds();
+      const bool tpot_ok = !slo->tpot || !r.has_tpot || r.tpot_s <= slo->tpot->seconds();
+      if (ttft_ok && tpot_ok) {
+        ++met;
+        met_tokens += r.output_tokens;
+      }
+    }
+    w.key("slo").begin_object();
+    if (slo->ttft) w.key("ttft_s").value(slo->ttft->seconds());
+    if (slo->tpot) w.key("tpot_s").value(slo->tpot->seconds());
+    w.key("requests_met").value(met);
+    w.key("fraction_met").value(s.requests > 0 ? static_cast<double>(met) / s.requests : 0.0);
+    const double duration = s.duration_s > 0 ? s.duration_s : 1.0;
+    w.key("goodput_requests_per_s").value(static_cast<double>(met) / duration);
+    w.key("goodput_output_tokens_per_s").value(static_cast<double>(met_tokens) / duration);
+    w.end_object();
+  }
   const ServingBound& t = bound.throughput;
   w.key("bound").begin_object();
   w.key("output_tokens_per_s").value(t.output_tokens_per_s);

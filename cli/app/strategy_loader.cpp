@@ -183,7 +183,8 @@ StrategyChoice read_strategy(YamlMap& m, const std::string& key, const FamilyInf
 StrategyChoice read_strategy_inline(YamlMap& m, const std::string& selector,
                                     const FamilyInfo& family, const std::string& fallback,
                                     const ParamCheckContext& context) {
-  const std::string name = m.has(selector) ? m.get_string(selector) : fallback;
+  // An empty selector: the name is the fallback (a key naming the strategy, as under bounds).
+  const std::string name = !selector.empty() && m.has(selector) ? m.get_string(selector) : fallback;
   const StrategyInfo& s = strategy_named(m, selector, family, name);
   return {name, read_params(m, selector, family, s, context)};
 }

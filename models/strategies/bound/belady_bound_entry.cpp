@@ -19,7 +19,13 @@ BoundFamily::Entry belady_bound_entry() {
             param::whole("tokens", 4096, "tokens of the routing sample, in request order")
                 .in(1, 1 << 22)
                 .spec},
-           nullptr},
+           [](Params& p, const ParamCheckContext& c) {
+             if (p.has("capacity") && p.whole("capacity") > c.model->num_experts) {
+               throw ParamError("capacity",
+                                fmt::format("a layer has {} experts: a cache of {} holds them all",
+                                            c.model->num_experts, p.whole("capacity")));
+             }
+           }},
           [](const BoundContext& c, const Params& p) {
             const std::string name = "belady";
             const uint64_t capacity =
