@@ -64,4 +64,13 @@ int validate_command(const ValidateOptions& options);
 int calibrate_command(const CalibrateOptions& options);
 int list_command(const std::string& family, bool markdown);
 
+struct PlotOptions {
+  std::string path;                ///< a run directory or a sweep's results.csv
+  std::vector<std::string> kinds;  ///< cdf, heatmap, bound, metric; empty: the path's defaults
+  std::string x, y, series;        ///< results.csv columns
+  std::string out;                 ///< "" means PATH.plots (results.csv: results.plots)
+};
+/// Draws the plots as PNG and SVG through gnuplot into their own folder (docs/plots.md).
+int plot_command(const PlotOptions& options);
+
 }  // namespace moesim

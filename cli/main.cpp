@@ -104,6 +104,16 @@ int main(int argc, char** argv) {
   std::string bound_seed;
   auto* bound_seed_opt = bound_cmd->add_option("--seed", bound_seed, "override the seed");
 
+  moesim::PlotOptions plot;
+  auto* plot_cmd = app.add_subcommand(
+      "plot", "draw a run directory's or a sweep's results.csv plots (PNG and SVG, gnuplot)");
+  plot_cmd->add_option("path", plot.path, "run directory or results.csv")->required();
+  plot_cmd->add_option("--kind", plot.kinds, "cdf, heatmap, bound or metric (repeatable)");
+  plot_cmd->add_option("--x", plot.x, "results.csv: the swept column for x");
+  plot_cmd->add_option("--y", plot.y, "results.csv: the metric column");
+  plot_cmd->add_option("--series", plot.series, "results.csv: one line per value of this column");
+  plot_cmd->add_option("--out", plot.out, "output folder (default PATH.plots)");
+
   auto* list_cmd = app.add_subcommand("list", "list strategy families and their strategies");
   list_cmd->add_option("family", family,
                        "only this family, or hardware, topology or models (the catalogues)");
@@ -270,6 +280,7 @@ int main(int argc, char** argv) {
       return moesim::bound_command(bound);
     }
     if (*list_cmd) return moesim::list_command(family, markdown);
+    if (*plot_cmd) return moesim::plot_command(plot);
     if (*validate_cmd) return moesim::validate_command(validate);
     if (*calibrate_cmd) return moesim::calibrate_command(calibrate);
     if (*generate_cmd) return moesim::workload_generate_command(generate);
