@@ -151,6 +151,8 @@ TEST_CASE("bad sweep specs exit 2 naming the axis", "[sweep]") {
   check("  axes:\n    hardware.link_overrides.nvlink4.bandwidth: \"range(1 us, 3 us, 1 us)\"\n",
         {"sweep axis hardware.link_overrides.nvlink4.bandwidth=1 us", "bandwidth"});
   check("  axes:\n    workload.tokens: []\n", {"sweep.axes.workload.tokens", "empty axis"});
+  check("  axes:\n    workload.tokens: \"16, 32, 16\"\n",
+        {"sweep.axes.workload.tokens", "\"16\" is given twice"});
   check("  axes:\n    workload.tokens: [16]\n  exclude:\n    - {routing.generator: zipf}\n",
         {"sweep.exclude[0]", "routing.generator", "not an axis"});
 
@@ -239,4 +241,28 @@ TEST_CASE("moesim run on a scenario with a sweep block runs the base scenario", 
   const auto r = run_cli({"run", path, "--out", (dir / "base").string(), "--quiet", "--no-trace"});
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(read_text(dir / "base" / "resolved.yaml"), Contains("tokens: 64"));
+}
+
+TEST_CASE("sweep collect of a serving sweep has the serving metrics", "[sweep]") {
+  TempDir dir("sweep-serving");
+  const std::string base =
+      read_text(moesim::test::source_path("tests/scenarios/serving_small.yaml"));
+  write_text(dir / "serving_small.requests.csv",
+             read_text(moesim::test::source_path("tests/scenarios/serving_small.requests.csv")));
+  write_text(dir / "s.yaml", base + "\nsweep:\n  axes:\n    routing.generator: [uniform, zipf]\n");
+  const fs::path out = dir / "out";
+  REQUIRE(run_cli({"sweep", "run", (dir / "s.yaml").string(), "--out", out.string(), "-j", "2"})
+              .exit_code == 0);
+  REQUIRE(run_cli({"sweep", "collect", out.string()}).exit_code == 0);
+  const auto rows = lines_of(read_text(out / "results.csv"));
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0] ==
+        "id,routing.generator,status,output_tokens_per_s,ttft_s.mean,ttft_s.median,ttft_s.p90,"
+        "ttft_s.p99,tpot_s.mean,tpot_s.median,tpot_s.p90,tpot_s.p99,latency_s.p90,duration_s,"
+        "bound.output_tokens_per_s,bound.binding,bound.fraction_of_bound,"
+        "bound.step_fraction_of_bound");
+  for (size_t i = 1; i < rows.size(); ++i) {
+    CHECK_THAT(rows[i], Contains(",ok,"));
+    CHECK(rows[i].find(",,") == std::string::npos);  // every metric present
+  }
 }

@@ -105,6 +105,19 @@ SweepSpec read_sweep_spec(const std::string& path) {
     // The key is checked as `--set` checks it: names separated by '.'.
     parse_override(where + ":", axis.key + "=0");
     axis.values = parse_axis_values(kv.second, where);
+    // Two equal values would be two points with one id, run into one folder.
+    for (size_t i = 0; i < axis.values.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (axis.values[i] == axis.values[j]) {
+          throw ConfigError(
+              fmt::format("{}: the value \"{}\" is given twice", where, axis.values[i]));
+        }
+      }
+    }
+    for (const SweepAxis& other : spec.axes) {
+      if (other.key == axis.key)
+        throw ConfigError(fmt::format("{}: the axis is given twice", where));
+    }
     spec.axes.push_back(std::move(axis));
   }
   if (sweep["exclude"].IsDefined()) {

@@ -37,8 +37,8 @@ struct SweepPoint {
 };
 
 /// Reads the `sweep:` block of the scenario at `path`. ConfigError ("file:line:
-/// sweep.axes.KEY: ...") for a missing or malformed block, an empty axis, an empty range, or
-/// an exclusion naming a key that is not an axis.
+/// sweep.axes.KEY: ...") for a missing or malformed block, an empty axis, an empty range, a
+/// value given twice in one axis, or an exclusion naming a key that is not an axis.
 SweepSpec read_sweep_spec(const std::string& path);
 
 /// The cartesian product of the axes (axes in file order, the last axis fastest) less the
