@@ -2,7 +2,9 @@
 // runs each point once (shards and resumes) and the results table.
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -264,5 +266,38 @@ TEST_CASE("sweep collect of a serving sweep has the serving metrics", "[sweep]")
   for (size_t i = 1; i < rows.size(); ++i) {
     CHECK_THAT(rows[i], Contains(",ok,"));
     CHECK(rows[i].find(",,") == std::string::npos);  // every metric present
+  }
+}
+
+TEST_CASE("a sweep killed halfway stops its points and resumes without rerunning", "[sweep]") {
+  TempDir dir("sweep-kill");
+  const std::string path = write_sweep(dir, kThirtyTwo);
+  const fs::path out = dir / "out";
+  // SIGTERM 0.3 s in: the sweep passes it to its running points and waits for them. Whether it
+  // lands before, during or after the last point, what follows must hold.
+  const std::string command = "('" MOESIM_BINARY "' sweep run '" + path + "' --out '" +
+                              out.string() + "' -j 2 2>/dev/null & pid=$!; sleep 0.3; kill -TERM " +
+                              "$pid 2>/dev/null; wait $pid) 2>/dev/null";
+  std::system(command.c_str());
+  std::map<std::string, fs::file_time_type> finished;
+  for (const auto& entry : fs::directory_iterator(out / "points")) {
+    const std::string name = entry.path().filename().string();
+    CHECK(name.find(".partial-") == std::string::npos);  // no staging of a killed point is left
+    if (fs::exists(entry.path() / "metrics.json")) {
+      finished[name] = fs::last_write_time(entry.path() / "metrics.json");
+    }
+  }
+  const auto resumed = run_cli({"sweep", "run", path, "--out", out.string(), "-j", "2"});
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(resumed.err, Contains(std::to_string(finished.size()) + " already done"));
+  for (const auto& [id, time] : finished) {
+    CHECK(fs::last_write_time(out / "points" / id / "metrics.json") == time);
+  }
+  const auto runs = lines_of(read_text(out / "runs.log"));
+  for (const auto& p : expand(path)) {
+    CHECK(fs::exists(out / "points" / p.id / "metrics.json"));
+    const auto times = std::count(runs.begin(), runs.end(), p.id);
+    CHECK(times >= 1);
+    if (finished.count(p.id)) CHECK(times == 1);
   }
 }

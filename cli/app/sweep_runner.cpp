@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -17,6 +18,7 @@
 
 #include "cli/app/sweep_folder.h"
 #include "cli/app/sweep_spec.h"
+#include "cli/interrupt_cleanup.h"
 #include "models/strategies/strategy_catalog.h"
 #include "sim/config_error.h"
 
@@ -63,6 +65,9 @@ pid_t start_point(const std::string& exe, const std::string& scenario, const Swe
     throw std::runtime_error(
         fmt::format("{}: cannot create: {}", log.string(), std::strerror(errno)));
   }
+  // Forked under the interrupt lock, so an interrupt either finds the child registered or
+  // comes before it exists.
+  auto held = InterruptCleanup::lock();
   const pid_t pid = ::fork();
   if (pid == 0) {
     // The signals InterruptCleanup blocks are unblocked again: the child installs its own.
@@ -77,6 +82,7 @@ pid_t start_point(const std::string& exe, const std::string& scenario, const Swe
   ::close(log_fd);
   ::close(null_fd);
   if (pid < 0) throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
+  InterruptCleanup::add_child(pid, held);
   return pid;
 }
 
@@ -133,8 +139,9 @@ int run_sweep(const SweepRunOptions& options) {
   size_t next = 0;
   size_t finished = 0;
   size_t failed = 0;
+  const size_t jobs = std::max<size_t>(1, options.jobs);
   while (next < todo.size() || !running.empty()) {
-    while (next < todo.size() && running.size() < options.jobs) {
+    while (next < todo.size() && running.size() < jobs) {
       const SweepPoint& point = *todo[next++];
       {
         std::ofstream runs(dir / "runs.log", std::ios::app);
@@ -150,6 +157,7 @@ int run_sweep(const SweepRunOptions& options) {
       if (errno == EINTR) continue;
       throw std::runtime_error(fmt::format("waitpid: {}", std::strerror(errno)));
     }
+    InterruptCleanup::remove_child(pid, InterruptCleanup::lock());
     const auto it = running.find(pid);
     if (it == running.end()) continue;
     const Running ended = it->second;
