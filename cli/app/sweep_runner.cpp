@@ -62,6 +62,8 @@ pid_t start_point(const std::string& exe, const std::string& scenario, const Swe
   const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (log_fd < 0 || null_fd < 0) {
+    if (log_fd >= 0) ::close(log_fd);
+    if (null_fd >= 0) ::close(null_fd);
     throw std::runtime_error(
         fmt::format("{}: cannot create: {}", log.string(), std::strerror(errno)));
   }
