@@ -1,6 +1,7 @@
 #include "cli/interrupt_cleanup.h"
 
 #include <pthread.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +19,7 @@ namespace {
 struct Registry {
   std::mutex mutex;
   std::vector<fs::path> dirs;
+  std::vector<pid_t> children;
 };
 
 /// Never destroyed: the interrupt thread may still use it while static destructors run at exit.
@@ -44,6 +46,8 @@ sigset_t interrupt_signals() {
   // Waits for a commit in progress to finish, then holds the lock until the process ends, so no
   // new output can be staged or committed behind the cleanup.
   auto held = InterruptCleanup::lock();
+  for (const pid_t child : registry().children) kill(child, sig);
+  for (const pid_t child : registry().children) waitpid(child, nullptr, 0);
   for (const fs::path& dir : registry().dirs) {
     std::error_code ec;
     fs::remove_all(dir, ec);
@@ -86,6 +90,15 @@ void InterruptCleanup::remove(const fs::path& dir, const std::unique_lock<std::m
   auto& dirs = registry().dirs;
   const auto it = std::find(dirs.begin(), dirs.end(), dir);
   if (it != dirs.end()) dirs.erase(it);
+}
+
+void InterruptCleanup::add_child(pid_t pid, const std::unique_lock<std::mutex>& /*held*/) {
+  registry().children.push_back(pid);
+}
+
+void InterruptCleanup::remove_child(pid_t pid, const std::unique_lock<std::mutex>& /*held*/) {
+  auto& children = registry().children;
+  children.erase(std::remove(children.begin(), children.end(), pid), children.end());
 }
 
 }  // namespace moesim

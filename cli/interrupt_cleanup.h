@@ -10,6 +10,8 @@
 /// runs ordinary code, so it may use std::filesystem; the registry's mutex keeps it from
 /// deleting a folder while OutputDirectory is creating or committing it.
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <mutex>
 
@@ -29,6 +31,13 @@ class InterruptCleanup {
   /// lock(), passed as proof that the caller holds it.
   static void add(const std::filesystem::path& dir, const std::unique_lock<std::mutex>& held);
   static void remove(const std::filesystem::path& dir, const std::unique_lock<std::mutex>& held);
+
+  /// A child process (a point of `moesim sweep run`) that an interrupt passes its signal to and
+  /// waits for before this process ends, so the child removes its own staging and no run is left
+  /// behind writing into the sweep. Fork under the lock and add the child before releasing it.
+  static void add_child(pid_t pid, const std::unique_lock<std::mutex>& held);
+  /// The child has ended (reaped): it is forgotten.
+  static void remove_child(pid_t pid, const std::unique_lock<std::mutex>& held);
 };
 
 }  // namespace moesim

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/interrupt_cleanup.h"
+#include "cli/sweep_command.h"
 #include "cli/trace_commands.h"
 #include "cli/workload_command.h"
 #include "sim/config_error.h"
@@ -229,6 +230,25 @@ int main(int argc, char** argv) {
                    "without --model: nominal top-k (default: most in any record)")
       ->check(kWholeNumber);
 
+  // `sweep` runs a scenario's `sweep:` block point by point and collects the results.
+  auto* sweep_cmd = app.add_subcommand("sweep", "run a scenario's sweep: block and collect it");
+  sweep_cmd->require_subcommand(1);
+  moesim::SweepRunOptions sweep_run;
+  auto* sweep_run_cmd = sweep_cmd->add_subcommand(
+      "run", "run each point of the sweep as `moesim run` into DIR/points/ID (resumes)");
+  sweep_run_cmd->add_option("scenario", sweep_run.scenario, "scenario YAML file with sweep:")
+      ->required();
+  sweep_run_cmd->add_option("--out", sweep_run.out_dir, "sweep folder (made by moesim)")
+      ->required();
+  sweep_run_cmd->add_option("-j,--jobs", sweep_run.jobs, "points run at once (1)")
+      ->check(kCountingNumber);
+  sweep_run_cmd->add_option("--shard", sweep_run.shard,
+                            "i/N: run only the points whose index mod N is i (0-based)");
+  std::string sweep_dir;
+  auto* sweep_collect_cmd = sweep_cmd->add_subcommand(
+      "collect", "write DIR/results.csv: each point's axis values and headline metrics");
+  sweep_collect_cmd->add_option("dir", sweep_dir, "sweep folder")->required();
+
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
   auto* workload_cmd = app.add_subcommand("workload", "generate or import request workloads");
@@ -279,6 +299,8 @@ int main(int argc, char** argv) {
       if (*bound_seed_opt) bound.seed = bound_seed;
       return moesim::bound_command(bound);
     }
+    if (*sweep_run_cmd) return moesim::sweep_run_command(sweep_run);
+    if (*sweep_collect_cmd) return moesim::sweep_collect_command(sweep_dir);
     if (*list_cmd) return moesim::list_command(family, markdown);
     if (*plot_cmd) return moesim::plot_command(plot);
     if (*validate_cmd) return moesim::validate_command(validate);

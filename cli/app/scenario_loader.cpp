@@ -232,6 +232,8 @@ ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& cat
     load_strategies(none, cfg, catalog, context);
   }
   if (root.has("bounds")) cfg.bounds = load_bounds(root.get_map("bounds"), catalog.bound, context);
+  // `moesim sweep` reads the sweep block (cli/app/sweep_spec.h); a run is of the base scenario.
+  if (root.has("sweep")) root.get_map("sweep");
   root.finish();
   return cfg;
 }
