@@ -1,6 +1,7 @@
 // `moesim plot PATH`: plots of a run directory (latency CDFs, per-rank load heatmap, the run
 // against its bound) or of a sweep's results.csv (a metric against a swept parameter, one line
 // per series), as PNG and SVG through gnuplot, into a folder of their own (docs/plots.md).
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -56,8 +57,16 @@ std::vector<PlotJob> results_plots(const fs::path& csv, const PlotOptions& o) {
       if (o.y.empty()) throw ConfigError("--y: a metric plot needs the column to draw");
       jobs.push_back(metric_plot(csv, o.x, o.y, o.series, "metric"));
     } else if (kind == "bound") {
-      jobs.push_back(metric_plot(csv, o.x, o.y.empty() ? "fraction_of_bound" : o.y, o.series,
-                                 "fraction_of_bound"));
+      // A serving sweep's throughput fraction, else a layer sweep's step fraction.
+      std::string y = o.y;
+      if (y.empty()) {
+        const CsvTable header = read_csv(csv);
+        const auto& c = header.columns;
+        y = std::find(c.begin(), c.end(), "bound.fraction_of_bound") != c.end()
+                ? "bound.fraction_of_bound"
+                : "bound.step_fraction_of_bound";
+      }
+      jobs.push_back(metric_plot(csv, o.x, y, o.series, "fraction_of_bound"));
     } else {
       throw ConfigError(
           fmt::format("--kind {}: a results.csv plots metric or bound (cdf, heatmap: from a "

@@ -5,10 +5,11 @@
 
 MOESIM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Compiler, build tools and the libraries of the design card (all Debian packages).
+# Compiler, build tools and the libraries of the design card, and gnuplot for `moesim plot`
+# (all Debian packages).
 MOESIM_PACKAGES=(g++ cmake ninja-build libboost-graph-dev libyaml-cpp-dev libfmt-dev
                  libcli11-dev catch2 libeigen3-dev libbenchmark-dev libzstd-dev
-                 pkg-config)
+                 pkg-config gnuplot-nox)
 
 moesim_install_missing_packages() {
   local missing=()

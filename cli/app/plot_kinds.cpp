@@ -252,7 +252,7 @@ PlotJob metric_plot(const fs::path& results, const std::string& x, const std::st
   PlotJob job{name, {{name + ".dat", data}}, ""};
   job.script = with_terminals(
       name, fmt::format("set title '{} against {}'\nset xlabel '{}'\nset ylabel '{}'\n"
-                        "set grid\nset key outside\n{}{}\n",
+                        "set grid\nset key top left\n{}{}\n",
                         y, x, x, y, xtics, plots));
   return job;
 }
