@@ -68,6 +68,7 @@ struct PlotOptions {
   std::string path;                ///< a run directory or a sweep's results.csv
   std::vector<std::string> kinds;  ///< cdf, heatmap, bound, metric; empty: the path's defaults
   std::string x, y, series;        ///< results.csv columns
+  std::vector<std::string> where;  ///< results.csv rows kept: COLUMN=VALUE each
   std::string out;                 ///< "" means PATH.plots (results.csv: results.plots)
 };
 /// Draws the plots as PNG and SVG through gnuplot into their own folder (docs/plots.md).

@@ -113,6 +113,8 @@ int main(int argc, char** argv) {
   plot_cmd->add_option("--x", plot.x, "results.csv: the swept column for x");
   plot_cmd->add_option("--y", plot.y, "results.csv: the metric column");
   plot_cmd->add_option("--series", plot.series, "results.csv: one line per value of this column");
+  plot_cmd->add_option("--where", plot.where,
+                       "results.csv: keep the rows with COLUMN=VALUE (repeatable)");
   plot_cmd->add_option("--out", plot.out, "output folder (default PATH.plots)");
 
   auto* list_cmd = app.add_subcommand("list", "list strategy families and their strategies");

@@ -55,7 +55,7 @@ std::vector<PlotJob> results_plots(const fs::path& csv, const PlotOptions& o) {
   for (const std::string& kind : chosen) {
     if (kind == "metric") {
       if (o.y.empty()) throw ConfigError("--y: a metric plot needs the column to draw");
-      jobs.push_back(metric_plot(csv, o.x, o.y, o.series, "metric"));
+      jobs.push_back(metric_plot(csv, o.x, o.y, o.series, o.where, "metric"));
     } else if (kind == "bound") {
       // A serving sweep's throughput fraction, else a layer sweep's step fraction.
       std::string y = o.y;
@@ -66,7 +66,7 @@ std::vector<PlotJob> results_plots(const fs::path& csv, const PlotOptions& o) {
                 ? "bound.fraction_of_bound"
                 : "bound.step_fraction_of_bound";
       }
-      jobs.push_back(metric_plot(csv, o.x, y, o.series, "fraction_of_bound"));
+      jobs.push_back(metric_plot(csv, o.x, y, o.series, o.where, "fraction_of_bound"));
     } else {
       throw ConfigError(
           fmt::format("--kind {}: a results.csv plots metric or bound (cdf, heatmap: from a "

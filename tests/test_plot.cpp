@@ -69,6 +69,12 @@ TEST_CASE("plot draws every kind as PNG and SVG", "[plot][cli]") {
   check_images(dir / "results.plots", "metric");
   check_images(dir / "results.plots", "fraction_of_bound");
   CHECK_THAT(read_text(dir / "results.plots" / "metric.gp"), Contains("\"uniform\" 0"));
+  // --where keeps one slice: the contiguous placement's two points, one line.
+  const auto slice = run_cli({"plot", (dir / "results.csv").string(), "--x", "routing.generator",
+                              "--y", "output_tokens_per_s", "--where", "placement=contiguous",
+                              "--out", (dir / "slice").string()});
+  REQUIRE(slice.exit_code == 0);
+  CHECK(read_text(dir / "slice" / "metric.dat") == "0 100\n1 80\n\n\n");
 }
 
 TEST_CASE("plot refuses what it cannot draw, naming the option", "[plot][cli]") {

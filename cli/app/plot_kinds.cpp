@@ -205,8 +205,18 @@ PlotJob run_bound_plot(const fs::path& run) {
 }
 
 PlotJob metric_plot(const fs::path& results, const std::string& x, const std::string& y,
-                    const std::string& series, const std::string& name) {
-  const CsvTable t = read_csv(results);
+                    const std::string& series, const std::vector<std::string>& where,
+                    const std::string& name) {
+  CsvTable t = read_csv(results);
+  for (const std::string& condition : where) {
+    const size_t eq = condition.find('=');
+    if (eq == std::string::npos) {
+      throw ConfigError(fmt::format("--where {}: expected COLUMN=VALUE", condition));
+    }
+    const size_t c = t.index(condition.substr(0, eq), "--where");
+    const std::string value = condition.substr(eq + 1);
+    std::erase_if(t.rows, [&](const std::vector<std::string>& row) { return row[c] != value; });
+  }
   const size_t xi = t.index(x, "--x"), yi = t.index(y, "--y");
   const size_t si = series.empty() ? 0 : t.index(series, "--series");
   // A numeric x is its value; words (a strategy, a generator) are placed in order of first

@@ -34,9 +34,11 @@ PlotJob latency_cdf_plot(const std::filesystem::path& run);
 PlotJob rank_heatmap_plot(const std::filesystem::path& run);
 /// The run's achieved throughput (serving) or step time (layer) beside each resource's bound.
 PlotJob run_bound_plot(const std::filesystem::path& run);
-/// `y` against `x` of results.csv, one line per value of `series` ("" for one line).
+/// `y` against `x` of results.csv, one line per value of `series` ("" for one line), over the
+/// rows whose columns hold the values `where` gives ("column=value" each).
 PlotJob metric_plot(const std::filesystem::path& results, const std::string& x,
-                    const std::string& y, const std::string& series, const std::string& name);
+                    const std::string& y, const std::string& series,
+                    const std::vector<std::string>& where, const std::string& name);
 
 /// The terminal lines that write `stem`.png and `stem`.svg around `body` (plot commands).
 std::string with_terminals(const std::string& stem, const std::string& body);
