@@ -31,12 +31,8 @@ std::string format_report(const BoundReport& r) {
 
 int bound_command(const BoundOptions& options) {
   const StrategyCatalog catalog = builtin_strategies();
-  std::vector<ScenarioOverride> overrides;
-  for (const std::string& set : options.sets) overrides.push_back(parse_override("--set", set));
-  if (options.seed) {
-    overrides.push_back({"seed", *options.seed, fmt::format("--seed {}", *options.seed)});
-  }
-  const ScenarioConfig cfg = load_scenario(options.scenario, catalog, overrides);
+  const ScenarioConfig cfg =
+      load_scenario(options.scenario, catalog, command_line_overrides(options.sets, options.seed));
   std::unique_ptr<ServingRun> run;
   if (cfg.serving) run = std::make_unique<ServingRun>(cfg, catalog);
   const BoundContext context = bound_context(cfg, catalog, run.get());

@@ -101,12 +101,8 @@ int run_serving(const RunOptions& options, const ScenarioConfig& cfg,
 
 int run_command(const RunOptions& options) {
   const StrategyCatalog catalog = builtin_strategies();
-  std::vector<ScenarioOverride> overrides;
-  for (const std::string& set : options.sets) overrides.push_back(parse_override("--set", set));
-  if (options.seed) {
-    overrides.push_back({"seed", *options.seed, fmt::format("--seed {}", *options.seed)});
-  }
-  const ScenarioConfig cfg = load_scenario(options.scenario, catalog, overrides);
+  const ScenarioConfig cfg =
+      load_scenario(options.scenario, catalog, command_line_overrides(options.sets, options.seed));
   if (cfg.serving) return run_serving(options, cfg, catalog);
 
   if (options.trace_iterations) {

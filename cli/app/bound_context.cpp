@@ -45,22 +45,6 @@ std::vector<RequestClass> request_classes(const std::vector<ServingRequest>& req
   return classes;
 }
 
-/// Token contexts of the first `tokens` tokens of the requests (prompt and output positions),
-/// as a serving run routes them.
-std::vector<TokenContext> token_contexts(const std::vector<ServingRequest>& requests,
-                                         uint64_t tokens) {
-  std::vector<TokenContext> out;
-  for (const ServingRequest& r : requests) {
-    const uint32_t length = r.input_tokens + r.output_tokens;
-    for (uint32_t pos = 0; pos < length && out.size() < tokens; ++pos) {
-      out.push_back({0, r.routing_request, pos,
-                     pos < r.input_tokens ? TokenPhase::prefill : TokenPhase::decode});
-    }
-    if (out.size() >= tokens) break;
-  }
-  return out;
-}
-
 }  // namespace
 
 BoundContext bound_context(const ScenarioConfig& config, const StrategyCatalog& catalog,
@@ -104,7 +88,7 @@ BoundContext bound_context(const ScenarioConfig& config, const StrategyCatalog& 
     RoutingSample sample(moe_layers);
     TokenRouting routing;
     std::vector<TokenContext> contexts;
-    if (run != nullptr) contexts = token_contexts(run->simulation().requests(), tokens);
+    if (run != nullptr) contexts = leading_token_contexts(run->simulation().requests(), tokens);
     for (uint32_t layer = 0; layer < moe_layers; ++layer) {
       if (run != nullptr) {
         generator->generate_with_context(layer, contexts, routing);

@@ -99,6 +99,14 @@ void apply_overrides(YAML::Node& root, const std::vector<ScenarioOverride>& over
   }
 }
 
+std::vector<ScenarioOverride> command_line_overrides(const std::vector<std::string>& sets,
+                                                     const std::optional<std::string>& seed) {
+  std::vector<ScenarioOverride> overrides;
+  for (const std::string& set : sets) overrides.push_back(parse_override("--set", set));
+  if (seed) overrides.push_back({"seed", *seed, fmt::format("--seed {}", *seed)});
+  return overrides;
+}
+
 std::shared_ptr<const OverrideOrigins> override_origins(
     const std::vector<ScenarioOverride>& overrides) {
   auto origins = std::make_shared<OverrideOrigins>();

@@ -3,6 +3,7 @@
 /// is loaded, so each value is checked exactly as the same value written in the file.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,11 @@ ScenarioOverride parse_override(const std::string& option, const std::string& ar
 /// mappings missing on the way are created. A path through a single value or a list, or a
 /// value that is not valid YAML, is a ConfigError naming the override.
 void apply_overrides(YAML::Node& root, const std::vector<ScenarioOverride>& overrides);
+
+/// The overrides of a command line: each `--set` argument in order, then `--seed N` as
+/// `--set seed=N`. Throws ConfigError as parse_override.
+std::vector<ScenarioOverride> command_line_overrides(const std::vector<std::string>& sets,
+                                                     const std::optional<std::string>& seed);
 
 /// The key paths the overrides set, for YamlMap's error messages.
 std::shared_ptr<const OverrideOrigins> override_origins(

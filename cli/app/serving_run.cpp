@@ -37,6 +37,20 @@ std::vector<ServingRequest> read_requests(const std::string& file) {
   return requests;
 }
 
+std::vector<TokenContext> leading_token_contexts(const std::vector<ServingRequest>& requests,
+                                                 uint64_t tokens) {
+  std::vector<TokenContext> out;
+  for (const ServingRequest& r : requests) {
+    const uint32_t length = r.input_tokens + r.output_tokens;
+    for (uint32_t pos = 0; pos < length && out.size() < tokens; ++pos) {
+      out.push_back({0, r.routing_request, pos,
+                     pos < r.input_tokens ? TokenPhase::prefill : TokenPhase::decode});
+    }
+    if (out.size() >= tokens) break;
+  }
+  return out;
+}
+
 namespace {
 
 /// Tokens routed to estimate each expert's load for a load-aware placement (a profiling pass):
@@ -48,15 +62,7 @@ constexpr uint32_t kLoadSampleTokens = 4096;
 std::vector<std::vector<double>> sample_expert_load(RoutingGenerator& generator,
                                                     const std::vector<ServingRequest>& requests,
                                                     uint32_t layers, uint32_t experts) {
-  std::vector<TokenContext> tokens;
-  for (const ServingRequest& r : requests) {
-    const uint32_t length = r.input_tokens + r.output_tokens;
-    for (uint32_t pos = 0; pos < length && tokens.size() < kLoadSampleTokens; ++pos) {
-      tokens.push_back({0, r.routing_request, pos,
-                        pos < r.input_tokens ? TokenPhase::prefill : TokenPhase::decode});
-    }
-    if (tokens.size() >= kLoadSampleTokens) break;
-  }
+  const std::vector<TokenContext> tokens = leading_token_contexts(requests, kLoadSampleTokens);
   std::vector<std::vector<double>> load(layers, std::vector<double>(experts, 0.0));
   TokenRouting routing;
   for (uint32_t layer = 0; layer < layers; ++layer) {

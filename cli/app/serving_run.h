@@ -23,6 +23,11 @@ namespace moesim {
 /// file and line of a bad row, or for a file without requests.
 std::vector<ServingRequest> read_requests(const std::string& file);
 
+/// The first `tokens` tokens of `requests` as a serving run routes them (prompt then output
+/// positions, request after request): what a routing sample draws.
+std::vector<TokenContext> leading_token_contexts(const std::vector<ServingRequest>& requests,
+                                                 uint64_t tokens);
+
 class ServingRun {
  public:
   /// Throws ConfigError for inputs that cannot be served (memory, unknown strategies).

@@ -29,6 +29,8 @@ double gpu_tokens_per_s(const ServingDeployment& deployment);
 
 /// Why MoE-Lens does not apply to the scenario, or "" when it does.
 std::string moe_lens_not_applicable(const BoundContext& c);
+/// A MoE-Lens stage's regime, binding resource and throughput (prompt + output tokens/s).
+void set_moe_lens_outcome(BoundReport& r, MoeLensRegime regime, double tokens_per_s);
 /// Stage 1's inputs from a scenario MoE-Lens applies to, with T_GPU `gpu_tokens`.
 MoeLensStage1Inputs moe_lens_stage1_inputs(const BoundContext& c, double gpu_tokens);
 

@@ -37,6 +37,14 @@ MoeLensStage1Inputs moe_lens_stage1_inputs(const BoundContext& c, double gpu_tok
   return in;
 }
 
+void set_moe_lens_outcome(BoundReport& r, MoeLensRegime regime, double tokens_per_s) {
+  const bool kv = regime == MoeLensRegime::kKvCapacity;
+  r.regime = kv ? "KV-capacity-bound" : "GPU-bound";
+  r.binding = kv ? "KV capacity" : "compute";
+  r.throughput = tokens_per_s;
+  r.unit = "tokens/s (prompt + output)";
+}
+
 std::string moe_lens_not_applicable(const BoundContext& c) {
   if (!c.deployment) return "a layer scenario: it serves no requests";
   if (!c.host || !c.host->weights_on_host) {
@@ -92,10 +100,7 @@ BoundFamily::Entry moe_lens_stage1_bound_entry() {
             {"CPU decode attention per iteration",
              fmt::format("{}{}", seconds_text(s.cpu_attention_s),
                          s.cpu_attention_over ? " > delta: NOT hidden" : "")}};
-        r.regime = s.regime == MoeLensRegime::kKvCapacity ? "KV-capacity-bound" : "GPU-bound";
-        r.binding = s.regime == MoeLensRegime::kKvCapacity ? "KV capacity" : "compute";
-        r.throughput = s.max_tokens_per_s;
-        r.unit = "tokens/s (prompt + output)";
+        set_moe_lens_outcome(r, s.regime, s.max_tokens_per_s);
         return std::make_unique<BoundModel>(std::move(r));
       }};
 }

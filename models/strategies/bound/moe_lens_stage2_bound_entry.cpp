@@ -75,10 +75,7 @@ BoundFamily::Entry moe_lens_stage2_bound_entry() {
                 {"T_IO", tokens_per_s_text(s.io_tokens_per_s)},
                 {"T_GPU", tokens_per_s_text(s.gpu_tokens_per_s)},
                 {"T (pool served)", tokens_per_s_text(s.tokens_per_s)}};
-            r.regime = s.regime == MoeLensRegime::kKvCapacity ? "KV-capacity-bound" : "GPU-bound";
-            r.binding = s.regime == MoeLensRegime::kKvCapacity ? "KV capacity" : "compute";
-            r.throughput = s.tokens_per_s;
-            r.unit = "tokens/s (prompt + output)";
+            set_moe_lens_outcome(r, s.regime, s.tokens_per_s);
             return std::make_unique<BoundModel>(std::move(r));
           }};
 }
