@@ -85,6 +85,31 @@ TEST_CASE("plan: a tiny plan prunes by the bound, simulates the rest and writes 
   CHECK_THAT(read_text(out / "summary.txt"), Contains("Pareto frontier"));
 }
 
+TEST_CASE("plan: candidates that do not fit or cannot meet the TPOT SLO are not simulated") {
+  TempDir dir("plan-none");
+  SECTION("the memory plan refuses every candidate") {
+    const std::string scenario = write_plan(dir, kTinyPlan);
+    const auto result = run_cli({"plan", scenario, "--out", (dir / "out").string(), "--set",
+                                 "serving.gpu_memory_utilization=0.01"});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK_THAT(result.out, Contains("candidates 2: did not fit 2,"));
+    CHECK_THAT(result.out, Contains("no candidate meets the SLOs"));
+    CHECK_THAT(read_text(dir / "out" / "candidates.csv"), Contains(",did not fit,"));
+    CHECK_FALSE(fs::exists(dir / "out" / "frontier.png"));
+  }
+  SECTION("a decode step of one sequence takes longer than the TPOT SLO") {
+    // The batch-1 step bound of OLMoE on 8 H100s is about 89 us.
+    const std::string scenario =
+        write_plan(dir, replace_once(kTinyPlan, "tpot_p90: \"50 ms\"", "tpot_p90: \"10 us\""));
+    const auto result = run_cli({"plan", scenario, "--out", (dir / "out").string()});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK_THAT(result.out, Contains("pruned by the throughput bound 1, pruned by the TPOT bound 1, "
+                                    "simulated 0, meeting the SLOs 0"));
+  }
+}
+
 TEST_CASE("plan: moesim run ignores the plan block") {
   TempDir dir("plan-run");
   const std::string scenario = write_plan(dir, kTinyPlan);
