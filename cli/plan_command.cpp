@@ -1,6 +1,7 @@
 // `moesim plan SCENARIO`: the capacity-planning search of a scenario's `plan:` block
 // (docs/planning.md): candidates enumerated, pruned by the hardware bounds, the rest simulated,
 // ranked by cost, and the Pareto frontier of throughput per GPU against speed per user.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
