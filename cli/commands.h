@@ -74,4 +74,14 @@ struct PlotOptions {
 /// Draws the plots as PNG and SVG through gnuplot into their own folder (docs/plots.md).
 int plot_command(const PlotOptions& options);
 
+struct PlanOptions {
+  std::string scenario;           ///< a serving scenario with a plan: block
+  std::string out_dir;            ///< "" means out/<scenario name>-plan
+  std::vector<std::string> sets;  ///< --set KEY.PATH=VALUE on the base scenario, in order
+};
+/// Searches the deployments of the scenario's plan: block (docs/planning.md): prints the
+/// counts, the cheapest deployments meeting the SLOs and the Pareto frontier, and writes
+/// candidates.csv, frontier.csv and the frontier plot.
+int plan_command(const PlanOptions& options);
+
 }  // namespace moesim

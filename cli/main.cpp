@@ -117,6 +117,13 @@ int main(int argc, char** argv) {
                        "results.csv: keep the rows with COLUMN=VALUE (repeatable)");
   plot_cmd->add_option("--out", plot.out, "output folder (default PATH.plots)");
 
+  moesim::PlanOptions plan;
+  auto* plan_cmd = app.add_subcommand(
+      "plan", "search the deployments of a scenario's plan: block against its SLOs");
+  plan_cmd->add_option("scenario", plan.scenario, "scenario YAML file with plan:")->required();
+  plan_cmd->add_option("--out", plan.out_dir, "output folder (default out/<name>-plan)");
+  plan_cmd->add_option("--set", plan.sets, "override a scenario key: KEY.PATH=VALUE");
+
   auto* list_cmd = app.add_subcommand("list", "list strategy families and their strategies");
   list_cmd->add_option("family", family,
                        "only this family, or hardware, topology or models (the catalogues)");
@@ -305,6 +312,7 @@ int main(int argc, char** argv) {
     if (*sweep_collect_cmd) return moesim::sweep_collect_command(sweep_dir);
     if (*list_cmd) return moesim::list_command(family, markdown);
     if (*plot_cmd) return moesim::plot_command(plot);
+    if (*plan_cmd) return moesim::plan_command(plan);
     if (*validate_cmd) return moesim::validate_command(validate);
     if (*calibrate_cmd) return moesim::calibrate_command(calibrate);
     if (*generate_cmd) return moesim::workload_generate_command(generate);

@@ -324,8 +324,8 @@ TEST_CASE("run --set overrides scenario keys, checked as the file's keys are", "
 TEST_CASE("an unknown subcommand is named with the known ones", "[cli]") {
   const auto top = run_cli({"bogus"});
   CHECK(top.exit_code == 2);
-  CHECK_THAT(top.err, Contains("unknown subcommand 'bogus'") && Contains("run, bound, plot, list") &&
-                          Contains("workload"));
+  CHECK_THAT(top.err, Contains("unknown subcommand 'bogus'") &&
+                          Contains("run, bound, plot, plan, list") && Contains("workload"));
   const auto trace = run_cli({"trace", "bogus"});
   CHECK(trace.exit_code == 2);
   CHECK_THAT(trace.err, Contains("unknown subcommand 'bogus' of moesim trace") &&

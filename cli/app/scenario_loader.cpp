@@ -234,6 +234,8 @@ ScenarioConfig load_scenario(const std::string& path, const StrategyCatalog& cat
   if (root.has("bounds")) cfg.bounds = load_bounds(root.get_map("bounds"), catalog.bound, context);
   // `moesim sweep` reads the sweep block (cli/app/sweep_spec.h); a run is of the base scenario.
   if (root.has("sweep")) root.get_map("sweep");
+  // `moesim plan` reads the plan block (cli/app/plan_spec.h); a run is of the base scenario.
+  if (root.has("plan")) root.get_map("plan");
   root.finish();
   return cfg;
 }

@@ -1,0 +1,85 @@
+#include "cli/app/plan_spec.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "sim/config/yaml_map.h"
+#include "sim/config_error.h"
+
+namespace moesim {
+namespace {
+
+/// A list of whole numbers in [1, max] at `key`; with `distinct`, none given twice.
+std::vector<uint32_t> read_counts(YamlMap& map, const std::string& key, uint64_t max,
+                                  bool distinct = true) {
+  std::vector<uint32_t> counts;
+  for (const std::string& text : map.get_string_list(key)) {
+    uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > max) {
+      map.fail(key, fmt::format("expected whole numbers from 1 to {}, got \"{}\"", max, text));
+    }
+    if (distinct && std::find(counts.begin(), counts.end(), value) != counts.end()) {
+      map.fail(key, fmt::format("{} is given twice", value));
+    }
+    counts.push_back(static_cast<uint32_t>(value));
+  }
+  if (counts.empty()) map.fail(key, "expected at least one value");
+  return counts;
+}
+
+}  // namespace
+
+PlanSpec read_plan_spec(const std::string& path, uint32_t gpus_per_node, const std::string& gpu) {
+  const YAML::Node root = load_yaml_file(path);
+  const YAML::Node block = root.IsMap() ? root["plan"] : YAML::Node();
+  if (!block.IsDefined() || block.IsNull()) {
+    throw ConfigError(
+        fmt::format("{}: plan: expected a `plan:` block (see docs/planning.md)", path));
+  }
+  YamlMap plan(block, path, "plan");
+  PlanSpec spec;
+  spec.scenario = path;
+
+  const std::vector<uint32_t> nodes = read_counts(plan, "nodes", 1u << 16, false);
+  if (nodes.size() != 2 || nodes[0] > nodes[1]) {
+    plan.fail("nodes", "expected an inclusive range [FIRST, LAST] with FIRST <= LAST");
+  }
+  spec.min_nodes = nodes[0];
+  spec.max_nodes = nodes[1];
+
+  spec.tensor_parallel = read_counts(plan, "tensor_parallel", 1u << 16);
+  for (const uint32_t tp : spec.tensor_parallel) {
+    if (gpus_per_node % tp != 0) {
+      plan.fail("tensor_parallel",
+                fmt::format("{} does not divide a node's {} GPUs", tp, gpus_per_node));
+    }
+  }
+  if (plan.has("expert_parallel")) spec.expert_parallel = plan.get_bool("expert_parallel");
+  if (plan.has("data_parallel")) spec.data_parallel = plan.get_bool("data_parallel");
+  spec.max_num_seqs = read_counts(plan, "max_num_seqs", 1u << 20);
+
+  YamlMap slo = plan.get_map("slo");
+  spec.ttft_p90_s = slo.get_time("ttft_p90").seconds();
+  spec.tpot_p90_s = slo.get_time("tpot_p90").seconds();
+  if (spec.ttft_p90_s <= 0) slo.fail("ttft_p90", "must be above 0");
+  if (spec.tpot_p90_s <= 0) slo.fail("tpot_p90", "must be above 0");
+  slo.finish();
+
+  if (plan.has("cost")) {
+    const std::string cost = plan.get_string("cost");
+    if (cost == "gpu_hour") {
+      plan.fail("cost", fmt::format("gpu_hour: the hardware catalogue gives no cost per GPU-hour "
+                                    "for {}; use cost: gpus",
+                                    gpu));
+    }
+    if (cost != "gpus")
+      plan.fail("cost", fmt::format("expected gpus or gpu_hour, got \"{}\"", cost));
+  }
+  plan.finish();
+  return spec;
+}
+
+}  // namespace moesim
