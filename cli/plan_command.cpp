@@ -90,7 +90,13 @@ int plan_command(const PlanOptions& options) {
   out.write("summary.txt", report);
   if (!frontier.empty()) {
     out.write("frontier.dat", frontier_plot_data(results, frontier));
-    run_gnuplot(out.staging_path(), "frontier.gp", frontier_plot_script());
+    // The plan's results are kept without the picture when gnuplot is missing.
+    if (gnuplot_available()) {
+      run_gnuplot(out.staging_path(), "frontier.gp", frontier_plot_script());
+    } else {
+      std::cerr << "plan: gnuplot not found: frontier.png and .svg not drawn (install "
+                   "gnuplot-nox; scripts/setup.sh does)\n";
+    }
   }
   out.commit();
   const double wall =

@@ -80,7 +80,13 @@ std::vector<PlotJob> results_plots(const fs::path& csv, const PlotOptions& o) {
 }  // namespace
 
 int plot_command(const PlotOptions& options) {
-  const fs::path path = fs::path(options.path).lexically_normal();
+  // "run/" and "." name a folder too: its own name makes the default output's.
+  fs::path path = fs::path(options.path).lexically_normal();
+  if (path.filename().empty()) path = path.parent_path();
+  if (path.empty() || path.filename() == "." || path.filename() == "..") {
+    path = fs::absolute(path).lexically_normal();
+    if (path.filename().empty()) path = path.parent_path();
+  }
   const bool directory = fs::is_directory(path);
   if (!directory && !fs::is_regular_file(path)) {
     throw ConfigError(fmt::format("{}: no such run directory or results.csv", options.path));

@@ -68,13 +68,30 @@ TEST_CASE("plot draws every kind as PNG and SVG", "[plot][cli]") {
   REQUIRE(sweep.exit_code == 0);
   check_images(dir / "results.plots", "metric");
   check_images(dir / "results.plots", "fraction_of_bound");
-  CHECK_THAT(read_text(dir / "results.plots" / "metric.gp"), Contains("\"uniform\" 0"));
+  CHECK_THAT(read_text(dir / "results.plots" / "metric.gp"), Contains("'uniform' 0"));
   // --where keeps one slice: the contiguous placement's two points, one line.
   const auto slice = run_cli({"plot", (dir / "results.csv").string(), "--x", "routing.generator",
                               "--y", "output_tokens_per_s", "--where", "placement=contiguous",
                               "--out", (dir / "slice").string()});
   REQUIRE(slice.exit_code == 0);
   CHECK(read_text(dir / "slice" / "metric.dat") == "0 100\n1 80\n\n\n");
+}
+
+TEST_CASE("plot labels from a results.csv never run as commands", "[plot][cli]") {
+  REQUIRE(moesim::gnuplot_available());
+  TempDir dir("plot-labels");
+  // gnuplot runs a backquoted command inside a double-quoted string: labels are single-quoted.
+  write_text(dir / "results.csv",
+             "id,generator,status,tokens\na,`touch pwned`,ok,1\nb,it's,ok,2\n");
+  const auto r =
+      run_cli({"plot", (dir / "results.csv").string(), "--x", "generator", "--y", "tokens"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_FALSE(fs::exists(dir / "results.plots" / "pwned"));
+  CHECK_FALSE(fs::exists(dir / "pwned"));
+  CHECK_THAT(read_text(dir / "results.plots" / "metric.gp"),
+             Contains("'`touch pwned`' 0") && Contains("'it''s' 1"));
+  check_images(dir / "results.plots", "metric");
 }
 
 TEST_CASE("plot refuses what it cannot draw, naming the option", "[plot][cli]") {
@@ -92,6 +109,10 @@ TEST_CASE("plot refuses what it cannot draw, naming the option", "[plot][cli]") 
   CHECK_THAT(column.err, Contains("--y: no column \"z\""));
   const auto missing = run_cli({"plot", (dir / "nowhere").string()});
   CHECK(missing.exit_code == 2);
+  write_text(dir / "words.csv", "id,x,status,y\na,1,ok,fast\n");
+  const auto word = run_cli({"plot", (dir / "words.csv").string(), "--x", "x", "--y", "y"});
+  CHECK(word.exit_code == 2);
+  CHECK_THAT(word.err, Contains("words.csv: data row 1: y: expected a number, got \"fast\""));
   // A folder moesim did not make is never replaced.
   fs::create_directories(dir / "mine");
   write_text(dir / "mine" / "keep.txt", "user data");

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "models/bounds/serving_roofline_bound.h"
@@ -223,14 +224,10 @@ TEST_CASE("serving bound: inputs it cannot bound throw invalid_argument", "[boun
   no_output.output_tokens = 0.5;  // below one token
   CHECK_THROWS_AS(serving_throughput_bound(d, no_output, roomy_limits()), std::invalid_argument);
 
-  ServingDeployment no_network = d;
-  no_network.layout.tensor_parallel = 2;  // 2 GPUs, network_bandwidth 0
-  CHECK_THROWS_AS(step_lower_bound(no_network, step), std::invalid_argument);
-  CHECK_THROWS_AS(serving_throughput_bound(no_network, hundred_requests(), roomy_limits()),
-                  std::invalid_argument);
-  ServingDeployment two_replicas = d;
-  two_replicas.layout.data_parallel = 2;
-  CHECK_THROWS_AS(step_lower_bound(two_replicas, step), std::invalid_argument);
+  // A GPU without a peak or a memory bandwidth cannot be bounded.
+  ServingDeployment no_memory = d;
+  no_memory.gpu.memory_bandwidth = 0;
+  CHECK_THROWS_AS(step_lower_bound(no_memory, step), std::invalid_argument);
 
   ServingDeployment no_host = d;
   no_host.streamed_bytes_per_step = 1e9;  // host_link_bandwidth 0
@@ -243,6 +240,19 @@ TEST_CASE("serving bound: inputs it cannot bound throw invalid_argument", "[boun
   CHECK_THROWS_AS(mean_step_lower_bound(d, no_steps), std::invalid_argument);
   // the valid deployment does not throw
   CHECK_NOTHROW(step_lower_bound(d, step));
+}
+
+TEST_CASE("serving bound: an unknown GPU-to-GPU link leaves the network out", "[bounds][serving]") {
+  const BatchShape step = mixed_step();
+  ServingDeployment no_network = one_h100();
+  no_network.layout.tensor_parallel = 2;  // 2 GPUs, network_bandwidth 0: nothing to price it by
+  const ResourceTimes t = step_lower_bound(no_network, step);
+  CHECK(t[Resource::kNetwork] == 0.0);
+  CHECK(t[Resource::kCompute] > 0.0);
+  const ServingBound b = serving_throughput_bound(no_network, hundred_requests(), roomy_limits());
+  CHECK(b.tokens_per_s[static_cast<size_t>(Resource::kNetwork)] ==
+        std::numeric_limits<double>::infinity());
+  CHECK(b.binding != Resource::kNetwork);
 }
 
 TEST_CASE("serving bound: the mean step of a one-step run is that step's bound",

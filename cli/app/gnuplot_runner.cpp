@@ -5,13 +5,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "cli/interrupt_cleanup.h"
 
 extern char** environ;
 
@@ -57,14 +62,33 @@ void run_gnuplot(const fs::path& dir, const std::string& name, const std::string
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+  // gnuplot gets the signals InterruptCleanup blocks in this process: Ctrl-C stops it too.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
   std::vector<char*> argv{const_cast<char*>("gnuplot"), const_cast<char*>(name.c_str()), nullptr};
   pid_t pid = 0;
-  const int spawned = posix_spawnp(&pid, "gnuplot", &actions, nullptr, argv.data(), environ);
+  int spawned = 0;
+  {
+    // Spawned under the interrupt lock, so an interrupt finds it registered or comes first.
+    const auto held = InterruptCleanup::lock();
+    spawned = posix_spawnp(&pid, "gnuplot", &actions, &attributes, argv.data(), environ);
+    if (spawned == 0) InterruptCleanup::add_child(pid, held);
+  }
   posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0)
-    throw std::runtime_error(fmt::format("cannot start gnuplot (errno {})", spawned));
+  posix_spawnattr_destroy(&attributes);
+  if (spawned != 0) {
+    throw std::runtime_error(fmt::format("cannot start gnuplot: {}", std::strerror(spawned)));
+  }
   int status = 0;
-  waitpid(pid, &status, 0);
+  pid_t waited = 0;
+  while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+  }
+  InterruptCleanup::remove_child(pid, InterruptCleanup::lock());
+  if (waited < 0) throw std::runtime_error(fmt::format("waitpid: {}", std::strerror(errno)));
   const std::string errors = read_all(log);
   fs::remove(log);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

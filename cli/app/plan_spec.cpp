@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/app/scenario_base.h"
 #include "sim/config/yaml_map.h"
 #include "sim/config_error.h"
 
@@ -33,7 +34,9 @@ std::vector<uint32_t> read_counts(YamlMap& map, const std::string& key, uint64_t
 }  // namespace
 
 PlanSpec read_plan_spec(const std::string& path, uint32_t gpus_per_node, const std::string& gpu) {
-  const YAML::Node root = load_yaml_file(path);
+  // With its base chain merged, as the run loads it: a block may come from a base.
+  OverrideOrigins inherited;
+  const YAML::Node root = load_with_base(path, inherited);
   const YAML::Node block = root.IsMap() ? root["plan"] : YAML::Node();
   if (!block.IsDefined() || block.IsNull()) {
     throw ConfigError(

@@ -1,6 +1,7 @@
 #include "cli/app/plot_kinds.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -9,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/app/sweep_folder.h"
 #include "sim/config_error.h"
 #include "traces/json_cursor.h"
 
@@ -17,13 +19,36 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> split(const std::string& line, char sep) {
-  std::vector<std::string> parts;
-  std::string part;
-  std::istringstream in(line);
-  while (std::getline(in, part, sep)) parts.push_back(part);
-  if (!line.empty() && line.back() == sep) parts.emplace_back();
-  return parts;
+/// A string for a gnuplot data file (our own resource names only).
+std::string gp_quoted(const std::string& s) {
+  return "\"" + s + "\"";
+}
+
+/// Text from a results.csv (column names, axis values) as a gnuplot string in a script:
+/// single-quoted, where gnuplot substitutes no backquoted command, with ' doubled and control
+/// characters made spaces.
+std::string gp_string(const std::string& s) {
+  std::string out = "'";
+  for (const char ch : s) {
+    if (ch == '\'') {
+      out += "''";
+    } else {
+      out += static_cast<unsigned char>(ch) < 0x20 ? ' ' : ch;
+    }
+  }
+  return out + "'";
+}
+
+/// A number from cell `column` of row `row` (1-based data line) of `file`; ConfigError if not.
+double number_at(const std::string& text, const std::string& file, size_t row,
+                 const std::string& column) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(v)) {
+    throw ConfigError(
+        fmt::format("{}: data row {}: {}: expected a number, got \"{}\"", file, row, column, text));
+  }
+  return v;
 }
 
 std::string read_all(const fs::path& file) {
@@ -39,7 +64,9 @@ std::string cdf_block(const CsvTable& t, const std::string& column) {
   const size_t c = t.index(column, "requests.csv");
   std::vector<double> values;
   for (const auto& row : t.rows) {
-    if (!row[c].empty() && std::stod(row[c]) > 0) values.push_back(std::stod(row[c]));
+    if (row[c].empty()) continue;  // TPOT of a one-token request
+    const double v = number_at(row[c], "requests.csv", &row - t.rows.data() + 1, column);
+    if (v > 0) values.push_back(v);
   }
   std::sort(values.begin(), values.end());
   std::string s;
@@ -85,10 +112,6 @@ BoundFigures bound_figures(const fs::path& metrics) {
   return f;
 }
 
-std::string gp_quoted(const std::string& s) {
-  return "\"" + s + "\"";
-}
-
 }  // namespace
 
 size_t CsvTable::index(const std::string& column, const std::string& what) const {
@@ -108,7 +131,7 @@ CsvTable read_csv(const fs::path& file) {
   while (std::getline(in, line)) {
     ++number;
     if (line.empty()) continue;
-    std::vector<std::string> fields = split(line, ',');
+    std::vector<std::string> fields = split_csv_line(line);
     if (t.columns.empty()) {
       t.columns = std::move(fields);
       continue;
@@ -152,7 +175,12 @@ PlotJob rank_heatmap_plot(const fs::path& run) {
   std::map<std::pair<int, int>, std::string> cells;
   int layers = 0, ranks = 0;
   for (const auto& row : t.rows) {
-    const int l = std::stoi(row[layer]), r = std::stoi(row[rank]);
+    const size_t line = &row - t.rows.data() + 1;
+    const int l = static_cast<int>(number_at(row[layer], "layers.csv", line, "layer"));
+    const int r = static_cast<int>(number_at(row[rank], "layers.csv", line, "rank"));
+    if (l < 0 || r < 0 || l > 100000 || r > 100000) {
+      throw ConfigError(fmt::format("layers.csv: data row {}: layer or rank out of range", line));
+    }
     cells[{l, r}] = row[share];
     layers = std::max(layers, l + 1);
     ranks = std::max(ranks, r + 1);
@@ -225,26 +253,27 @@ PlotJob metric_plot(const fs::path& results, const std::string& x, const std::st
   bool numeric = true;
   for (const auto& row : t.rows) {
     char* end = nullptr;
-    std::strtod(row[xi].c_str(), &end);
-    if (row[xi].empty() || *end != '\0') numeric = false;
+    const double v = std::strtod(row[xi].c_str(), &end);
+    if (row[xi].empty() || *end != '\0' || !std::isfinite(v)) numeric = false;
     if (std::find(categories.begin(), categories.end(), row[xi]) == categories.end()) {
       categories.push_back(row[xi]);
     }
   }
   auto position = [&](const std::string& value) {
-    return numeric ? std::stod(value)
+    return numeric ? std::strtod(value.c_str(), nullptr)
                    : double(std::find(categories.begin(), categories.end(), value) -
                             categories.begin());
   };
   std::map<std::string, std::vector<std::pair<double, std::string>>> lines;
   for (const auto& row : t.rows) {
     if (row[yi].empty()) continue;  // a point without a result
+    number_at(row[yi], results.filename().string(), &row - t.rows.data() + 1, y);
     lines[series.empty() ? y : row[si]].emplace_back(position(row[xi]), row[yi]);
   }
   std::string xtics;
   if (!numeric) {
     for (size_t i = 0; i < categories.size(); ++i) {
-      xtics += fmt::format("{}{} {}", i == 0 ? "set xtics (" : ", ", gp_quoted(categories[i]), i);
+      xtics += fmt::format("{}{} {}", i == 0 ? "set xtics (" : ", ", gp_string(categories[i]), i);
     }
     xtics += ")\n";
   }
@@ -256,14 +285,14 @@ PlotJob metric_plot(const fs::path& results, const std::string& x, const std::st
     data += "\n\n";
     plots += fmt::format("{}'{}.dat' index {} using 1:2 with linespoints lw 2 title {}",
                          index == 0 ? "plot " : ", \\\n     ", name, index,
-                         gp_quoted(series.empty() ? label : series + " " + label));
+                         gp_string(series.empty() ? label : series + " " + label));
     ++index;
   }
   PlotJob job{name, {{name + ".dat", data}}, ""};
   job.script = with_terminals(
-      name, fmt::format("set title '{} against {}'\nset xlabel '{}'\nset ylabel '{}'\n"
+      name, fmt::format("set title {}\nset xlabel {}\nset ylabel {}\n"
                         "set grid\nset key top left\n{}{}\n",
-                        y, x, x, y, xtics, plots));
+                        gp_string(y + " against " + x), gp_string(x), gp_string(y), xtics, plots));
   return job;
 }
 

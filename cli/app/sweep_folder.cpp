@@ -9,10 +9,7 @@
 #include "sim/config_error.h"
 
 namespace moesim {
-namespace fs = std::filesystem;
-namespace {
 
-/// The fields of one CSV line written by csv_field.
 std::vector<std::string> split_csv_line(const std::string& line) {
   std::vector<std::string> fields(1);
   bool quoted = false;
@@ -38,7 +35,7 @@ std::vector<std::string> split_csv_line(const std::string& line) {
   return fields;
 }
 
-}  // namespace
+namespace fs = std::filesystem;
 
 void prepare_sweep_folder(const fs::path& dir) {
   std::error_code ec;

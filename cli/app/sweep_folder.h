@@ -38,5 +38,7 @@ SweepTable read_points_csv(const std::filesystem::path& path);
 
 /// A CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
 std::string csv_field(const std::string& text);
+/// The fields of one CSV line written with csv_field.
+std::vector<std::string> split_csv_line(const std::string& line);
 
 }  // namespace moesim

@@ -142,53 +142,70 @@ int run_sweep(const SweepRunOptions& options) {
   size_t finished = 0;
   size_t failed = 0;
   const size_t jobs = std::max<size_t>(1, options.jobs);
-  while (next < todo.size() || !running.empty()) {
-    while (next < todo.size() && running.size() < jobs) {
-      const SweepPoint& point = *todo[next++];
-      {
-        std::ofstream runs(dir / "runs.log", std::ios::app);
-        runs << point.id << '\n';
+  // A failure of the runner itself (a log it cannot create, fork, waitpid) stops the points
+  // still running and waits for them before it is reported: none goes on writing alone.
+  const auto stop_running = [&running]() {
+    for (const auto& [pid, point] : running) ::kill(pid, SIGTERM);
+    for (const auto& [pid, point] : running) {
+      int ignored = 0;
+      while (::waitpid(pid, &ignored, 0) < 0 && errno == EINTR) {
       }
-      const fs::path log = dir / "points" / (point.id + ".log");
-      const pid_t pid = start_point(exe, options.scenario, point, dir / "points" / point.id, log);
-      running[pid] = {&point, log};
+      InterruptCleanup::remove_child(pid, InterruptCleanup::lock());
     }
-    int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error(fmt::format("waitpid: {}", std::strerror(errno)));
+    running.clear();
+  };
+  try {
+    while (next < todo.size() || !running.empty()) {
+      while (next < todo.size() && running.size() < jobs) {
+        const SweepPoint& point = *todo[next++];
+        {
+          std::ofstream runs(dir / "runs.log", std::ios::app);
+          runs << point.id << '\n';
+        }
+        const fs::path log = dir / "points" / (point.id + ".log");
+        const pid_t pid = start_point(exe, options.scenario, point, dir / "points" / point.id, log);
+        running[pid] = {&point, log};
+      }
+      int status = 0;
+      const pid_t pid = ::waitpid(-1, &status, 0);
+      if (pid < 0) {
+        if (errno == EINTR) continue;
+        throw std::runtime_error(fmt::format("waitpid: {}", std::strerror(errno)));
+      }
+      InterruptCleanup::remove_child(pid, InterruptCleanup::lock());
+      const auto it = running.find(pid);
+      if (it == running.end()) continue;
+      const Running ended = it->second;
+      running.erase(it);
+      ++finished;
+      const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+      std::string outcome = "done";
+      if (ok) {
+        std::error_code ec;
+        fs::remove(ended.log, ec);
+      } else {
+        ++failed;
+        outcome = fmt::format("FAILED ({}; see {})",
+                              WIFEXITED(status) ? fmt::format("exit {}", WEXITSTATUS(status))
+                                                : fmt::format("signal {}", WTERMSIG(status)),
+                              ended.log.string());
+      }
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double eta =
+          elapsed / static_cast<double>(finished) * static_cast<double>(todo.size() - finished);
+      const std::string line =
+          fmt::format("[{}/{}] {} {}, {} running, ETA {}", finished, todo.size(), ended.point->id,
+                      outcome, running.size(), format_seconds(eta));
+      if (terminal && ok) {
+        std::cerr << "\r" << line << "\033[K" << std::flush;
+      } else {
+        std::cerr << (terminal ? "\r" : "") << line << (terminal ? "\033[K\n" : "\n");
+      }
     }
-    InterruptCleanup::remove_child(pid, InterruptCleanup::lock());
-    const auto it = running.find(pid);
-    if (it == running.end()) continue;
-    const Running ended = it->second;
-    running.erase(it);
-    ++finished;
-    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    std::string outcome = "done";
-    if (ok) {
-      std::error_code ec;
-      fs::remove(ended.log, ec);
-    } else {
-      ++failed;
-      outcome = fmt::format("FAILED ({}; see {})",
-                            WIFEXITED(status) ? fmt::format("exit {}", WEXITSTATUS(status))
-                                              : fmt::format("signal {}", WTERMSIG(status)),
-                            ended.log.string());
-    }
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double eta =
-        elapsed / static_cast<double>(finished) * static_cast<double>(todo.size() - finished);
-    const std::string line =
-        fmt::format("[{}/{}] {} {}, {} running, ETA {}", finished, todo.size(), ended.point->id,
-                    outcome, running.size(), format_seconds(eta));
-    if (terminal && ok) {
-      std::cerr << "\r" << line << "\033[K" << std::flush;
-    } else {
-      std::cerr << (terminal ? "\r" : "") << line << (terminal ? "\033[K\n" : "\n");
-    }
+  } catch (...) {
+    stop_running();
+    throw;
   }
   if (terminal && finished > 0) std::cerr << '\n';
   std::cerr << fmt::format(

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/app/scenario_base.h"
 #include "cli/app/scenario_loader.h"
 #include "cli/app/sweep_axis_values.h"
 #include "sim/config/yaml_map.h"
@@ -71,7 +72,9 @@ bool excluded(const std::vector<SweepExclusion>& exclusions,
 }  // namespace
 
 SweepSpec read_sweep_spec(const std::string& path) {
-  const YAML::Node root = load_yaml_file(path);
+  // With its base chain merged, as the run loads it: a block may come from a base.
+  OverrideOrigins inherited;
+  const YAML::Node root = load_with_base(path, inherited);
   const YAML::Node sweep = root.IsMap() ? root["sweep"] : YAML::Node();
   if (!sweep.IsDefined() || sweep.IsNull()) {
     throw ConfigError(

@@ -70,7 +70,9 @@ ResourceTimes resource_times(const ServingDeployment& d, const Work& w, double t
   t[Resource::kCompute] = w.compute_s / gpus;
   t[Resource::kMemory] = w.bytes / (gpus * d.gpu.memory_bandwidth);
   const double net = network_bytes(d, tokens) + exchange.bytes;
-  if (net > 0) t[Resource::kNetwork] = net / (gpus * d.network_bandwidth);
+  // No known GPU-to-GPU link: the network is left out, which keeps the bound a bound.
+  if (net > 0 && d.network_bandwidth > 0)
+    t[Resource::kNetwork] = net / (gpus * d.network_bandwidth);
   if (d.streamed_bytes_per_step > 0) {
     t[Resource::kHostLink] = steps * d.streamed_bytes_per_step / (gpus * d.host_link_bandwidth);
   }
@@ -88,9 +90,6 @@ void check(const ServingDeployment& d) {
   if (d.gpu.memory_bandwidth <= 0 || d.gpu.peak_flops <= 0) {
     throw std::invalid_argument(
         "serving bound: the GPU needs a peak FLOP/s and a memory bandwidth");
-  }
-  if (d.layout.gpus() > 1 && d.network_bandwidth <= 0) {
-    throw std::invalid_argument("serving bound: a multi-GPU layout needs a network bandwidth");
   }
 }
 

@@ -36,8 +36,9 @@ struct ServingDeployment {
   GpuSpec gpu;  ///< peak_flops_by_dtype and memory_bandwidth are read
   ParallelLayout layout;
   Dtype kv_cache = Dtype::kBf16;
-  double network_bandwidth = 0;  ///< bytes/s per GPU each way, fastest GPU-to-GPU path
-  double nic_bandwidth = 0;      ///< bytes/s per GPU each way between nodes; 0: one node
+  double network_bandwidth =
+      0;  ///< bytes/s per GPU each way, fastest GPU-to-GPU path; 0: unknown, no network term
+  double nic_bandwidth = 0;  ///< bytes/s per GPU each way between nodes; 0: one node
   /// Weights streamed from host memory every step (serving.weights: host), bytes; 0 when the
   /// weights stay on the GPUs.
   double streamed_bytes_per_step = 0;
@@ -98,7 +99,8 @@ struct ServingBound {
 };
 
 /// The most output tokens/s the deployment can give `mix` under `limits`.
-/// Throws std::invalid_argument for no requests or no GPU bandwidth.
+/// Throws std::invalid_argument for no requests, or a GPU without peak FLOP/s or memory
+/// bandwidth.
 ServingBound serving_throughput_bound(const ServingDeployment& deployment, const RequestMix& mix,
                                       const BatchLimits& limits);
 

@@ -80,6 +80,8 @@ BoundFamily::Entry moe_lens_stage1_bound_entry() {
         MoeLensStage1Inputs in = moe_lens_stage1_inputs(c, t_gpu);
         const double overlap =
             p.flag("prefill_decode_overlap") ? prefill_decode_overlap_factor(in.requests) : 1.0;
+        // The host checks scan the KV cache as it is; only the capacity PME works with grows.
+        const MoeLensStage1 scanned = moe_lens_stage1(in);
         in.kv_capacity_bytes *= overlap;
         const MoeLensStage1 s = moe_lens_stage1(in);
         BoundReport r;
@@ -95,11 +97,11 @@ BoundFamily::Entry moe_lens_stage1_bound_entry() {
             {"T_max", tokens_per_s_text(s.max_tokens_per_s)},
             {"M* (turning KV capacity)", fmt::format("{:.0f} tokens", s.turning_kv_tokens)},
             {"host DRAM demand (KV scan + weights)",
-             fmt::format("{:.1f} GB/s{}", s.host_memory_demand / 1e9,
-                         s.host_memory_over ? " > host DRAM bandwidth: NOT carried" : "")},
+             fmt::format("{:.1f} GB/s{}", scanned.host_memory_demand / 1e9,
+                         scanned.host_memory_over ? " > host DRAM bandwidth: NOT carried" : "")},
             {"CPU decode attention per iteration",
-             fmt::format("{}{}", seconds_text(s.cpu_attention_s),
-                         s.cpu_attention_over ? " > delta: NOT hidden" : "")}};
+             fmt::format("{}{}", seconds_text(scanned.cpu_attention_s),
+                         scanned.cpu_attention_over ? " > delta: NOT hidden" : "")}};
         set_moe_lens_outcome(r, s.regime, s.max_tokens_per_s);
         return std::make_unique<BoundModel>(std::move(r));
       }};
