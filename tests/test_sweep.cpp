@@ -273,12 +273,17 @@ TEST_CASE("a sweep killed halfway stops its points and resumes without rerunning
   TempDir dir("sweep-kill");
   const std::string path = write_sweep(dir, kThirtyTwo);
   const fs::path out = dir / "out";
-  // SIGTERM 0.3 s in: the sweep passes it to its running points and waits for them. Whether it
-  // lands before, during or after the last point, what follows must hold.
-  const std::string command = "('" MOESIM_BINARY "' sweep run '" + path + "' --out '" +
-                              out.string() + "' -j 2 2>/dev/null & pid=$!; sleep 0.3; kill -TERM " +
-                              "$pid 2>/dev/null; wait $pid) 2>/dev/null";
+  // SIGTERM once the first point has its result (polled every 0.05 s for up to 60 s, so a slow
+  // build, such as the sanitizers', still kills it halfway): the sweep passes it to its running
+  // points and waits for them. Whether it lands during or after the last point, what follows
+  // must hold.
+  const std::string command =
+      "('" MOESIM_BINARY "' sweep run '" + path + "' --out '" + out.string() +
+      "' -j 2 2>/dev/null & pid=$!; for i in $(seq 1200); do ls '" + out.string() +
+      "'/points/*/metrics.json >/dev/null 2>&1 && break; sleep 0.05; done; kill -TERM $pid "
+      "2>/dev/null; wait $pid) 2>/dev/null";
   std::system(command.c_str());
+  REQUIRE(fs::is_directory(out / "points"));
   std::map<std::string, fs::file_time_type> finished;
   for (const auto& entry : fs::directory_iterator(out / "points")) {
     const std::string name = entry.path().filename().string();
