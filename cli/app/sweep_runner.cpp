@@ -119,20 +119,20 @@ int run_sweep(const SweepRunOptions& options) {
   prepare_sweep_folder(dir);
   write_whole_file(dir / "points.csv", format_points_csv(spec, points));
 
-  std::vector<const SweepPoint*> todo;
+  std::vector<const SweepPoint*> to_run;
   size_t done_before = 0;
   for (const SweepPoint& point : points) {
     if (point.index % shard.count != shard.index) continue;
     if (fs::exists(dir / "points" / point.id / "metrics.json")) {
       ++done_before;
     } else {
-      todo.push_back(&point);
+      to_run.push_back(&point);
     }
   }
   std::cerr << fmt::format("sweep: {} points{}, {} already done, {} to run, {} at once\n",
                            points.size(),
                            options.shard.empty() ? "" : fmt::format(" (shard {})", options.shard),
-                           done_before, todo.size(), options.jobs);
+                           done_before, to_run.size(), options.jobs);
 
   const std::string exe = own_executable();
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
@@ -155,9 +155,9 @@ int run_sweep(const SweepRunOptions& options) {
     running.clear();
   };
   try {
-    while (next < todo.size() || !running.empty()) {
-      while (next < todo.size() && running.size() < jobs) {
-        const SweepPoint& point = *todo[next++];
+    while (next < to_run.size() || !running.empty()) {
+      while (next < to_run.size() && running.size() < jobs) {
+        const SweepPoint& point = *to_run[next++];
         {
           std::ofstream runs(dir / "runs.log", std::ios::app);
           runs << point.id << '\n';
@@ -193,9 +193,9 @@ int run_sweep(const SweepRunOptions& options) {
       const double elapsed =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double eta =
-          elapsed / static_cast<double>(finished) * static_cast<double>(todo.size() - finished);
+          elapsed / static_cast<double>(finished) * static_cast<double>(to_run.size() - finished);
       const std::string line =
-          fmt::format("[{}/{}] {} {}, {} running, ETA {}", finished, todo.size(), ended.point->id,
+          fmt::format("[{}/{}] {} {}, {} running, ETA {}", finished, to_run.size(), ended.point->id,
                       outcome, running.size(), format_seconds(eta));
       if (terminal && ok) {
         std::cerr << "\r" << line << "\033[K" << std::flush;
