@@ -257,6 +257,31 @@ int main(int argc, char** argv) {
   auto* sweep_collect_cmd = sweep_cmd->add_subcommand(
       "collect", "write DIR/results.csv: each point's axis values and headline metrics");
   sweep_collect_cmd->add_option("dir", sweep_dir, "sweep folder")->required();
+  moesim::SlurmSubmitOptions submit;
+  bool slurm = false;
+  auto* sweep_submit_cmd = sweep_cmd->add_subcommand(
+      "submit", "run the sweep as a Slurm job array: task i runs `sweep run --shard i/N`");
+  sweep_submit_cmd->add_option("scenario", submit.scenario, "scenario YAML file with sweep:")
+      ->required();
+  sweep_submit_cmd->add_option("--out", submit.out_dir, "sweep folder, shared with the nodes")
+      ->required();
+  sweep_submit_cmd->add_flag("--slurm", slurm, "submit with sbatch (the scheduler moesim knows)")
+      ->required();
+  sweep_submit_cmd->add_option("--chunk", submit.chunk, "points per array task (points / 1000)")
+      ->check(kCountingNumber);
+  sweep_submit_cmd->add_option("--max-running", submit.max_running, "array tasks at once")
+      ->check(kCountingNumber);
+  sweep_submit_cmd->add_option("-j,--jobs", submit.jobs, "points at once in a task (1)")
+      ->check(kCountingNumber);
+  sweep_submit_cmd->add_option("--partition", submit.partition, "Slurm partition");
+  sweep_submit_cmd->add_option("--time", submit.time_limit, "time limit of a task (sbatch --time)");
+  sweep_submit_cmd->add_flag_callback(
+      "--no-submit", [&submit]() { submit.submit = false; },
+      "write DIR/slurm/sweep.sbatch without submitting it");
+  std::string status_dir;
+  auto* sweep_status_cmd = sweep_cmd->add_subcommand(
+      "status", "points done and, for a Slurm sweep, its array tasks per state");
+  sweep_status_cmd->add_option("dir", status_dir, "sweep folder")->required();
 
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
@@ -310,6 +335,8 @@ int main(int argc, char** argv) {
     }
     if (*sweep_run_cmd) return moesim::sweep_run_command(sweep_run);
     if (*sweep_collect_cmd) return moesim::sweep_collect_command(sweep_dir);
+    if (*sweep_submit_cmd) return moesim::submit_sweep_to_slurm(submit);
+    if (*sweep_status_cmd) return moesim::print_sweep_status(status_dir);
     if (*list_cmd) return moesim::list_command(family, markdown);
     if (*plot_cmd) return moesim::plot_command(plot);
     if (*plan_cmd) return moesim::plan_command(plan);

@@ -1,11 +1,13 @@
 #pragma once
-/// `moesim sweep run` and `moesim sweep collect` (docs/scenario.md, "Sweeps"). Each returns
+/// `moesim sweep run`, `collect`, `submit` and `status` (docs/scenario.md, "Sweeps"). Each returns
 /// the process exit code: 0 success, 2 configuration error (thrown as ConfigError), 1 when a
 /// point failed or a runtime failure.
 
 #include <string>
 
+#include "cli/app/slurm_submission.h"
 #include "cli/app/sweep_runner.h"
+#include "cli/app/sweep_status.h"
 
 namespace moesim {
 

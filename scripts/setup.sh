@@ -38,9 +38,17 @@ moesim_build() {
   shift 3
   local log="$dir/build.log"
   mkdir -p "$dir"
+  # ccache, where installed, keeps compiled objects across clones (CI builds a fresh clone);
+  # paths under the clone are hashed relative to it, so another clone of the same sources hits.
+  local launcher=()
+  if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    export CCACHE_BASEDIR="$MOESIM_ROOT" CCACHE_NOHASHDIR=true
+  fi
   if [ ! -f "$dir/CMakeCache.txt" ]; then
     echo "moesim: configuring $type build in ${dir#"$MOESIM_ROOT"/}" >&2
-    cmake -S "$MOESIM_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >"$log" 2>&1 \
+    cmake -S "$MOESIM_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" "$@" \
+      >"$log" 2>&1 \
       || { cat "$log" >&2; echo "moesim: cmake configure failed (log: $log)" >&2; exit 1; }
   fi
   if ! cmake --build "$dir" --target "$target" -j "${MOESIM_JOBS:-2}" >"$log" 2>&1; then

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <csignal>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -16,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/app/external_command.h"
 #include "cli/interrupt_cleanup.h"
 
 extern char** environ;
@@ -35,14 +35,7 @@ std::string read_all(const fs::path& file) {
 }  // namespace
 
 bool gnuplot_available() {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::istringstream dirs(path);
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (!dir.empty() && access((fs::path(dir) / "gnuplot").c_str(), X_OK) == 0) return true;
-  }
-  return false;
+  return on_path("gnuplot");
 }
 
 void run_gnuplot(const fs::path& dir, const std::string& name, const std::string& script) {

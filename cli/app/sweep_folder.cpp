@@ -1,5 +1,7 @@
 #include "cli/app/sweep_folder.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -66,7 +68,8 @@ void require_sweep_folder(const fs::path& dir) {
 }
 
 void write_whole_file(const fs::path& path, const std::string& text) {
-  const fs::path partial = path.string() + ".partial";
+  // Named by the process: shards of one sweep (Slurm array tasks) write points.csv at once.
+  const fs::path partial = fmt::format("{}.partial-{}", path.string(), ::getpid());
   {
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
     out << text;
