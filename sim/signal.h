@@ -2,6 +2,8 @@
 /// Typed signals: models emit plain records, observers (sinks, statistics) subscribe.
 /// Models never format output; a sink turns records into text.
 
+#include <algorithm>
+#include <cstddef>
 #include <functional>
 #include <utility>
 #include <vector>
@@ -12,18 +14,30 @@ template <class Record>
 class Signal {
  public:
   using Slot = std::function<void(const Record&)>;
+  /// Names one subscription, for disconnect().
+  using Connection = size_t;
 
   /// Subscribers are called in the order they connected.
-  void connect(Slot slot) { slots_.push_back(std::move(slot)); }
+  Connection connect(Slot slot) {
+    slots_.emplace_back(next_, std::move(slot));
+    return next_++;
+  }
+
+  /// Removes the subscription `connection`, so an observer that ends before the model stops
+  /// being called; an unknown or removed one is ignored. Not to be called from a slot.
+  void disconnect(Connection connection) {
+    std::erase_if(slots_, [connection](const auto& s) { return s.first == connection; });
+  }
 
   void emit(const Record& record) const {
-    for (const auto& slot : slots_) slot(record);
+    for (const auto& [connection, slot] : slots_) slot(record);
   }
 
   bool connected() const { return !slots_.empty(); }
 
  private:
-  std::vector<Slot> slots_;
+  std::vector<std::pair<Connection, Slot>> slots_;
+  Connection next_ = 0;
 };
 
 }  // namespace moesim

@@ -36,6 +36,22 @@ TEST_CASE("serving progress names simulated time, requests done and the time lef
   const std::string text = err.str();
   CHECK_THAT(text, Contains("simulated ") && Contains("/64 requests done") && Contains("ETA"));
   CHECK(text.substr(text.size() - 4) == "\r\033[K");  // the line is cleared at the end
+  // The progress line has ended: the simulation no longer calls into it.
+  CHECK_FALSE(run->simulation().iteration_started.connected());
+}
+
+TEST_CASE("a signal calls its slots in order and stops calling a disconnected one",
+          "[serving][cli]") {
+  moesim::Signal<int> signal;
+  std::string calls;
+  const auto first = signal.connect([&calls](const int& v) { calls += "a" + std::to_string(v); });
+  signal.connect([&calls](const int& v) { calls += "b" + std::to_string(v); });
+  signal.emit(1);
+  signal.disconnect(first);
+  signal.disconnect(first);  // a second time: ignored
+  signal.emit(2);
+  CHECK(calls == "a1b1b2");
+  CHECK(signal.connected());
 }
 
 TEST_CASE("serving progress writes nothing when disabled", "[serving][cli]") {

@@ -19,10 +19,14 @@ ServingProgress::ServingProgress(ServingSimulation& sim, std::ostream& out, bool
       interval_(interval),
       start_(std::chrono::steady_clock::now()),
       last_(start_) {
-  if (enabled) sim.iteration_started.connect([this](const IterationRecord& r) { on_iteration(r); });
+  if (enabled) {
+    connection_ =
+        sim.iteration_started.connect([this](const IterationRecord& r) { on_iteration(r); });
+  }
 }
 
 ServingProgress::~ServingProgress() {
+  if (connection_) sim_->iteration_started.disconnect(*connection_);
   if (written_) *out_ << "\r\033[K" << std::flush;  // leaves the terminal as it was
 }
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 
 #include "models/engine/serving/serving_simulation.h"
@@ -18,7 +19,7 @@ class ServingProgress {
   /// every `interval` of wall time.
   ServingProgress(ServingSimulation& sim, std::ostream& out, bool enabled,
                   std::chrono::milliseconds interval = std::chrono::milliseconds(500));
-  /// Ends the progress line, if one was written.
+  /// Disconnects from the simulation and ends the progress line, if one was written.
   ~ServingProgress();
 
   ServingProgress(const ServingProgress&) = delete;
@@ -31,6 +32,7 @@ class ServingProgress {
   void on_iteration(const IterationRecord& record);
 
   ServingSimulation* sim_;
+  std::optional<Signal<IterationRecord>::Connection> connection_;
   std::ostream* out_;
   std::chrono::milliseconds interval_;
   std::chrono::steady_clock::time_point start_, last_;
