@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/engine/serving/rank_load.h"
 #include "models/layer_operators.h"
 #include "models/model_card_loader.h"
 #include "support/layer_cards.h"
@@ -104,4 +105,29 @@ TEST_CASE("embedding gathers rows, the LM head multiplies by the vocabulary", "[
   // LM head for 20 tokens: 2 x 20 x 4096 x 32000 FLOPs; 4096 x 32000 bf16 weights.
   CHECK(op(ops, "lm_head").flops == Approx(2.0 * 20 * 4096 * 32000));
   CHECK(op(ops, "lm_head").weight_bytes == Approx(4096.0 * 32000 * 2));
+}
+
+TEST_CASE("a prompt chunk attends to its cache and, causally, half of itself",
+          "[layer_operators]") {
+  // Two prompts in one step: 100 new tokens after 0 cached, 300 new after 1000 cached; a decode.
+  moesim::ScheduledBatch batch;
+  batch.items = {{nullptr, 100, 0, true}, {nullptr, 300, 1000, true}, {nullptr, 1, 500, false}};
+  const moesim::RankLoad load = moesim::rank_load(batch);
+  CHECK(load.prefill_tokens == 400);
+  CHECK(load.prefill_context == Approx((300.0 * 1000) / 400));  // 750 cached keys
+  // (100 x 50 + 300 x (1000 + 150)) / 400 = (5,000 + 345,000) / 400 = 875 keys.
+  CHECK(load.prefill_attended == Approx(875.0));
+  CHECK(load.decodes == 1);
+  CHECK(load.decode_context == 500);
+
+  // A whole 1,000-token prompt on Mixtral (32 heads of 128): 4 x 1000 x 500 x 32 x 128 FLOPs
+  // in the attention core, not 0 as for a chunk that attended to its cache alone.
+  const auto m = card("Mixtral-8x7B");
+  moesim::ScheduledBatch prompt;
+  prompt.items = {{nullptr, 1000, 0, true}};
+  const moesim::RankLoad one = moesim::rank_load(prompt);
+  const BatchShape b{1000, one.prefill_attended, 0, 0.0};
+  const auto ops = moesim::decoder_layer_operators(m, 0, b, moesim::balanced_expert_load(m, 1000),
+                                                   m.weights, Dtype::kBf16);
+  CHECK(op(ops, "attention.core").flops == Approx(4.0 * 1000 * 500 * 32 * 128));
 }

@@ -63,7 +63,10 @@ RequestMix request_mix(const ServingRun& run) {
   const double n = static_cast<double>(requests.size());
   mix.prompt_tokens = prompt / n;
   mix.output_tokens = output / n;
-  mix.prefill_context = 0;  // keys before a prompt's first chunk: none
+  // Prompt attention is left out (0 keys), which only lowers the bound: the causal mean p/2
+  // would be exact per prompt, but a sliding window's min(keys, window) of a mean over the mix
+  // may exceed the runs' own, and the bound must hold for every schedule.
+  mix.prefill_context = 0;
   mix.decode_context = decode_tokens > 0 ? decode_keys / decode_tokens : 0;
   if (!run.config().serving->closed_loop && !requests.empty()) {
     mix.arrival_span_s = (last - first).seconds();

@@ -150,7 +150,7 @@ double DatabaseOperatorTimer::attention(const RankLoad& load, uint32_t layer) co
     // Each prompt chunk of n new tokens after p cached ones: the table's full-length prompt
     // of n + p tokens, times the share of its causal square the chunk computes.
     const double chunk = load.prefill_tokens / load.prefill_sequences;
-    const double cached = std::max(0.0, load.prefill_context - chunk / 2);
+    const double cached = load.prefill_context;
     const double full = chunk + cached;
     const double share = (full * full - cached * cached) / (full * full);
     const auto roofline = [&](const std::array<double, 3>& p, const GpuSpec& gpu) {

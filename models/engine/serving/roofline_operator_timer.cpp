@@ -12,7 +12,7 @@ namespace {
 BatchShape shape_of(const RankLoad& load) {
   BatchShape b;
   b.prefill_tokens = static_cast<uint64_t>(load.prefill_tokens);
-  b.prefill_context = load.prefill_context;
+  b.prefill_context = load.prefill_attended;
   b.decode_tokens = static_cast<uint64_t>(load.decodes);
   b.decode_context = load.decode_context;
   return b;
