@@ -63,6 +63,10 @@ int validate_command(const ValidateOptions& options);
 /// cpu: measures this host and writes its profile.
 int calibrate_command(const CalibrateOptions& options);
 int list_command(const std::string& family, bool markdown);
+/// Prints what a scenario key, block, strategy section, strategy or strategy parameter is
+/// (cli/app/key_explainer.h), or with `markdown` every key (docs/scenario-keys.md). An unknown
+/// key is a ConfigError with up to 3 close names.
+int explain_command(const std::string& key, bool markdown);
 
 struct PlotOptions {
   std::string path;                ///< a run directory or a sweep's results.csv

@@ -131,6 +131,16 @@ int main(int argc, char** argv) {
   list_cmd->add_flag("--markdown", markdown,
                      "every strategy family as Markdown (the text of docs/strategies.md)");
 
+  std::string explain_key;
+  auto* explain_cmd = app.add_subcommand(
+      "explain", "explain a scenario key, block, strategy or strategy parameter");
+  explain_cmd->add_option("key", explain_key,
+                          "serving.max_num_seqs, serving, strategies.dispatch, deepep_normal, "
+                          "deepep_normal.sms, ...");
+  bool explain_markdown = false;
+  explain_cmd->add_flag("--markdown", explain_markdown,
+                        "every scenario key as Markdown (the text of docs/scenario-keys.md)");
+
   moesim::ValidateOptions validate;
   auto* validate_cmd =
       app.add_subcommand("validate", "compare simulated with measured runs (validation.csv)");
@@ -338,6 +348,7 @@ int main(int argc, char** argv) {
     if (*sweep_submit_cmd) return moesim::submit_sweep_to_slurm(submit);
     if (*sweep_status_cmd) return moesim::print_sweep_status(status_dir);
     if (*list_cmd) return moesim::list_command(family, markdown);
+    if (*explain_cmd) return moesim::explain_command(explain_key, explain_markdown);
     if (*plot_cmd) return moesim::plot_command(plot);
     if (*plan_cmd) return moesim::plan_command(plan);
     if (*validate_cmd) return moesim::validate_command(validate);

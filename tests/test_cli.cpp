@@ -325,7 +325,8 @@ TEST_CASE("an unknown subcommand is named with the known ones", "[cli]") {
   const auto top = run_cli({"bogus"});
   CHECK(top.exit_code == 2);
   CHECK_THAT(top.err, Contains("unknown subcommand 'bogus'") &&
-                          Contains("run, bound, plot, plan, list") && Contains("workload"));
+                          Contains("run, bound, plot, plan, list, explain") &&
+                          Contains("workload"));
   const auto trace = run_cli({"trace", "bogus"});
   CHECK(trace.exit_code == 2);
   CHECK_THAT(trace.err, Contains("unknown subcommand 'bogus' of moesim trace") &&

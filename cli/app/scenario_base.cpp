@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/config/key_read_observer.h"
 #include "sim/config_error.h"
 
 namespace moesim {
@@ -47,6 +48,7 @@ void merge_missing(const YAML::Node& base, YAML::Node over, const std::string& p
 YAML::Node load_chain(const std::string& path, std::vector<fs::path>& chain,
                       OverrideOrigins& origins) {
   YAML::Node tree = load_yaml_file(path);
+  if (tree.IsMap()) KeyReadObserver::notify(path, "base");
   if (!tree.IsMap() || !tree["base"]) return tree;
   const YAML::Node base = tree["base"];
   const int line = base.Mark().line + 1;

@@ -30,18 +30,24 @@ std::string cell(const std::string& text) {
 
 }  // namespace
 
+std::string format_param_text(const ParamSpec& p) {
+  const std::string range = p.range_text();
+  return fmt::format("{}: {}, default {}{}: {}", p.name, type_text(p), p.default_text(),
+                     range.empty() ? "" : ", in " + range, p.help);
+}
+
+std::string format_strategy_listing(const StrategyInfo& s) {
+  std::string out = fmt::format("  {:<14} {}\n", s.name, s.help);
+  for (const ParamSpec& p : s.params)
+    out += fmt::format("  {:<14}   {}\n", "", format_param_text(p));
+  return out;
+}
+
 std::string format_family_listing(const FamilyInfo& family) {
   std::string out = fmt::format("{}: {}\n", family.name(), family.help());
   const auto strategies = family.strategies();
   if (strategies.empty()) out += "  (none yet)\n";
-  for (const StrategyInfo* s : strategies) {
-    out += fmt::format("  {:<14} {}\n", s->name, s->help);
-    for (const ParamSpec& p : s->params) {
-      const std::string range = p.range_text();
-      out += fmt::format("  {:<14}   {}: {}, default {}{}: {}\n", "", p.name, type_text(p),
-                         p.default_text(), range.empty() ? "" : ", in " + range, p.help);
-    }
-  }
+  for (const StrategyInfo* s : strategies) out += format_strategy_listing(*s);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include "cli/app/scenario_base.h"
 #include "cli/app/scenario_loader.h"
 #include "cli/app/sweep_axis_values.h"
+#include "sim/config/key_read_observer.h"
 #include "sim/config/yaml_map.h"
 #include "sim/config_error.h"
 #include "sim/rng.h"
@@ -45,6 +46,9 @@ std::vector<SweepExclusion> read_exclusions(const YAML::Node& node, const std::s
     SweepExclusion exclusion;
     for (const auto& kv : entry) {
       const std::string key = kv.first.Scalar();
+      if (KeyReadObserver::active()) {
+        KeyReadObserver::notify(file, fmt::format("sweep.exclude[{}].{}", i, key));
+      }
       const auto axis =
           std::find_if(axes.begin(), axes.end(), [&](const SweepAxis& a) { return a.key == key; });
       if (axis == axes.end()) {
@@ -95,6 +99,8 @@ SweepSpec read_sweep_spec(const std::string& path) {
                                     line_of(kv.first), key));
     }
   }
+  KeyReadObserver::notify(path, "sweep.axes");
+  KeyReadObserver::notify(path, "sweep.exclude");
   const YAML::Node axes = sweep["axes"];
   if (!axes.IsDefined() || !axes.IsMap() || axes.size() == 0) {
     throw ConfigError(fmt::format("{}:{}: sweep.axes: expected a mapping of key paths to values",
@@ -104,6 +110,7 @@ SweepSpec read_sweep_spec(const std::string& path) {
     SweepAxis axis;
     axis.key = kv.first.Scalar();
     axis.line = line_of(kv.first);
+    if (KeyReadObserver::active()) KeyReadObserver::notify(path, "sweep.axes." + axis.key);
     const std::string where = fmt::format("{}:{}: sweep.axes.{}", path, axis.line, axis.key);
     // The key is checked as `--set` checks it: names separated by '.'.
     parse_override(where + ":", axis.key + "=0");

@@ -7,25 +7,13 @@
 
 #include <fmt/format.h>
 
+#include "sim/config/edit_distance.h"
+#include "sim/config/key_read_observer.h"
 #include "sim/config_error.h"
 #include "sim/units.h"
 
 namespace moesim {
 namespace {
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] =
-          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 /// Close enough to be a misspelling: at most 2 edits, or a third of the longer name.
 bool is_close(const std::string& a, const std::string& b) {
@@ -112,12 +100,18 @@ void YamlMap::fail_here(const std::string& message) const {
   throw ConfigError(fmt::format("{}:{}: {}: {}{}", file_, line_, where, message, with));
 }
 
+void YamlMap::report_read(const std::string& key) const {
+  if (KeyReadObserver::active()) KeyReadObserver::notify(file_, key_path(key));
+}
+
 bool YamlMap::has(const std::string& key) {
+  report_read(key);
   if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
   return entries_.count(key) > 0;
 }
 
 const YamlMap::Entry& YamlMap::take(const std::string& key) {
+  report_read(key);
   if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
   const auto it = entries_.find(key);
   if (it == entries_.end()) {

@@ -84,6 +84,8 @@ class YamlMap {
     bool used = false;
   };
   const Entry& take(const std::string& key);
+  /// Tells the installed KeyReadObserver, if any, that `key` was asked for.
+  void report_read(const std::string& key) const;
   std::string scalar(const std::string& key);
   /// The text of the override that set `path` or a mapping above it; with `created` (the node
   /// has no position in the file), also one that set a key below it. nullptr if none.
