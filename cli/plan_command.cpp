@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <mutex>
 
 #include <fmt/format.h>
 
 #include "cli/app/gnuplot_runner.h"
+#include "cli/app/parallel_jobs.h"
 #include "cli/app/plan_candidate.h"
 #include "cli/app/plan_evaluation.h"
 #include "cli/app/plan_report.h"
@@ -64,11 +66,17 @@ int plan_command(const PlanOptions& options) {
   OutputDirectory out(options.out_dir.empty() ? "out/" + config.name + "-plan" : options.out_dir);
 
   const std::vector<PlanCandidate> candidates = plan_candidates(spec, gpus_per_node);
-  std::vector<PlanResult> results;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    results.push_back(evaluate_candidate(options.scenario, base, candidates[i], spec, catalog));
-    std::cerr << fmt::format("[{}/{}] {}\n", i + 1, candidates.size(), progress_line(results[i]));
-  }
+  // Each candidate loads and simulates on its own objects (the validation suites run serving
+  // runs on threads the same way); results keep the candidates' order for any job count.
+  std::vector<PlanResult> results(candidates.size());
+  std::mutex progress;
+  size_t finished = 0;
+  run_jobs(candidates.size(), options.jobs, [&](size_t i) {
+    results[i] = evaluate_candidate(options.scenario, base, candidates[i], spec, catalog);
+    const std::lock_guard<std::mutex> held(progress);
+    std::cerr << fmt::format("[{}/{}] {}\n", ++finished, candidates.size(),
+                             progress_line(results[i]));
+  });
 
   const PlanCounts counts = count_outcomes(results);
   const std::vector<PlanResult> cheapest = cheapest_meeting_slo(results);

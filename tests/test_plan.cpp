@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli/app/parallel_jobs.h"
 #include "cli/app/plan_candidate.h"
 #include "support/scenario_files.h"
 
@@ -76,6 +78,12 @@ std::string wide_plan() {
                       "nodes: [1, 2]\n  tensor_parallel: [4, 8]\n  pipeline_parallel: [1, 2, 3]\n"
                       "  expert_parallel: true\n"
                       "  dispatch: [allgather_reducescatter, deepep_low_latency]\n");
+}
+
+/// stdout without its last line, which names the output folder and the wall time.
+std::string without_wall_line(const std::string& out) {
+  const size_t last = out.rfind("\nwrote ");
+  return last == std::string::npos ? out : out.substr(0, last);
 }
 
 }  // namespace
@@ -283,6 +291,25 @@ TEST_CASE("plan: a dispatch axis simulates each EP candidate with each strategy"
   CHECK_THAT(csv, Contains("1,8,8,1,1,true,deepep_low_latency,contiguous,64,simulated,"));
 }
 
+TEST_CASE("plan: -j 2 writes and prints what -j 1 does", "[plan]") {
+  TempDir dir("plan-jobs");
+  const std::string scenario = write_plan(dir, wide_plan());
+  const auto one = run_cli({"plan", scenario, "--out", (dir / "one").string(), "-j", "1"});
+  const auto two = run_cli({"plan", scenario, "--out", (dir / "two").string(), "--jobs", "2"});
+  INFO(one.err << two.err);
+  REQUIRE(one.exit_code == 0);
+  REQUIRE(two.exit_code == 0);
+  CHECK_THAT(
+      one.out,
+      Contains("candidates 42: did not fit 0, pruned by the throughput bound 15, pruned by the "
+               "TPOT bound 0, simulated 27"));
+  CHECK(without_wall_line(one.out) == without_wall_line(two.out));
+  for (const char* file : {"candidates.csv", "frontier.csv", "summary.txt", "frontier.dat"}) {
+    INFO(file);
+    CHECK(read_text(dir / "one" / file) == read_text(dir / "two" / file));
+  }
+}
+
 TEST_CASE("plan: an interrupted plan leaves no output folder nor staging", "[plan]") {
   TempDir dir("plan-kill");
   const std::string scenario = write_plan(dir, wide_plan());
@@ -291,7 +318,7 @@ TEST_CASE("plan: an interrupted plan leaves no output folder nor staging", "[pla
   // SIGTERM once the first candidate is reported (polled every 0.05 s for up to 60 s). Whether
   // it lands during the search or after the commit, no half-written folder may remain.
   const std::string command = "('" MOESIM_BINARY "' plan '" + scenario + "' --out '" +
-                              out.string() + "' 2>'" + err.string() +
+                              out.string() + "' -j 2 2>'" + err.string() +
                               "' >/dev/null & pid=$!; for i in $(seq 1200); do grep -q '^\\[1/' '" +
                               err.string() +
                               "' 2>/dev/null && break; sleep 0.05; done; kill -TERM $pid "
@@ -300,5 +327,20 @@ TEST_CASE("plan: an interrupted plan leaves no output folder nor staging", "[pla
   if (fs::exists(out)) CHECK(fs::exists(out / "candidates.csv"));
   for (const auto& entry : fs::directory_iterator(dir.path())) {
     CHECK(entry.path().filename().string().find(".partial-") == std::string::npos);
+  }
+}
+
+TEST_CASE("plan: parallel jobs rethrow the lowest failing job's error for any thread count",
+          "[plan]") {
+  for (const size_t threads : {1, 2, 4}) {
+    INFO(threads << " threads");
+    std::vector<int> ran(10, 0);
+    const auto job = [&](size_t i) {
+      ++ran[i];
+      if (i == 4 || i == 7) throw std::runtime_error("job " + std::to_string(i));
+    };
+    CHECK_THROWS_WITH(moesim::run_jobs(ran.size(), threads, job), "job 4");
+    for (size_t i = 0; i <= 4; ++i) CHECK(ran[i] == 1);  // every job below the failure ran once
+    for (const int times : ran) CHECK(times <= 1);
   }
 }
