@@ -263,6 +263,17 @@ TEST_CASE("plan: candidates cross TP with PP, and only EP candidates with the st
   CHECK_THAT(sets_of(candidates[2]), Contains("strategies.dispatch=deepep_auto "));
   CHECK_THAT(sets_of(candidates[2]), !Contains("strategies.placement"));
 
+  SECTION("two placements: each EP layout under every dispatch and placement, the rest once") {
+    spec.placement = {"contiguous", "eplb"};
+    const auto crossed = moesim::plan_candidates(spec, 8);
+    CHECK(crossed.size() == 4 * (1 + 2 * 2));
+    CHECK(crossed[1].label() ==
+          "2 nodes TP4 PP1 DP4 EP allgather_reducescatter/contiguous max_num_seqs 64");
+    CHECK(crossed[2].label() ==
+          "2 nodes TP4 PP1 DP4 EP allgather_reducescatter/eplb max_num_seqs 64");
+    CHECK(crossed[2].sets_placement);
+    CHECK_FALSE(crossed[2].sets_dispatch);
+  }
   SECTION("without data parallelism only TP x PP filling the nodes is a candidate") {
     spec.data_parallel = false;
     spec.expert_parallel = false;
