@@ -82,6 +82,7 @@ struct PlanOptions {
   std::string scenario;           ///< a serving scenario with a plan: block
   std::string out_dir;            ///< "" means out/<scenario name>-plan
   std::vector<std::string> sets;  ///< --set KEY.PATH=VALUE on the base scenario, in order
+  size_t jobs = 1;                ///< candidates evaluated at once, on threads (>= 1)
 };
 /// Searches the deployments of the scenario's plan: block (docs/planning.md): prints the
 /// counts, the cheapest deployments meeting the SLOs and the Pareto frontier, and writes

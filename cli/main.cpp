@@ -123,6 +123,10 @@ int main(int argc, char** argv) {
   plan_cmd->add_option("scenario", plan.scenario, "scenario YAML file with plan:")->required();
   plan_cmd->add_option("--out", plan.out_dir, "output folder (default out/<name>-plan)");
   plan_cmd->add_option("--set", plan.sets, "override a scenario key: KEY.PATH=VALUE");
+  plan_cmd
+      ->add_option("-j,--jobs", plan.jobs,
+                   "candidates evaluated at once (1); the outputs are the same for any number")
+      ->check(kCountingNumber);
 
   auto* list_cmd = app.add_subcommand("list", "list strategy families and their strategies");
   list_cmd->add_option("family", family,

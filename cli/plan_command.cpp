@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <mutex>
 
 #include <fmt/format.h>
 
 #include "cli/app/gnuplot_runner.h"
+#include "cli/app/parallel_jobs.h"
 #include "cli/app/plan_candidate.h"
 #include "cli/app/plan_evaluation.h"
 #include "cli/app/plan_report.h"
@@ -22,6 +24,22 @@ namespace {
 
 /// How many of the cheapest deployments meeting the SLOs are printed.
 constexpr size_t kCheapestShown = 5;
+
+/// "2 nodes TP8 PP1 DP2 max_num_seqs 64: simulated: 968.2 tok/s, ...", for stderr.
+std::string progress_line(const PlanResult& r) {
+  std::string detail;
+  if (r.outcome == PlanOutcome::kSimulated) {
+    detail =
+        fmt::format(": {:.1f} tok/s, TTFT P90 {:.1f} ms, TPOT P90 {:.2f} ms{}", r.tokens_per_s,
+                    r.ttft_p90_s * 1e3, r.tpot_p90_s * 1e3, r.meets_slo ? ", meets the SLOs" : "");
+  } else if (r.outcome == PlanOutcome::kPrunedThroughput) {
+    detail = fmt::format(": bound {:.1f} < offered {:.1f} tok/s", r.bound_tokens_per_s,
+                         r.offered_tokens_per_s);
+  } else if (r.outcome == PlanOutcome::kPrunedTpot) {
+    detail = fmt::format(": decode step >= {:.2f} ms", r.tpot_bound_s * 1e3);
+  }
+  return fmt::format("{}: {}{}", r.candidate.label(), to_string(r.outcome), detail);
+}
 
 }  // namespace
 
@@ -38,7 +56,7 @@ int plan_command(const PlanOptions& options) {
                     options.scenario));
   }
   const uint32_t gpus_per_node = config.system.gpus;
-  const PlanSpec spec = read_plan_spec(options.scenario, gpus_per_node, config.gpu.name);
+  const PlanSpec spec = read_plan_spec(options.scenario, config, catalog);
   if (spec.max_nodes > 1 && config.system.builder != "multi_node") {
     throw ConfigError(
         fmt::format("{}: plan.nodes: more than one node needs hardware.builder: "
@@ -48,24 +66,17 @@ int plan_command(const PlanOptions& options) {
   OutputDirectory out(options.out_dir.empty() ? "out/" + config.name + "-plan" : options.out_dir);
 
   const std::vector<PlanCandidate> candidates = plan_candidates(spec, gpus_per_node);
-  std::vector<PlanResult> results;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    results.push_back(evaluate_candidate(options.scenario, base, candidates[i], spec, catalog));
-    const PlanResult& r = results.back();
-    std::string detail;
-    if (r.outcome == PlanOutcome::kSimulated) {
-      detail = fmt::format(": {:.1f} tok/s, TTFT P90 {:.1f} ms, TPOT P90 {:.2f} ms{}",
-                           r.tokens_per_s, r.ttft_p90_s * 1e3, r.tpot_p90_s * 1e3,
-                           r.meets_slo ? ", meets the SLOs" : "");
-    } else if (r.outcome == PlanOutcome::kPrunedThroughput) {
-      detail = fmt::format(": bound {:.1f} < offered {:.1f} tok/s", r.bound_tokens_per_s,
-                           r.offered_tokens_per_s);
-    } else if (r.outcome == PlanOutcome::kPrunedTpot) {
-      detail = fmt::format(": decode step >= {:.2f} ms", r.tpot_bound_s * 1e3);
-    }
-    std::cerr << fmt::format("[{}/{}] {}: {}{}\n", i + 1, candidates.size(), r.candidate.label(),
-                             to_string(r.outcome), detail);
-  }
+  // Each candidate loads and simulates on its own objects (the validation suites run serving
+  // runs on threads the same way); results keep the candidates' order for any job count.
+  std::vector<PlanResult> results(candidates.size());
+  std::mutex progress;
+  size_t finished = 0;
+  run_jobs(candidates.size(), options.jobs, [&](size_t i) {
+    results[i] = evaluate_candidate(options.scenario, base, candidates[i], spec, catalog);
+    const std::lock_guard<std::mutex> held(progress);
+    std::cerr << fmt::format("[{}/{}] {}\n", ++finished, candidates.size(),
+                             progress_line(results[i]));
+  });
 
   const PlanCounts counts = count_outcomes(results);
   const std::vector<PlanResult> cheapest = cheapest_meeting_slo(results);

@@ -21,15 +21,17 @@ std::string csv_field(const std::string& text) {
 
 std::string csv_rows(const std::vector<PlanResult>& results) {
   std::string csv =
-      "nodes,gpus,tensor_parallel,data_parallel,expert_parallel,max_num_seqs,outcome,"
+      "nodes,gpus,tensor_parallel,pipeline_parallel,data_parallel,expert_parallel,dispatch,"
+      "placement,max_num_seqs,outcome,"
       "bound_tokens_per_s,offered_tokens_per_s,tpot_bound_s,tokens_per_s,tokens_per_s_per_gpu,"
       "tokens_per_s_per_user,ttft_p90_s,tpot_p90_s,meets_slo,reason\n";
   for (const PlanResult& r : results) {
     const PlanCandidate& c = r.candidate;
     csv += fmt::format(
-        "{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
+        "{},{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
         "{},{}\n",
-        c.nodes, c.gpus, c.tensor_parallel, c.data_parallel, c.expert_parallel ? "true" : "false",
+        c.nodes, c.gpus, c.tensor_parallel, c.pipeline_parallel, c.data_parallel,
+        c.expert_parallel ? "true" : "false", csv_field(c.dispatch), csv_field(c.placement),
         c.max_num_seqs, to_string(r.outcome), r.bound_tokens_per_s, r.offered_tokens_per_s,
         r.tpot_bound_s, r.tokens_per_s, r.tokens_per_s_per_gpu(), r.tokens_per_s_per_user(),
         r.ttft_p90_s, r.tpot_p90_s, r.meets_slo ? "yes" : "no", csv_field(r.reason));
@@ -93,18 +95,19 @@ std::vector<PlanResult> pareto_frontier(const std::vector<PlanResult>& results) 
 
 std::string format_plan_table(const std::vector<PlanResult>& results) {
   std::string s = fmt::format(
-      "  {:>5} {:>5} {:>3} {:>4} {:>3} {:>12} {:>12} {:>10} {:>10} {:>10} "
-      "{:>10} {:>4}\n",
-      "GPUs", "nodes", "TP", "DP", "EP", "max_num_seqs", "tok/s", "tok/s/GPU", "tok/s/user",
-      "TTFT P90", "TPOT P90", "SLO");
+      "  {:>5} {:>5} {:>3} {:>3} {:>4} {:>3} {:<24} {:<20} {:>12} {:>12} {:>10} {:>10} "
+      "{:>10} {:>10} {:>4}\n",
+      "GPUs", "nodes", "TP", "PP", "DP", "EP", "dispatch", "placement", "max_num_seqs", "tok/s",
+      "tok/s/GPU", "tok/s/user", "TTFT P90", "TPOT P90", "SLO");
   for (const PlanResult& r : results) {
     const PlanCandidate& c = r.candidate;
     s += fmt::format(
-        "  {:>5} {:>5} {:>3} {:>4} {:>3} {:>12} {:>12.1f} {:>10.2f} {:>10.2f} "
-        "{:>8.1f}ms {:>8.2f}ms {:>4}\n",
-        c.gpus, c.nodes, c.tensor_parallel, c.data_parallel, c.expert_parallel ? "yes" : "no",
-        c.max_num_seqs, r.tokens_per_s, r.tokens_per_s_per_gpu(), r.tokens_per_s_per_user(),
-        r.ttft_p90_s * 1e3, r.tpot_p90_s * 1e3, r.meets_slo ? "yes" : "no");
+        "  {:>5} {:>5} {:>3} {:>3} {:>4} {:>3} {:<24} {:<20} {:>12} {:>12.1f} {:>10.2f} "
+        "{:>10.2f} {:>8.1f}ms {:>8.2f}ms {:>4}\n",
+        c.gpus, c.nodes, c.tensor_parallel, c.pipeline_parallel, c.data_parallel,
+        c.expert_parallel ? "yes" : "no", c.dispatch, c.placement, c.max_num_seqs, r.tokens_per_s,
+        r.tokens_per_s_per_gpu(), r.tokens_per_s_per_user(), r.ttft_p90_s * 1e3, r.tpot_p90_s * 1e3,
+        r.meets_slo ? "yes" : "no");
   }
   return s;
 }

@@ -25,8 +25,8 @@ std::vector<PlanResult> cheapest_meeting_slo(const std::vector<PlanResult>& resu
 /// equals on both with one strictly better. By tokens/s per user, ascending.
 std::vector<PlanResult> pareto_frontier(const std::vector<PlanResult>& results);
 
-/// Header and one line per result: GPUs, nodes, TP, DP, EP, max_num_seqs, throughput,
-/// tok/s/GPU, tok/s/user, TTFT P90, TPOT P90, meets SLO.
+/// Header and one line per result: GPUs, nodes, TP, PP, DP, EP, dispatch, placement,
+/// max_num_seqs, throughput, tok/s/GPU, tok/s/user, TTFT P90, TPOT P90, meets SLO.
 std::string format_plan_table(const std::vector<PlanResult>& results);
 std::string format_plan_counts(const PlanCounts& counts);
 

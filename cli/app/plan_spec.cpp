@@ -31,9 +31,27 @@ std::vector<uint32_t> read_counts(YamlMap& map, const std::string& key, uint64_t
   return counts;
 }
 
+/// A list of distinct names of `family`'s strategies at `key`; an unknown name fails with the
+/// family's own message, which lists the known names.
+std::vector<std::string> read_strategy_names(YamlMap& map, const std::string& key,
+                                             const FamilyInfo& family) {
+  std::vector<std::string> names;
+  for (const std::string& name : map.get_string_list(key)) {
+    if (family.find_info(name) == nullptr) map.fail(key, family.unknown_message(name));
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      map.fail(key, fmt::format("{} is given twice", name));
+    }
+    names.push_back(name);
+  }
+  if (names.empty()) map.fail(key, "expected at least one value");
+  return names;
+}
+
 }  // namespace
 
-PlanSpec read_plan_spec(const std::string& path, uint32_t gpus_per_node, const std::string& gpu) {
+PlanSpec read_plan_spec(const std::string& path, const ScenarioConfig& base,
+                        const StrategyCatalog& catalog) {
+  const uint32_t gpus_per_node = base.system.gpus;
   // With its base chain merged, as the run loads it: a block may come from a base.
   OverrideOrigins inherited;
   const YAML::Node root = load_with_base(path, inherited);
@@ -60,9 +78,25 @@ PlanSpec read_plan_spec(const std::string& path, uint32_t gpus_per_node, const s
                 fmt::format("{} does not divide a node's {} GPUs", tp, gpus_per_node));
     }
   }
+  if (plan.has("pipeline_parallel")) {
+    spec.pipeline_parallel = read_counts(plan, "pipeline_parallel", 1u << 16);
+    const uint32_t layers = base.card ? base.card->num_layers : 0;
+    for (const uint32_t pp : spec.pipeline_parallel) {
+      if (layers > 0 && pp > layers) {
+        plan.fail("pipeline_parallel", fmt::format("{} stages for the {} decoder layers of {}", pp,
+                                                   layers, base.card->name));
+      }
+    }
+  }
   if (plan.has("expert_parallel")) spec.expert_parallel = plan.get_bool("expert_parallel");
   if (plan.has("data_parallel")) spec.data_parallel = plan.get_bool("data_parallel");
   spec.max_num_seqs = read_counts(plan, "max_num_seqs", 1u << 20);
+  spec.scenario_dispatch = base.dispatch.name;
+  spec.scenario_placement = base.placement.name;
+  spec.dispatch = plan.has("dispatch") ? read_strategy_names(plan, "dispatch", catalog.dispatch)
+                                       : std::vector<std::string>{spec.scenario_dispatch};
+  spec.placement = plan.has("placement") ? read_strategy_names(plan, "placement", catalog.placement)
+                                         : std::vector<std::string>{spec.scenario_placement};
 
   YamlMap slo = plan.get_map("slo");
   spec.ttft_p90_s = slo.get_time("ttft_p90").seconds();
@@ -76,7 +110,7 @@ PlanSpec read_plan_spec(const std::string& path, uint32_t gpus_per_node, const s
     if (cost == "gpu_hour") {
       plan.fail("cost", fmt::format("gpu_hour: the hardware catalogue gives no cost per GPU-hour "
                                     "for {}; use cost: gpus",
-                                    gpu));
+                                    base.gpu.name));
     }
     if (cost != "gpus")
       plan.fail("cost", fmt::format("expected gpus or gpu_hour, got \"{}\"", cost));

@@ -6,26 +6,40 @@
 #include <string>
 #include <vector>
 
+#include "cli/app/scenario_config.h"
+#include "models/strategies/strategy_catalog.h"
+
 namespace moesim {
 
 struct PlanSpec {
   std::string scenario;                   ///< path of the scenario file
   uint32_t min_nodes = 1, max_nodes = 1;  ///< inclusive range of node counts
   std::vector<uint32_t> tensor_parallel;  ///< candidate degrees, each dividing a node's GPUs
-  bool expert_parallel = false;           ///< also try serving.expert_parallel: true
-  /// true: attention data-parallel replicas fill every GPU of the nodes (GPUs / TP of them);
-  /// false: one replica, so only a TP that fills the nodes is a candidate.
+  /// Candidate pipeline stages, each at most the model's decoder layers; [1] when not given.
+  std::vector<uint32_t> pipeline_parallel{1};
+  bool expert_parallel = false;  ///< also try serving.expert_parallel: true
+  /// true: attention data-parallel replicas fill every GPU of the nodes (GPUs / (TP x PP) of
+  /// them); false: one replica, so only a TP x PP that fills the nodes is a candidate.
   bool data_parallel = true;
+  /// Dispatch and placement strategies tried by the expert-parallel candidates, names of the
+  /// catalogue's families; when not given, the scenario's own strategy alone.
+  std::vector<std::string> dispatch, placement;
+  /// The base scenario's strategies (strategies.dispatch and .placement, defaults filled in):
+  /// what a candidate without expert parallelism runs, and a listed name that needs no override.
+  std::string scenario_dispatch, scenario_placement;
   std::vector<uint32_t> max_num_seqs;  ///< candidate scheduler limits per replica
   double ttft_p90_s = 0;               ///< SLO on the 90th percentile of TTFT, seconds
   double tpot_p90_s = 0;               ///< SLO on the 90th percentile of TPOT, seconds
 };
 
-/// Reads the `plan:` block of the scenario at `path`; `gpus_per_node` and `gpu` (its catalogue
-/// name) are the base scenario's. Throws ConfigError ("file:line: plan.KEY: ...") for a missing
-/// block, an unknown key, an empty node range, a TP degree that does not divide
-/// `gpus_per_node`, empty lists, or `cost: gpu_hour` (the hardware catalogue has no prices, so
-/// a deployment costs its GPU count: `cost: gpus`, the default).
-PlanSpec read_plan_spec(const std::string& path, uint32_t gpus_per_node, const std::string& gpu);
+/// Reads the `plan:` block of the scenario at `path`; `base` is that scenario loaded (its GPUs
+/// per node, GPU, model and strategies), `catalog` names the known strategies. Throws
+/// ConfigError ("file:line: plan.KEY: ...") for a missing block, an unknown key, an empty node
+/// range, a TP degree that does not divide a node's GPUs, a pipeline degree above the model's
+/// decoder layers, an unknown or repeated strategy name, empty lists, or `cost: gpu_hour` (the
+/// hardware catalogue has no prices, so a deployment costs its GPU count: `cost: gpus`, the
+/// default).
+PlanSpec read_plan_spec(const std::string& path, const ScenarioConfig& base,
+                        const StrategyCatalog& catalog);
 
 }  // namespace moesim
