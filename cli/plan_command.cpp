@@ -81,10 +81,12 @@ int plan_command(const PlanOptions& options) {
   const PlanCounts counts = count_outcomes(results);
   const std::vector<PlanResult> cheapest = cheapest_meeting_slo(results);
   const std::vector<PlanResult> frontier = pareto_frontier(results);
-  std::string report = fmt::format(
-      "plan of scenario '{}' ({} GPUs per node, {}): SLOs TTFT P90 "
-      "<= {:.0f} ms, TPOT P90 <= {:.1f} ms; cost: GPUs\n",
-      config.name, gpus_per_node, config.gpu.name, spec.ttft_p90_s * 1e3, spec.tpot_p90_s * 1e3);
+  const std::string cost = spec.usd_per_gpu_hour > 0
+                               ? fmt::format("${:.2f} per GPU-hour", spec.usd_per_gpu_hour)
+                               : std::string("GPUs");
+  std::string report =
+      fmt::format("plan of scenario '{}' ({} GPUs per node, {}): SLOs {}; cost: {}\n", config.name,
+                  gpus_per_node, config.gpu.name, spec.slo.describe(), cost);
   report += format_plan_counts(counts);
   if (cheapest.empty()) {
     report += "\nno candidate meets the SLOs\n";

@@ -94,7 +94,7 @@ TEST_CASE("scenario keys: the registry declares every key a scenario loader read
       ++sweeps;
     }
     if (tree["plan"]) {
-      moesim::read_plan_spec(scenario, config.system.gpus, config.gpu.name);
+      moesim::read_plan_spec(scenario, config, catalog);
       ++plans;
     }
   };
@@ -119,6 +119,7 @@ TEST_CASE("scenario keys: the registry declares every key a scenario loader read
         "hardware.comm.switch_reduce_efficiency=0.5", "hardware.comm.fitted_on=nothing",
         "hardware.measured.comm=table.csv", "hardware.gpu_overrides.peak_flops=500 TFLOP/s",
         "hardware.gpu_overrides.memory_bandwidth=2 TB/s", "hardware.gpu_overrides.memory=40 GiB",
+        "hardware.gpu_overrides.usd_per_hour=2.5",
         "hardware.link_overrides.nvlink4.bandwidth=400 GB/s",
         "hardware.link_overrides.nvlink4.latency=200 ns", "bounds.all_to_all.tokens=64",
         "bounds.straggler=~"});
@@ -137,6 +138,19 @@ TEST_CASE("scenario keys: the registry declares every key a scenario loader read
                   "routing.generator: zipf}}\n",
                   source_path("scenarios/studies/qwen3_235b_ep_sweep.yaml").string()));
   load(dir / "excluding.yaml", {});
+  // Every plan.slo target, and a priced plan.
+  moesim::test::write_text(
+      dir / "priced_plan.yaml",
+      fmt::format(
+          "base: {}\nworkload:\n  requests: {}\nhardware:\n  gpu_overrides: "
+          "{{usd_per_hour: 2}}\nplan:\n  cost: "
+          "gpu_hour\n  placement: [contiguous]\n  slo:\n    ttft_mean: 1 s\n    "
+          "ttft_median: 1 s\n    ttft_p99: 3 s\n    tpot_mean: 40 ms\n    tpot_median: "
+          "40 ms\n    tpot_p99: 60 ms\n    output_tokens_per_s: 500\n    goodput: {{ttft: "
+          "2 s, tpot: 50 ms, fraction: 0.9}}\n",
+          source_path("scenarios/planning/deepseek_v3_slo.yaml").string(),
+          source_path("scenarios/planning/workloads/poisson-5rps-1000-200-100.csv").string()));
+  load(dir / "priced_plan.yaml", {});
 
   {
     std::string report;

@@ -66,6 +66,7 @@ void load_gpus(const std::filesystem::path& file, HardwareCatalogue& catalogue) 
     gpu.memory_bandwidth = m.get_bandwidth("memory_bandwidth");
     gpu.scale_up_link = link_reference(m, "scale_up_link", catalogue, true);
     gpu.host_link = link_reference(m, "host_link", catalogue, false);
+    if (m.has("usd_per_hour")) gpu.usd_per_hour = m.get_double("usd_per_hour", 0.0, 1e6);
     gpu.source = m.get_string("source");
     m.finish();
     catalogue.add(std::move(gpu));

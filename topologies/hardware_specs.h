@@ -29,6 +29,10 @@ struct GpuSpec {
   double memory_capacity = 0.0;   ///< bytes of device memory
   std::string scale_up_link;      ///< LinkSpec name, "" when the GPU has no scale-up fabric
   std::string host_link;          ///< LinkSpec name of the link to the host (PCIe, C2C)
+  /// What one GPU costs to run, US dollars per hour, as the user's catalogue or scenario gives
+  /// it (`moesim plan` with `cost: gpu_hour`); 0 when not given: prices vary by provider and
+  /// contract, so the shipped catalogue states none.
+  double usd_per_hour = 0.0;
   std::string source;
 };
 

@@ -32,6 +32,7 @@ PlanResult evaluate_candidate(const std::string& scenario,
                               const StrategyCatalog& catalog) {
   PlanResult result;
   result.candidate = candidate;
+  result.usd_per_hour = candidate.gpus * spec.usd_per_gpu_hour;
   std::vector<ScenarioOverride> overrides = base;
   for (ScenarioOverride& o : candidate.overrides()) overrides.push_back(std::move(o));
 
@@ -66,7 +67,12 @@ PlanResult evaluate_candidate(const std::string& scenario,
     result.outcome = PlanOutcome::kPrunedThroughput;
     return result;
   }
-  if (result.tpot_bound_s > spec.tpot_p90_s) {
+  if (spec.slo.min_output_tokens_per_s > 0 && most < spec.slo.min_output_tokens_per_s) {
+    result.outcome = PlanOutcome::kPrunedThroughput;
+    return result;
+  }
+  // No token decodes faster than one sequence's step, so no TPOT statistic beats it either.
+  if (result.tpot_bound_s > spec.slo.tightest_tpot_s()) {
     result.outcome = PlanOutcome::kPrunedTpot;
     return result;
   }
@@ -80,7 +86,11 @@ PlanResult evaluate_candidate(const std::string& scenario,
   result.ttft_p90_s = summary.ttft_s.p90;
   result.tpot_p90_s = summary.tpot_s.p90;
   result.tpot_mean_s = summary.tpot_s.mean;
-  result.meets_slo = result.ttft_p90_s <= spec.ttft_p90_s && result.tpot_p90_s <= spec.tpot_p90_s;
+  if (spec.slo.goodput) {
+    result.goodput_fraction = spec.slo.goodput->attained(request_metrics(sim.requests()));
+  }
+  result.reason = spec.slo.missed(summary, result.goodput_fraction);
+  result.meets_slo = result.reason.empty();
   return result;
 }
 

@@ -26,7 +26,9 @@ std::string_view to_string(PlanOutcome outcome);
 struct PlanResult {
   PlanCandidate candidate;
   PlanOutcome outcome = PlanOutcome::kDidNotFit;
-  std::string reason;  ///< why it did not fit: the loader's or the memory plan's message
+  /// Why it did not fit (the loader's or the memory plan's message), or the first service
+  /// level a simulated candidate missed; "" otherwise.
+  std::string reason;
   /// The most output tokens/s any schedule gets (every resource but the arrivals), tokens/s.
   double bound_tokens_per_s = 0;
   /// Output tokens the requests ask for per second of arrivals; 0 for a closed loop.
@@ -35,9 +37,16 @@ struct PlanResult {
   // Simulated candidates only:
   double tokens_per_s = 0;  ///< output tokens/s over the run
   double ttft_p90_s = 0, tpot_p90_s = 0, tpot_mean_s = 0;
+  double goodput_fraction = 0;  ///< share of requests within plan.slo.goodput's limits
   bool meets_slo = false;
 
+  double usd_per_hour = 0;  ///< cost: gpu_hour: GPUs x price per GPU-hour; 0 for cost: gpus
+
   double tokens_per_s_per_gpu() const { return tokens_per_s / candidate.gpus; }
+  /// US dollars per million output tokens at the simulated rate; 0 when unpriced or idle.
+  double usd_per_million_tokens() const {
+    return usd_per_hour > 0 && tokens_per_s > 0 ? usd_per_hour / (tokens_per_s * 3600) * 1e6 : 0;
+  }
   /// What one user sees: 1 / mean TPOT, tokens/s; 0 when no request decoded.
   double tokens_per_s_per_user() const { return tpot_mean_s > 0 ? 1.0 / tpot_mean_s : 0.0; }
 };

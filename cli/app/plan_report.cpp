@@ -24,17 +24,19 @@ std::string csv_rows(const std::vector<PlanResult>& results) {
       "nodes,gpus,tensor_parallel,pipeline_parallel,data_parallel,expert_parallel,dispatch,"
       "placement,max_num_seqs,outcome,"
       "bound_tokens_per_s,offered_tokens_per_s,tpot_bound_s,tokens_per_s,tokens_per_s_per_gpu,"
-      "tokens_per_s_per_user,ttft_p90_s,tpot_p90_s,meets_slo,reason\n";
+      "tokens_per_s_per_user,ttft_p90_s,tpot_p90_s,goodput_fraction,usd_per_hour,"
+      "usd_per_million_tokens,meets_slo,reason\n";
   for (const PlanResult& r : results) {
     const PlanCandidate& c = r.candidate;
     csv += fmt::format(
         "{},{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},"
-        "{},{}\n",
+        "{:.6g},{:.6g},{:.6g},{},{}\n",
         c.nodes, c.gpus, c.tensor_parallel, c.pipeline_parallel, c.data_parallel,
         c.expert_parallel ? "true" : "false", csv_field(c.dispatch), csv_field(c.placement),
         c.max_num_seqs, to_string(r.outcome), r.bound_tokens_per_s, r.offered_tokens_per_s,
         r.tpot_bound_s, r.tokens_per_s, r.tokens_per_s_per_gpu(), r.tokens_per_s_per_user(),
-        r.ttft_p90_s, r.tpot_p90_s, r.meets_slo ? "yes" : "no", csv_field(r.reason));
+        r.ttft_p90_s, r.tpot_p90_s, r.goodput_fraction, r.usd_per_hour, r.usd_per_million_tokens(),
+        r.meets_slo ? "yes" : "no", csv_field(r.reason));
   }
   return csv;
 }
@@ -94,20 +96,26 @@ std::vector<PlanResult> pareto_frontier(const std::vector<PlanResult>& results) 
 }
 
 std::string format_plan_table(const std::vector<PlanResult>& results) {
+  // Priced plans (cost: gpu_hour) add what a deployment costs an hour and per output token.
+  const bool priced = std::any_of(results.begin(), results.end(),
+                                  [](const PlanResult& r) { return r.usd_per_hour > 0; });
   std::string s = fmt::format(
       "  {:>5} {:>5} {:>3} {:>3} {:>4} {:>3} {:<24} {:<20} {:>12} {:>12} {:>10} {:>10} "
-      "{:>10} {:>10} {:>4}\n",
+      "{:>10} {:>10} {:>4}{}\n",
       "GPUs", "nodes", "TP", "PP", "DP", "EP", "dispatch", "placement", "max_num_seqs", "tok/s",
-      "tok/s/GPU", "tok/s/user", "TTFT P90", "TPOT P90", "SLO");
+      "tok/s/GPU", "tok/s/user", "TTFT P90", "TPOT P90", "SLO",
+      priced ? fmt::format(" {:>9} {:>9}", "$/hour", "$/Mtok") : "");
   for (const PlanResult& r : results) {
     const PlanCandidate& c = r.candidate;
     s += fmt::format(
         "  {:>5} {:>5} {:>3} {:>3} {:>4} {:>3} {:<24} {:<20} {:>12} {:>12.1f} {:>10.2f} "
-        "{:>10.2f} {:>8.1f}ms {:>8.2f}ms {:>4}\n",
+        "{:>10.2f} {:>8.1f}ms {:>8.2f}ms {:>4}{}\n",
         c.gpus, c.nodes, c.tensor_parallel, c.pipeline_parallel, c.data_parallel,
         c.expert_parallel ? "yes" : "no", c.dispatch, c.placement, c.max_num_seqs, r.tokens_per_s,
         r.tokens_per_s_per_gpu(), r.tokens_per_s_per_user(), r.ttft_p90_s * 1e3, r.tpot_p90_s * 1e3,
-        r.meets_slo ? "yes" : "no");
+        r.meets_slo ? "yes" : "no",
+        priced ? fmt::format(" {:>9.2f} {:>9.3f}", r.usd_per_hour, r.usd_per_million_tokens())
+               : "");
   }
   return s;
 }

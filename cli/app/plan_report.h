@@ -26,7 +26,8 @@ std::vector<PlanResult> cheapest_meeting_slo(const std::vector<PlanResult>& resu
 std::vector<PlanResult> pareto_frontier(const std::vector<PlanResult>& results);
 
 /// Header and one line per result: GPUs, nodes, TP, PP, DP, EP, dispatch, placement,
-/// max_num_seqs, throughput, tok/s/GPU, tok/s/user, TTFT P90, TPOT P90, meets SLO.
+/// max_num_seqs, throughput, tok/s/GPU, tok/s/user, TTFT P90, TPOT P90, meets SLO; with
+/// prices (cost: gpu_hour), US dollars per hour and per million output tokens.
 std::string format_plan_table(const std::vector<PlanResult>& results);
 std::string format_plan_counts(const PlanCounts& counts);
 

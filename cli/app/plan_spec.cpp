@@ -98,22 +98,21 @@ PlanSpec read_plan_spec(const std::string& path, const ScenarioConfig& base,
   spec.placement = plan.has("placement") ? read_strategy_names(plan, "placement", catalog.placement)
                                          : std::vector<std::string>{spec.scenario_placement};
 
-  YamlMap slo = plan.get_map("slo");
-  spec.ttft_p90_s = slo.get_time("ttft_p90").seconds();
-  spec.tpot_p90_s = slo.get_time("tpot_p90").seconds();
-  if (spec.ttft_p90_s <= 0) slo.fail("ttft_p90", "must be above 0");
-  if (spec.tpot_p90_s <= 0) slo.fail("tpot_p90", "must be above 0");
-  slo.finish();
+  spec.slo = read_plan_slo(plan.get_map("slo"));
 
   if (plan.has("cost")) {
     const std::string cost = plan.get_string("cost");
-    if (cost == "gpu_hour") {
-      plan.fail("cost", fmt::format("gpu_hour: the hardware catalogue gives no cost per GPU-hour "
-                                    "for {}; use cost: gpus",
-                                    base.gpu.name));
-    }
-    if (cost != "gpus")
+    if (cost != "gpus" && cost != "gpu_hour")
       plan.fail("cost", fmt::format("expected gpus or gpu_hour, got \"{}\"", cost));
+    if (cost == "gpu_hour") {
+      if (base.gpu.usd_per_hour <= 0) {
+        plan.fail("cost", fmt::format("gpu_hour: no price for {}: give usd_per_hour in its "
+                                      "gpus.yaml entry or hardware.gpu_overrides.usd_per_hour "
+                                      "(the shipped catalogue states none)",
+                                      base.gpu.name));
+      }
+      spec.usd_per_gpu_hour = base.gpu.usd_per_hour;
+    }
   }
   plan.finish();
   return spec;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/app/plan_slo.h"
 #include "cli/app/scenario_config.h"
 #include "models/strategies/strategy_catalog.h"
 
@@ -28,17 +29,18 @@ struct PlanSpec {
   /// what a candidate without expert parallelism runs, and a listed name that needs no override.
   std::string scenario_dispatch, scenario_placement;
   std::vector<uint32_t> max_num_seqs;  ///< candidate scheduler limits per replica
-  double ttft_p90_s = 0;               ///< SLO on the 90th percentile of TTFT, seconds
-  double tpot_p90_s = 0;               ///< SLO on the 90th percentile of TPOT, seconds
+  PlanSlo slo;                         ///< the targets a deployment must meet
+  /// cost: gpu_hour: the GPU's price from the catalogue or hardware.gpu_overrides, US dollars
+  /// per GPU-hour; 0 for cost: gpus (a deployment costs its GPU count).
+  double usd_per_gpu_hour = 0;
 };
 
 /// Reads the `plan:` block of the scenario at `path`; `base` is that scenario loaded (its GPUs
 /// per node, GPU, model and strategies), `catalog` names the known strategies. Throws
 /// ConfigError ("file:line: plan.KEY: ...") for a missing block, an unknown key, an empty node
 /// range, a TP degree that does not divide a node's GPUs, a pipeline degree above the model's
-/// decoder layers, an unknown or repeated strategy name, empty lists, or `cost: gpu_hour` (the
-/// hardware catalogue has no prices, so a deployment costs its GPU count: `cost: gpus`, the
-/// default).
+/// decoder layers, an unknown or repeated strategy name, empty lists, bad service levels, or
+/// `cost: gpu_hour` for a GPU with no price (`usd_per_hour`, docs/hardware.md).
 PlanSpec read_plan_spec(const std::string& path, const ScenarioConfig& base,
                         const StrategyCatalog& catalog);
 

@@ -135,6 +135,7 @@ void load_hardware(YamlMap m, ScenarioConfig& cfg) {
     }
     if (o.has("memory_bandwidth")) cfg.gpu.memory_bandwidth = o.get_bandwidth("memory_bandwidth");
     if (o.has("memory")) cfg.gpu.memory_capacity = o.get_bytes("memory");
+    if (o.has("usd_per_hour")) cfg.gpu.usd_per_hour = o.get_double("usd_per_hour", 0.0, 1e6);
     o.finish();
   }
   if (cfg.gpu.peak_flops <= 0.0) {

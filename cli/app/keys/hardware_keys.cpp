@@ -129,6 +129,10 @@ std::vector<ScenarioKey> override_keys() {
                  "Replaces the GPU's memory bandwidth."),
       key::value("hardware.gpu_overrides.memory", K::kBytes, "from the catalogue",
                  "Replaces the GPU's memory capacity."),
+      key::value("hardware.gpu_overrides.usd_per_hour", K::kNumber, "from the catalogue (none)",
+                 "What one GPU costs per hour, 0 to 10^6, for `moesim plan` with cost: gpu_hour; "
+                 "the shipped catalogue states no prices.",
+                 "US dollars per GPU-hour"),
       key::block("hardware.link_overrides",
                  "Figures of catalogue links replaced for this scenario, each by its links.yaml "
                  "name."),
