@@ -15,60 +15,21 @@
 
 #include "cli/app/parallel_jobs.h"
 #include "cli/app/plan_candidate.h"
+#include "support/plan_files.h"
 #include "support/scenario_files.h"
 
 using Catch::Matchers::Contains;
+using moesim::test::kTinyPlan;
 using moesim::test::line_of;
 using moesim::test::read_text;
 using moesim::test::replace_once;
 using moesim::test::run_cli;
 using moesim::test::TempDir;
+using moesim::test::write_plan;
 using moesim::test::write_text;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// OLMoE-1B-7B on one HGX H100 node at TP8, with 40 requests of 100 input and 50 output tokens
-/// arriving within 39 ms: 51,282 output tokens/s offered. At max_num_seqs 1 one sequence
-/// decodes per step, and the bound (about 11,500 tokens/s: the active weights read per token)
-/// is below that, so the candidate must be pruned; at 64 the bound is far above it.
-const char* const kTinyPlan = R"(name: tiny_plan
-seed: 3
-model:
-  card: OLMoE-1B-7B
-hardware:
-  builder: multi_node
-  gpu: H100-SXM
-  gpus: 8
-  nodes: 1
-  nic_link: infiniband_ndr
-  fabric: rail
-workload:
-  requests: req.csv
-routing:
-  generator: uniform
-serving:
-  scheduler: vllm_v1
-  tensor_parallel: 8
-  cost_model: roofline
-plan:
-  nodes: [1, 1]
-  tensor_parallel: [8]
-  data_parallel: false
-  max_num_seqs: [1, 64]
-  slo: {ttft_p90: "2 s", tpot_p90: "50 ms"}
-)";
-
-/// Writes the request file and `scenario` into `dir`; returns the scenario's path.
-std::string write_plan(const TempDir& dir, const std::string& scenario) {
-  std::string requests = "request_id,arrival_s,input_tokens,output_tokens,routing_request\n";
-  for (int i = 0; i < 40; ++i) {
-    requests += std::to_string(i) + "," + std::to_string(i * 0.001) + ",100,50,\n";  // 1 ms apart
-  }
-  write_text(dir / "req.csv", requests);
-  write_text(dir / "plan.yaml", scenario);
-  return (dir / "plan.yaml").string();
-}
 
 /// kTinyPlan over one and two nodes, TP 4 or 8 and PP 1, 2 or 3: 7 layouts (TP8 PP2 needs both
 /// nodes; 3 x TP divides neither node count's GPUs), each once without EP and with EP under two
@@ -355,69 +316,4 @@ TEST_CASE("plan: parallel jobs rethrow the lowest failing job's error for any th
     for (size_t i = 0; i <= 4; ++i) CHECK(ran[i] == 1);  // every job below the failure ran once
     for (const int times : ran) CHECK(times <= 1);
   }
-}
-
-TEST_CASE("plan: service levels on any TTFT or TPOT statistic, throughput and goodput", "[plan]") {
-  TempDir dir("plan-slo");
-  const auto plan_with = [&](const std::string& slo) {
-    const std::string scenario = write_plan(
-        dir,
-        replace_once(kTinyPlan, "slo: {ttft_p90: \"2 s\", tpot_p90: \"50 ms\"}", "slo: " + slo));
-    fs::remove_all(dir / "out");
-    return run_cli({"plan", scenario, "--out", (dir / "out").string()});
-  };
-  SECTION("the simulated candidate misses a TTFT P99 of 1 us, named in candidates.csv") {
-    const auto r = plan_with("{ttft_p99: \"1 us\", tpot_mean: \"50 ms\"}");
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.out, Contains("SLOs TTFT P99 <= 0.0 ms, TPOT mean <= 50.0 ms"));
-    CHECK_THAT(r.out, Contains("meeting the SLOs 0"));
-    CHECK_THAT(read_text(dir / "out" / "candidates.csv"), Contains(",no,TTFT P99 "));
-  }
-  SECTION("a least throughput above the bound prunes both candidates before simulating") {
-    const auto r = plan_with("{output_tokens_per_s: 1e9}");
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.out, Contains("pruned by the throughput bound 2,"));
-  }
-  SECTION("goodput: every request within 2 s and 50 ms") {
-    const auto r = plan_with("{goodput: {ttft: \"2 s\", tpot: \"50 ms\", fraction: 1}}");
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.out, Contains("goodput >= 100% of requests within TTFT <= 2000.0 ms and TPOT <= "
-                               "50.0 ms"));
-    CHECK_THAT(r.out, Contains("meeting the SLOs 1"));
-    // goodput_fraction, usd_per_hour and usd_per_million_tokens: all met, unpriced.
-    CHECK_THAT(read_text(dir / "out" / "candidates.csv"), Contains(",1,0,0,yes,\n"));
-  }
-  SECTION("a goodput nobody attains fails the candidate") {
-    const auto r = plan_with("{goodput: {ttft: \"1 us\", fraction: 0.5}}");
-    REQUIRE(r.exit_code == 0);
-    CHECK_THAT(read_text(dir / "out" / "candidates.csv"),
-               Contains(",0,0,0,no,goodput 0.0% < 50% of requests\n"));
-  }
-  SECTION("bad targets exit 2 naming the key") {
-    CHECK_THAT(plan_with("{}").err, Contains("plan.slo: expected at least one target"));
-    CHECK_THAT(plan_with("{ttft_p95: \"1 s\"}").err, Contains("plan.slo.ttft_p95: unknown key"));
-    CHECK_THAT(plan_with("{goodput: {fraction: 0.5}}").err,
-               Contains("plan.slo.goodput: expected ttft, tpot or both"));
-    CHECK_THAT(plan_with("{goodput: {ttft: \"1 s\", fraction: 1.5}}").err,
-               Contains("plan.slo.goodput.fraction"));
-    CHECK(plan_with("{tpot_median: \"0 s\"}").exit_code == 2);
-  }
-}
-
-TEST_CASE("plan: cost per GPU-hour from a price the user gives", "[plan]") {
-  TempDir dir("plan-priced");
-  const std::string scenario = write_plan(
-      dir, replace_once(replace_once(kTinyPlan, "  fabric: rail\n",
-                                     "  fabric: rail\n  gpu_overrides: {usd_per_hour: 2.5}\n"),
-                        "  data_parallel: false\n", "  data_parallel: false\n  cost: gpu_hour\n"));
-  const auto r = run_cli({"plan", scenario, "--out", (dir / "out").string()});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Contains("cost: $2.50 per GPU-hour"));
-  CHECK_THAT(r.out, Contains("$/hour") && Contains("$/Mtok") && Contains("20.00"));
-  // 8 GPUs at $2.50: $20 an hour, whatever the candidate's throughput.
-  CHECK_THAT(read_text(dir / "out" / "candidates.csv"), Contains(",20,"));
 }

@@ -199,3 +199,26 @@ TEST_CASE("sweep status counts the points of a local sweep", "[sweep][slurm]") {
   CHECK(not_sweep.exit_code == 2);
   CHECK_THAT(not_sweep.err, Contains("not a moesim sweep folder"));
 }
+
+TEST_CASE("sweep submit refuses a sweep of no points and an array above Slurm's limit",
+          "[sweep][slurm]") {
+  TempDir dir("submit-limits");
+  const std::string base = read_text(kSweep16);
+  write_text(dir / "none.yaml", base +
+                                    "  exclude:\n    - {strategies.placement: contiguous}\n"
+                                    "    - {strategies.placement: round_robin}\n");
+  const auto none = run_cli({"sweep", "submit", (dir / "none.yaml").string(), "--out",
+                             (dir / "a").string(), "--slurm", "--no-submit"});
+  CHECK(none.exit_code == 2);
+  CHECK_THAT(none.err, Contains("every point is excluded"));
+  CHECK_FALSE(fs::exists(dir / "a"));
+  // 2 x 2 x 251 = 1004 points, one per task: 1004 tasks.
+  std::string wide = base;
+  wide.replace(wide.find("\"range(16, 64, 16)\""), 19, "\"range(4, 1004, 4)\"");
+  write_text(dir / "wide.yaml", wide);
+  const auto tasks = run_cli({"sweep", "submit", (dir / "wide.yaml").string(), "--out",
+                              (dir / "b").string(), "--slurm", "--chunk", "1", "--no-submit"});
+  CHECK(tasks.exit_code == 2);
+  CHECK_THAT(tasks.err, Contains("--chunk 1: 1004 points make 1004 array tasks") &&
+                            Contains("--chunk 2 or more"));
+}

@@ -4,6 +4,8 @@
 #include <limits>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "cli/app/scenario_loader.h"
 #include "cli/app/serving_bound.h"
 #include "cli/app/serving_run.h"
@@ -60,7 +62,8 @@ PlanResult evaluate_candidate(const std::string& scenario,
   }
   BatchShape one;
   one.decode_tokens = 1;
-  one.decode_context = mix.decode_context;
+  // No context: the least any decode step reads, so that every request's TPOT is above it.
+  one.decode_context = 0;
   result.tpot_bound_s = step_lower_bound(serving_deployment(*run), one).bound();
 
   if (result.offered_tokens_per_s > 0 && most < result.offered_tokens_per_s) {
@@ -69,6 +72,8 @@ PlanResult evaluate_candidate(const std::string& scenario,
   }
   if (spec.slo.min_output_tokens_per_s > 0 && most < spec.slo.min_output_tokens_per_s) {
     result.outcome = PlanOutcome::kPrunedThroughput;
+    result.reason =
+        fmt::format("bound {:.1f} < target {:g} tok/s", most, spec.slo.min_output_tokens_per_s);
     return result;
   }
   // No token decodes faster than one sequence's step, so no TPOT statistic beats it either.

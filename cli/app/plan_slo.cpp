@@ -74,10 +74,10 @@ double GoodputTarget::attained(const std::vector<RequestMetrics>& requests) cons
 
 double PlanSlo::tightest_tpot_s() const {
   double least = std::numeric_limits<double>::infinity();
+  // Goodput's limit is left out: requests of one output token count as within it.
   for (const LatencyTarget& t : latency) {
     if (t.metric == Metric::kTpot) least = std::min(least, t.limit_s);
   }
-  if (goodput && goodput->tpot_s) least = std::min(least, *goodput->tpot_s);
   return least;
 }
 

@@ -33,14 +33,14 @@ struct GoodputTarget {
 };
 
 struct PlanSlo {
-  std::vector<LatencyTarget> latency;  ///< in the order of kLatencyKeys
+  std::vector<LatencyTarget> latency;  ///< TTFT then TPOT, each mean, median, P90, P99
   double min_output_tokens_per_s = 0;  ///< 0: no throughput target
   std::optional<GoodputTarget> goodput;
 
-  /// The least TPOT limit of any target, which no token beats at the decode step bound;
-  /// infinity when no target limits TPOT.
+  /// The least limit of the TPOT statistics (mean, median, P90, P99), each of which is at least
+  /// the decode step bound; infinity when none is given.
   double tightest_tpot_s() const;
-  /// "TTFT P90 <= 2000 ms, TPOT P90 <= 50.0 ms, ...", for the report.
+  /// "TTFT P90 <= 2000.0 ms, TPOT P90 <= 50.0 ms, ...", for the report.
   std::string describe() const;
   /// "" when a run with `summary` and goodput share `attained` meets every target, else the
   /// first missed ("TPOT P90 61.2 ms > 50.0 ms").

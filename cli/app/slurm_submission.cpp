@@ -72,11 +72,22 @@ SlurmArrayPlan plan_array(const SlurmSubmitOptions& options, size_t points) {
         fmt::format("--time {}: expected a Slurm time limit such as 30, 2:00:00 or 1-00:00:00",
                     options.time_limit));
   }
+  if (points == 0) {
+    throw ConfigError(
+        fmt::format("{}: sweep: every point is excluded; nothing to submit", options.scenario));
+  }
   plan.points = points;
   plan.chunk = options.chunk != 0
                    ? options.chunk
                    : std::max<size_t>(1, (points + kMaxArrayTasks - 1) / kMaxArrayTasks);
   plan.tasks = (points + plan.chunk - 1) / plan.chunk;
+  if (plan.tasks > kMaxArrayTasks) {
+    throw ConfigError(fmt::format(
+        "--chunk {}: {} points make {} array tasks, above Slurm's default limit of {} (choose "
+        "--chunk {} or more)",
+        plan.chunk, points, plan.tasks, kMaxArrayTasks,
+        (points + kMaxArrayTasks - 1) / kMaxArrayTasks));
+  }
   plan.max_running = options.max_running;
   plan.jobs = std::max<size_t>(1, options.jobs);
   plan.partition = options.partition;
@@ -151,7 +162,12 @@ int submit_sweep_to_slurm(const SlurmSubmitOptions& options) {
   {
     std::ofstream jobs(dir / "slurm" / "jobs", std::ios::app);
     jobs << job << ' ' << plan.tasks << '\n';
-    if (!jobs) throw std::runtime_error(fmt::format("{}/slurm/jobs: cannot write", dir.string()));
+    if (!jobs) {
+      throw std::runtime_error(fmt::format(
+          "submitted Slurm job {}, but {}/slurm/jobs cannot be written (sweep status will not "
+          "know the job); do not resubmit while it runs",
+          job, dir.string()));
+    }
   }
   std::cout << fmt::format(
       "submitted Slurm job {}: {}\n  progress: moesim sweep status {}\n  results:  moesim sweep "

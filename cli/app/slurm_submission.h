@@ -21,16 +21,16 @@ struct SlurmSubmitOptions {
 
 /// What goes into the batch script, resolved.
 struct SlurmArrayPlan {
-  std::string job_name;   ///< "moesim-<scenario file stem>"
-  std::string moesim;     ///< absolute path of the moesim binary every task runs
-  std::string scenario;   ///< absolute path of the scenario
-  std::string sweep_dir;  ///< absolute path of the sweep folder
-  size_t points = 0;
-  size_t tasks = 0;  ///< ceil(points / chunk)
-  size_t chunk = 1;
-  size_t max_running = 0;
-  size_t jobs = 1;
-  std::string partition, time_limit;
+  std::string job_name;               ///< "moesim-<scenario file stem>"
+  std::string moesim;                 ///< absolute path of the moesim binary every task runs
+  std::string scenario;               ///< absolute path of the scenario
+  std::string sweep_dir;              ///< absolute path of the sweep folder
+  size_t points = 0;                  ///< points of the sweep, >= 1
+  size_t tasks = 0;                   ///< array tasks: ceil(points / chunk), at most 1000
+  size_t chunk = 1;                   ///< points per task
+  size_t max_running = 0;             ///< array tasks at once; 0: no throttle
+  size_t jobs = 1;                    ///< points at once in a task (its CPUs)
+  std::string partition, time_limit;  ///< "" for the cluster's defaults
 };
 
 /// The sbatch script of `plan`: #SBATCH lines, then one `exec moesim sweep run --shard` line.

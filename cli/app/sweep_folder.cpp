@@ -68,8 +68,11 @@ void require_sweep_folder(const fs::path& dir) {
 }
 
 void write_whole_file(const fs::path& path, const std::string& text) {
-  // Named by the process: shards of one sweep (Slurm array tasks) write points.csv at once.
-  const fs::path partial = fmt::format("{}.partial-{}", path.string(), ::getpid());
+  // Named by host and process: shards of one sweep (Slurm array tasks, on several nodes whose
+  // pids may coincide) write points.csv at once.
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  const fs::path partial = fmt::format("{}.partial-{}-{}", path.string(), host, ::getpid());
   {
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
     out << text;

@@ -27,8 +27,9 @@ void prepare_sweep_folder(const std::filesystem::path& dir);
 /// ConfigError naming `dir` unless it is a folder with the sweep marker.
 void require_sweep_folder(const std::filesystem::path& dir);
 
-/// Writes `text` to `path` through "<path>.partial-<pid>" and a rename, so the path always
-/// holds a whole file, also while other processes write it. std::runtime_error on I/O failure.
+/// Writes `text` to `path` through "<path>.partial-<host>-<pid>" and a rename, so the path
+/// always holds a whole file, also while other processes (on other hosts) write it.
+/// std::runtime_error on I/O failure.
 void write_whole_file(const std::filesystem::path& path, const std::string& text);
 
 /// points.csv: a header "id,<axis keys>", then a row per point in point order.

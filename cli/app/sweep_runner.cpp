@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 
 #include <fmt/format.h>
@@ -117,7 +118,12 @@ int run_sweep(const SweepRunOptions& options) {
 
   const fs::path dir(options.out_dir);
   prepare_sweep_folder(dir);
-  write_whole_file(dir / "points.csv", format_points_csv(spec, points));
+  // Shards find it written by `sweep submit` or another shard, and leave it as it is.
+  const std::string points_csv = format_points_csv(spec, points);
+  std::ifstream existing(dir / "points.csv", std::ios::binary);
+  const std::string current((std::istreambuf_iterator<char>(existing)),
+                            std::istreambuf_iterator<char>());
+  if (current != points_csv) write_whole_file(dir / "points.csv", points_csv);
 
   std::vector<const SweepPoint*> to_run;
   size_t done_before = 0;

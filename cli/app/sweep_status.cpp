@@ -111,8 +111,9 @@ int print_sweep_status(const std::string& dir_text) {
     if (!on_path("squeue")) {
       std::cout << fmt::format("slurm job {}: squeue not found here to ask its state\n", job);
     } else {
+      // -r: a line per array task, so no range expression (which squeue may cut short).
       const ExternalResult result =
-          run_external({"squeue", "-h", "-t", "all", "-j", job, "-o", "%i %T"});
+          run_external({"squeue", "-h", "-r", "-t", "all", "-j", job, "-o", "%i %T"});
       const auto states = count_array_task_states(result.out);
       if (result.exit_code != 0 || states.empty()) {
         std::cout << fmt::format(

@@ -39,7 +39,9 @@ fail() {
   exit 1
 }
 
-eval "$("$source_dir/scripts/slurm-local-cluster" start "$cluster")"
+exports=$("$source_dir/scripts/slurm-local-cluster" start "$cluster") || fail "cluster start"
+eval "$exports"
+[ "${SLURM_CONF:-}" = "$cluster/slurm.conf" ] || fail "the cluster did not print its SLURM_CONF"
 scenario=$source_dir/tests/slurm/sweep16.yaml
 "$moesim" sweep submit "$scenario" --out "$work/slurm-sweep" --slurm --chunk 3 --max-running 2 ||
   fail "sweep submit"
@@ -68,7 +70,7 @@ cmp "$work/slurm-sweep/results.csv" "$work/local-sweep/results.csv" ||
   fail "results.csv of the Slurm sweep differs from the local run"
 [ "$(wc -l <"$work/slurm-sweep/results.csv")" -eq 17 ] || fail "results.csv does not have 16 rows"
 
-# The daemons stop by their pid files.
+# The daemons stop by their pid files, which stop removes.
 pids=$(cat "$cluster/slurmctld.pid" "$cluster/slurmd.pid" "$cluster/munge/munged.pid")
 "$source_dir/scripts/slurm-local-cluster" stop "$cluster"
 for pid in $pids; do

@@ -28,7 +28,7 @@ std::vector<ScenarioKey> sweep_and_plan_keys() {
                  "Also try each deployment with serving.expert_parallel: true."),
       key::value("plan.data_parallel", K::kBool, "true",
                  "Attention replicas fill every GPU of the nodes; false: one replica, so only a "
-                 "tensor-parallel degree that fills the nodes is tried."),
+                 "TP x PP that fills the nodes is tried."),
       key::list("plan.max_num_seqs", "whole numbers", "required",
                 "Scheduler limits per replica tried (serving.max_num_seqs)."),
       key::list("plan.pipeline_parallel", "whole numbers", "[1]",
