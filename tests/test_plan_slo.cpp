@@ -82,3 +82,25 @@ TEST_CASE("plan: cost per GPU-hour from a price the user gives", "[plan]") {
   // 8 GPUs at $2.50: $20 an hour, whatever the candidate's throughput.
   CHECK_THAT(read_text(dir / "out" / "candidates.csv"), Contains(",20,"));
 }
+
+TEST_CASE("plan: candidates without EP run the all-gather exchange when the scenario's is EP's",
+          "[plan]") {
+  TempDir dir("plan-ep-dispatch");
+  // The base deployment is EP with DeepEP's low-latency kernels, which need expert parallelism;
+  // the plan tries TP8 with and without EP.
+  std::string text = replace_once(kTinyPlan, "  tensor_parallel: 8\n",
+                                  "  tensor_parallel: 8\n  expert_parallel: true\n");
+  text =
+      replace_once(text, "routing:\n", "strategies:\n  dispatch: deepep_low_latency\nrouting:\n");
+  text = replace_once(text, "  data_parallel: false\n",
+                      "  data_parallel: false\n  expert_parallel: true\n");
+  const std::string scenario = write_plan(dir, text);
+  const auto r = run_cli({"plan", scenario, "--out", (dir / "out").string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string candidates = read_text(dir / "out" / "candidates.csv");
+  CHECK_THAT(candidates,
+             Contains("1,8,8,1,1,false,allgather_reducescatter,contiguous,64,simulated,"));
+  CHECK_THAT(candidates, Contains("1,8,8,1,1,true,deepep_low_latency,contiguous,64,simulated,"));
+  CHECK(candidates.find("did not fit") == std::string::npos);
+}

@@ -42,9 +42,12 @@ std::vector<PlanCandidate> plan_candidates(const PlanSpec& spec, uint32_t gpus_p
         layout.tensor_parallel = tp;
         layout.pipeline_parallel = pp;
         layout.data_parallel = gpus / replica_gpus;
-        layout.dispatch = spec.scenario_dispatch;
+        // Without EP every GPU holds a slice of every expert, and the loader takes only the
+        // all-gather exchange there: set it when the scenario's dispatch is an EP one.
+        layout.dispatch = std::string(kDispatchWithoutExpertParallel);
+        layout.sets_dispatch = spec.scenario_dispatch != layout.dispatch;
         layout.placement = spec.scenario_placement;
-        std::vector<PlanCandidate> exchanges{layout};  // without EP: the scenario's strategies
+        std::vector<PlanCandidate> exchanges{layout};
         if (spec.expert_parallel) {
           for (const std::string& dispatch : spec.dispatch) {
             for (const std::string& placement : spec.placement) {

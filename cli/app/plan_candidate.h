@@ -5,12 +5,16 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/app/plan_spec.h"
 #include "cli/app/scenario_overrides.h"
 
 namespace moesim {
+
+/// The dispatch of a candidate without expert parallelism (vLLM's DP exchange).
+inline constexpr std::string_view kDispatchWithoutExpertParallel = "allgather_reducescatter";
 
 struct PlanCandidate {
   uint32_t nodes = 1;
