@@ -3,12 +3,12 @@
 /// 0 success, 2 usage or configuration error, 1 runtime failure. The `trace` and `workload`
 /// groups are declared in cli/trace_commands.h and cli/workload_command.h.
 
-#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "cli/app/parallel_jobs.h"
 
 namespace moesim {
 
@@ -84,9 +84,9 @@ struct PlanOptions {
   std::string scenario;           ///< a serving scenario with a plan: block
   std::string out_dir;            ///< "" means out/<scenario name>-plan
   std::vector<std::string> sets;  ///< --set KEY.PATH=VALUE on the base scenario, in order
-  /// Candidates evaluated at once, on threads (>= 1); by default the machine's cores, since the
-  /// outputs are the same for any number.
-  size_t jobs = std::max(1u, std::thread::hardware_concurrency());
+  /// Candidates evaluated at once, on threads (>= 1); by default the cores this process may use,
+  /// since the outputs are the same for any number.
+  size_t jobs = available_cores();
 };
 /// Searches the deployments of the scenario's plan: block (docs/planning.md): prints the
 /// counts, the cheapest deployments meeting the SLOs and the Pareto frontier, and writes

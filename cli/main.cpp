@@ -125,7 +125,8 @@ int main(int argc, char** argv) {
   plan_cmd->add_option("--set", plan.sets, "override a scenario key: KEY.PATH=VALUE");
   plan_cmd
       ->add_option("-j,--jobs", plan.jobs,
-                   "candidates evaluated at once (the cores); the outputs are the same for any "
+                   "candidates evaluated at once (the cores this process may use); the outputs are "
+                   "the same for any "
                    "number")
       ->check(kCountingNumber);
 

@@ -5,6 +5,8 @@
 /// below the failing one had already started, so the exception rethrown is the same for any
 /// thread count.
 
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
@@ -13,6 +15,16 @@
 #include <vector>
 
 namespace moesim {
+
+/// The CPUs this process may run on (its affinity: a Slurm allocation, a container's cpuset),
+/// else the machine's; at least 1.
+inline size_t available_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    return std::max(1, CPU_COUNT(&set));
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 /// Runs job(0) ... job(count - 1) on up to `threads` threads, the calling thread one of them.
 template <typename Job>
