@@ -70,6 +70,15 @@ void drain(Pipe& out, Pipe& err, ExternalResult& result) {
 
 }  // namespace
 
+std::string own_executable() {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) {
+    throw std::runtime_error("cannot find the moesim binary (/proc/self/exe): " + ec.message());
+  }
+  return self.string();
+}
+
 bool on_path(const std::string& name) {
   const char* path = std::getenv("PATH");
   if (path == nullptr) return false;

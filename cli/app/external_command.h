@@ -7,6 +7,10 @@
 
 namespace moesim {
 
+/// The moesim binary running now (/proc/self/exe), so that the processes it starts (sweep
+/// points, Slurm array tasks) run the same version. std::runtime_error when it cannot be read.
+std::string own_executable();
+
 /// Whether an executable named `name` is on the PATH.
 bool on_path(const std::string& name);
 

@@ -36,14 +36,6 @@ bool sbatch_safe(const std::string& text, const std::string& extra) {
   return !text.empty();
 }
 
-std::string own_executable() {
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec)
-    throw std::runtime_error("cannot find the moesim binary (/proc/self/exe): " + ec.message());
-  return self.string();
-}
-
 SlurmArrayPlan plan_array(const SlurmSubmitOptions& options, size_t points) {
   SlurmArrayPlan plan;
   const fs::path scenario = fs::absolute(options.scenario).lexically_normal();

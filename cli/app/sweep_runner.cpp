@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/app/external_command.h"
 #include "cli/app/sweep_folder.h"
 #include "cli/app/sweep_spec.h"
 #include "cli/interrupt_cleanup.h"
@@ -32,15 +33,6 @@ struct Running {
   const SweepPoint* point = nullptr;
   fs::path log;
 };
-
-/// The moesim binary running this sweep, so every point runs the same version.
-std::string own_executable() {
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec)
-    throw std::runtime_error("cannot find the moesim binary (/proc/self/exe): " + ec.message());
-  return self.string();
-}
 
 /// Starts `moesim run SCENARIO --set ... --out DIR/points/ID --quiet --no-trace`, its stderr
 /// into `log` and its stdout discarded. Returns the child's pid.
