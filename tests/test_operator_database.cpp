@@ -59,8 +59,8 @@ moesim::DatabaseOperatorTimer qwen3_fp8_tp4_ep4(const moesim::OperatorTables& ta
   layout.tensor_parallel = 4;
   layout.expert_parallel = 4;
   const moesim::GpuSpec h100 = catalogue.gpu("H100-SXM");
-  return moesim::DatabaseOperatorTimer({card, h100, h100, layout, moesim::Dtype::kBf16, {}},
-                                       tables);
+  return moesim::DatabaseOperatorTimer(
+      {card, h100, h100, layout, moesim::Dtype::kBf16, {}, nullptr, ""}, tables);
 }
 
 }  // namespace
@@ -115,8 +115,8 @@ TEST_CASE(
       moesim::load_model_card(source_path("models/catalogue/Qwen3-30B-A3B.yaml"));
   card.vocab_size = 1000;  // the LM head: a bf16 GEMM of n = 1000, k = hidden
   card.hidden_size = 1000;
-  moesim::DatabaseTimerConfig config{card, test_gpu("A", 1e12),  test_gpu("A", 1e12),
-                                     {},   moesim::Dtype::kBf16, {}};
+  moesim::DatabaseTimerConfig config{
+      card, test_gpu("A", 1e12), test_gpu("A", 1e12), {}, moesim::Dtype::kBf16, {}, nullptr, ""};
   moesim::DatabaseOperatorTimer same(config, tables);
   moesim::RankLoad load;
   // 200 sequences: m = 200 beyond the table's m = 100. Roofline at 1e12 B/s: m = 100 moves
@@ -182,4 +182,43 @@ TEST_CASE("the operator database names a bad tables folder or backend and moves 
       {"run", base, "--set", "hardware.gpu=H200", "--out", (dir / "c").string()});
   REQUIRE(h200.exit_code == 0);
   CHECK(h200.out.find("measured on H100-SXM, moved to H200") != std::string::npos);
+}
+
+TEST_CASE(
+    "MXFP4 experts on vLLM take TRT-LLM's measured MXFP4 kernel; the front end counts in TTFT",
+    "[operator_database][cli]") {
+  TempDir dir("opdb_mxfp4");
+  const std::string base = source_path("scenarios/validation/silicon_h100.yaml").string();
+  const std::vector<std::string> gpt_oss = {
+      "--set", "model.card=gpt-oss-120b",         "--set", "serving.cost_model.backend=vllm",
+      "--set", "serving.tensor_parallel=2",       "--set", "serving.moe_expert_parallel=1",
+      "--set", "serving.moe_tensor_parallel=2",   "--set", "workload.closed_loop.concurrency=1",
+      "--set", "workload.closed_loop.requests=1", "--set", "workload.closed_loop.output_tokens=4"};
+  const auto run = [&](const std::string& name, const std::string& latency) {
+    std::vector<std::string> args = {"run",   base,
+                                     "--out", (dir / name).string(),
+                                     "--set", "serving.cost_model.request_latency=" + latency};
+    args.insert(args.end(), gpt_oss.begin(), gpt_oss.end());
+    return moesim::test::run_cli(args);
+  };
+  const auto none = run("none", "0 ms");
+  REQUIRE(none.exit_code == 0);
+  CHECK(none.out.find("MoE w4a16_mxfp4 kernels from trtllm (trtllm_1.3.0rc10)'s tables") !=
+        std::string::npos);
+  CHECK(none.out.find("front end") == std::string::npos);
+  const auto fifty = run("fifty", "50 ms");
+  REQUIRE(fifty.exit_code == 0);
+  CHECK(fifty.out.find("front end 50.0 ms per request") != std::string::npos);
+  // One request alone: the same iterations, 50 ms later.
+  const auto ttft = [&](const std::string& name) {
+    const std::string csv = moesim::test::read_text(dir / name / "requests.csv");
+    const size_t row = csv.find('\n') + 1;
+    size_t field = row;
+    for (int i = 0; i < 5; ++i) field = csv.find(',', field) + 1;  // ttft_s is the 6th column
+    return std::stod(csv.substr(field, csv.find(',', field) - field));
+  };
+  CHECK(ttft("fifty") - ttft("none") == Approx(0.050).margin(1e-9));
+  const auto bad = run("bad", "-1 ms");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("serving.cost_model.request_latency") != std::string::npos);
 }

@@ -167,6 +167,58 @@ TEST_CASE("a closed loop keeps its rules with pipeline stages", "[closed_loop]")
   check_closed_loop(sim, 6);
 }
 
+TEST_CASE("a first-token ramp starts one client per first token, then keeps C in flight",
+          "[closed_loop]") {
+  const auto requests = unsent_requests(40, 14);
+  FixedCost cost;
+  ServingSimulation sim(requests, schedulers<VllmV1Scheduler>(1, {16, 256}, 400), cost,
+                        Time::ms(100), false, 1, 5);
+  sim.set_client_ramp(ClientRamp::kFirstToken);
+  sim.run();
+  const auto& r = sim.requests();
+  // One request at 0, the second at its first token; every send is at a first or a last token
+  // (a new client, or a client whose request finished).
+  CHECK(r[0].arrival == Time::zero());
+  CHECK(r[1].arrival == r[0].token_times.front());
+  for (size_t k = 1; k < r.size(); ++k) {
+    CAPTURE(k);
+    CHECK(std::any_of(
+        r.begin(), r.begin() + static_cast<std::ptrdiff_t>(k), [&](const ServingRequest& q) {
+          return q.token_times.front() == r[k].arrival || q.token_times.back() == r[k].arrival;
+        }));
+  }
+
+  // Then a request at each completion: never more than 5 in flight, 5 at the busiest.
+  std::vector<std::pair<Time, int>> edges;
+  for (const ServingRequest& q : r) {
+    REQUIRE(q.finished());
+    edges.emplace_back(q.arrival, +1);
+    edges.emplace_back(q.token_times.back(), -1);
+  }
+  std::sort(edges.begin(), edges.end());
+  int in_flight = 0, most = 0;
+  for (const auto& [time, step] : edges) most = std::max(most, in_flight += step);
+  CHECK(most == 5);
+}
+
+TEST_CASE("a request latency delays the scheduler and counts in TTFT, by hand", "[closed_loop]") {
+  // One request of 10 prompt tokens and 2 outputs, 4 ms in the front end: it reaches the
+  // scheduler at 4 ms, its prompt runs [4, 5.010) ms and its decode [5.010, 6.011) ms.
+  std::vector<ServingRequest> one(1);
+  one[0].input_tokens = 10;
+  one[0].output_tokens = 2;
+  FixedCost cost;
+  ServingSimulation sim(one, schedulers<VllmV1Scheduler>(1, {8, 64}, 100), cost);
+  sim.set_request_latency(4000);
+  sim.run();
+  const ServingRequest& r = sim.requests().front();
+  CHECK(r.arrival == Time::zero());
+  CHECK(r.queued == Time::ms(4));
+  CHECK(r.token_times == std::vector<Time>{Time::us(5010), Time::us(6011)});
+  CHECK(request_metrics(sim.requests()).front().ttft_s == Approx(5.010e-3));
+  CHECK_THROWS_AS(sim.set_request_latency(-1), std::invalid_argument);
+}
+
 TEST_CASE("more clients than requests send every request at 0", "[closed_loop]") {
   FixedCost cost;
   ServingSimulation sim(unsent_requests(4, 13), schedulers<VllmV1Scheduler>(1, {16, 256}, 200),
@@ -253,6 +305,20 @@ TEST_CASE("a closed-loop scenario draws its lengths from the seed and runs deter
   CHECK(read_text(dir.path() / "c" / "requests.csv") == csv);
 }
 
+TEST_CASE("a closed-loop scenario's first-token ramp sends one request at 0",
+          "[closed_loop][cli]") {
+  TempDir dir("closed-loop-ramp");
+  const auto scenario = closed_loop_scenario(
+      dir,
+      "{concurrency: 4, requests: 12, input_tokens: 200, output_tokens: 8, ramp: first_token}");
+  const auto a = run_cli({"run", scenario.string(), "--out", (dir.path() / "a").string()});
+  REQUIRE(a.exit_code == 0);
+  const auto rows = request_rows(read_text(dir.path() / "a" / "requests.csv"));
+  REQUIRE(rows.size() == 12);
+  CHECK(std::count_if(rows.begin(), rows.end(),
+                      [](const auto& row) { return std::get<2>(row) == 0.0; }) == 1);
+}
+
 TEST_CASE("closed-loop configuration errors exit 2 naming the key", "[closed_loop][cli]") {
   TempDir dir("closed-loop-bad");
   const auto fails_with = [&](const std::string& closed_loop, const std::string& message) {
@@ -279,6 +345,8 @@ TEST_CASE("closed-loop configuration errors exit 2 naming the key", "[closed_loo
       "workload.closed_loop.input_tokens.uniform: expected [LOW, HIGH]");
   fails_with("{concurrency: 2, requests: 4, input_tokens: 100, output_tokens: {normal: 3}}",
              "workload.closed_loop.output_tokens.normal: unknown key");
+  fails_with("{concurrency: 2, requests: 4, " + lengths + ", ramp: sideways}",
+             "workload.closed_loop.ramp: expected at_once or first_token, got \"sideways\"");
   // A request longer than a rank's KV cache names the closed loop.
   fails_with("{concurrency: 2, requests: 4, input_tokens: 4000000, output_tokens: 10}",
              "workload.closed_loop: request 0 needs");

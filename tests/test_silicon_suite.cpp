@@ -37,6 +37,30 @@ TEST_CASE("the silicon suite simulates every aggregated MoE row with a card and 
   CHECK(skipped == 917 - 230);
 }
 
+TEST_CASE("rows whose id names another expert-parallel size run as the id says", "[silicon]") {
+  const moesim::SiliconRows read =
+      moesim::read_silicon_rows(source_path(kTable.string()), moesim::catalogue_hf_ids());
+  size_t relabelled = 0;
+  for (const moesim::SiliconRow& row : read.rows) {
+    if (!row.layout_from_id) {
+      CHECK(row.id.find("_tp4_ep4_") == std::string::npos);
+      continue;
+    }
+    INFO(row.id);
+    ++relabelled;
+    // The id says tp4_ep4; the columns attention DP 4 x EP 16 with batch_size = C / 4.
+    CHECK(row.card == "MiniMax-M2.5");
+    CHECK(row.id.find("_tp4_ep4_") != std::string::npos);
+    CHECK(row.tp == 4);
+    CHECK(row.attention_dp == 1);
+    CHECK(row.moe_ep == 4);
+    CHECK(row.moe_tp == 1);
+    CHECK(row.batch == row.concurrency);
+    CHECK(row.gpus() == 4);
+  }
+  CHECK(relabelled == 15);
+}
+
 TEST_CASE("every H100 deployment of the silicon table fits the memory plan", "[silicon]") {
   const moesim::SiliconRows read =
       moesim::read_silicon_rows(source_path(kTable.string()), moesim::catalogue_hf_ids());

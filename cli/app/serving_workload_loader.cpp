@@ -66,6 +66,14 @@ ClosedLoopSpec read_closed_loop(YamlMap m) {
   spec.requests = m.get_uint("requests", 1, kMaxRequests);
   spec.input = read_length(m, "input_tokens");
   spec.output = read_length(m, "output_tokens");
+  if (m.has("ramp")) {
+    const std::string ramp = m.get_string("ramp");
+    if (ramp == "first_token") {
+      spec.ramp = ClientRamp::kFirstToken;
+    } else if (ramp != "at_once") {
+      m.fail("ramp", fmt::format("expected at_once or first_token, got \"{}\"", ramp));
+    }
+  }
   m.finish();
   return spec;
 }

@@ -21,6 +21,7 @@ SiliconRows read_silicon_rows(const std::filesystem::path& file,
                moe_tp = col("moe_tp_size"), moe_ep = col("moe_ep_size"),
                ttft = col("silicon_ttft_ms"), tpot = col("silicon_tpot_ms");
   const std::regex concurrency_in_id("_c(\\d+)_");
+  const std::regex layout_in_id("_tp(\\d+)(?:_0)?_ep(\\d+)(?:_0)?_\\d+$");
   std::map<std::string, size_t> skipped;
   SiliconRows out;
   for (size_t r = 0; r < csv.rows(); ++r) {
@@ -61,6 +62,17 @@ SiliconRows read_silicon_rows(const std::filesystem::path& file,
     row.moe_ep = whole(moe_ep);
     row.ttft_ms = csv.number(r, ttft);
     row.tpot_ms = csv.number(r, tpot);
+    if (std::smatch layout; std::regex_search(row_id, layout, layout_in_id)) {
+      const auto id_tp = static_cast<uint32_t>(std::stoul(layout[1].str()));
+      const auto id_ep = static_cast<uint32_t>(std::stoul(layout[2].str()));
+      if (id_tp == row.tp && id_ep != row.moe_ep && id_ep > 0 && row.tp % id_ep == 0) {
+        row.layout_from_id = true;
+        row.batch *= row.attention_dp;
+        row.attention_dp = 1;
+        row.moe_ep = id_ep;
+        row.moe_tp = row.tp / id_ep;
+      }
+    }
     row.fit = std::find(std::begin(kSiliconFitConcurrencies), std::end(kSiliconFitConcurrencies),
                         row.concurrency) != std::end(kSiliconFitConcurrencies);
     if (row.moe_tp * row.moe_ep != row.tp * row.attention_dp) {

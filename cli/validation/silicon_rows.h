@@ -23,6 +23,9 @@ struct SiliconRow {
   double ttft_ms = 0, tpot_ms = 0;
   /// Fit rows set the framework overhead (`moesim calibrate --suite silicon`); the others check.
   bool fit = false;
+  /// The id names an expert-parallel size (`_ep<N>`) other than moe_ep_size: the row is
+  /// simulated as the id says (read_silicon_rows).
+  bool layout_from_id = false;
 
   uint32_t gpus() const { return tp * attention_dp * pp; }
 };
@@ -38,6 +41,14 @@ struct SiliconRows {
 
 /// Reads the table; `cards` maps Hugging Face ids to catalogue card names. Throws ConfigError
 /// naming the file and line of a malformed row.
+///
+/// A row whose id names an expert-parallel size (`_tp<T>[_0]_ep<E>[_0]_<n>`) that its
+/// moe_ep_size contradicts takes the id's layout: one engine of tp_size GPUs with EP E and
+/// batch_size x attention_dp_size requests. The table has 15 such rows (MiniMax-M2.5 on vLLM: id
+/// tp4_ep4, columns attention DP 4 x EP 16), and their measurements are one engine's: they
+/// repeat the tp4_0_ep4_0 rows' within 1.4%, and at 1024/8192 tokens and 64 clients their 20 s
+/// TTFT is the queue of a KV cache that 4 data-parallel ranks (16 requests each) would not fill
+/// (docs/validation.md, "silicon").
 SiliconRows read_silicon_rows(const std::filesystem::path& file,
                               const std::vector<std::pair<std::string, std::string>>& cards);
 

@@ -11,11 +11,23 @@
 
 namespace moesim {
 
+/// How the clients of a closed loop start.
+enum class ClientRamp {
+  /// All C send their first request at time 0, as `vllm bench serve` and genai-perf do.
+  kAtOnce,
+  /// One client at time 0, and one more each time a request has its first token, until C have
+  /// started: the clients' requests are spread over time as in a loop that has run for a while.
+  /// With fixed lengths a loop started at once stays in lockstep (requests prefilled together
+  /// finish together and return together); measured runs do not show it.
+  kFirstToken,
+};
+
 struct ClosedLoopSpec {
   uint32_t concurrency = 1;  ///< clients, >= 1; above `requests`, every request is sent at 0
   uint64_t requests = 1;     ///< requests sent in all, >= 1
   LengthSpec input;          ///< prompt lengths (tokens)
   LengthSpec output;         ///< generated lengths (tokens)
+  ClientRamp ramp = ClientRamp::kAtOnce;
 };
 
 }  // namespace moesim

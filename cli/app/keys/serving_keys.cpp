@@ -76,6 +76,11 @@ std::vector<ScenarioKey> workload_keys() {
                  "clients"),
       key::value("workload.closed_loop.requests", K::kWholeNumber, "required",
                  "Requests sent in all (--num-prompts), 1 to 2^24.", "requests"),
+      key::choice("workload.closed_loop.ramp", {"at_once", "first_token"}, "at_once",
+                  "How the clients start: all at time 0 (as vllm bench serve and genai-perf "
+                  "do), or one at time 0 and one more each time a request has its first token "
+                  "(clients spread as in a loop that has run for a while; fixed lengths started "
+                  "at once stay in lockstep)."),
   };
   for (auto& k : length_keys("input_tokens", "prompt length")) keys.push_back(std::move(k));
   for (auto& k : length_keys("output_tokens", "output length")) keys.push_back(std::move(k));

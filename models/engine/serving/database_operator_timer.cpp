@@ -52,6 +52,7 @@ DatabaseOperatorTimer::DatabaseOperatorTimer(DatabaseTimerConfig config,
                                              const OperatorTables& tables)
     : config_(std::move(config)),
       tables_(&tables),
+      moe_tables_(&tables),
       roofline_(config_.card, config_.gpu, RooflineConfig{}, config_.layout.tensor_parallel, 0) {
   const ModelCard& c = config_.card;
   kv_dtype_ = config_.kv_cache == Dtype::kFp8 ? "fp8" : "bfloat16";
@@ -68,20 +69,30 @@ DatabaseOperatorTimer::DatabaseOperatorTimer(DatabaseTimerConfig config,
                 static_cast<uint32_t>(c.expert_intermediate_size),
                 l.moe_tensor_parallel(),
                 l.expert_parallel};
-  // The tables' 4-bit MoE kernels: TRT-LLM's W4A16 MXFP4, else Marlin INT4 (vLLM, SGLang).
-  for (const std::string& candidate : {std::string("w4a16_mxfp4"), std::string("int4_wo")}) {
-    if (moe_dtype_ == "w4a16" && !tables.moe_shapes(candidate, "balanced").empty()) {
-      moe_shape_.dtype = candidate;
-      break;
+  // The 4-bit MoE kernels: W4A16 MXFP4 (TRT-LLM's tables), from these tables or, for MXFP4
+  // experts, another backend's; else Marlin INT4 (vLLM, SGLang).
+  if (moe_dtype_ == "w4a16") {
+    const bool mxfp4 = c.weights.experts == WeightFormat::kMxfp4;
+    const std::vector<std::pair<std::string, const OperatorTables*>> candidates = {
+        {"w4a16_mxfp4", &tables},
+        {"w4a16_mxfp4", mxfp4 ? config_.format_tables : nullptr},
+        {"int4_wo", &tables}};
+    for (const auto& [dtype, source] : candidates) {
+      if (source != nullptr && !source->moe_shapes(dtype, "balanced").empty()) {
+        moe_shape_.dtype = dtype;
+        moe_tables_ = source;
+        break;
+      }
     }
   }
-  if (!tables.moe(moe_shape_, "balanced", 1)) {
+  const OperatorTables& moe_tables = *moe_tables_;
+  if (!moe_tables.moe(moe_shape_, "balanced", 1)) {
     // The nearest measured shape of the same precision, preferring the same MoE TP and EP
     // (the group token count means the same there): closest expert width (H x F per GPU), expert
     // count and top-k, each by the logarithm of their ratio.
     double best = std::numeric_limits<double>::infinity();
     const auto ratio = [](double a, double b) { return std::abs(std::log(a / b)); };
-    for (const auto& s : tables.moe_shapes(moe_shape_.dtype, "balanced")) {
+    for (const auto& s : moe_tables.moe_shapes(moe_shape_.dtype, "balanced")) {
       const bool same_split = s.moe_tp == moe_shape_.moe_tp && s.moe_ep == moe_shape_.moe_ep;
       const double d =
           (same_split ? 0.0 : 100.0) +
@@ -121,6 +132,13 @@ double DatabaseOperatorTimer::measured(const std::optional<TableLookup>& hit,
   if (!same_gpu_) {
     const double source = roofline(query, config_.table_gpu);
     if (source > 0) us *= roofline(query, config_.gpu) / source;
+  }
+  // A benchmark that reruns one operator keeps its weights in the L2 cache and can beat the
+  // HBM roofline; in a model's pass each layer's weights come from HBM: at most efficiency 1.
+  const double limit = roofline(query, config_.gpu);
+  if (us < limit) {
+    ++counts_.below_roofline;
+    us = limit;
   }
   return us;
 }
@@ -251,7 +269,7 @@ double DatabaseOperatorTimer::experts(const std::vector<uint64_t>& tokens, doubl
       return moe_roofline(moe_shape_, p[0], gpu);
     };
     return active_ratio(moe_shape_, group_tokens) *
-           measured(tables_->moe(moe_shape_, "balanced", group_tokens), {group_tokens, 0, 0},
+           measured(moe_tables_->moe(moe_shape_, "balanced", group_tokens), {group_tokens, 0, 0},
                     roofline);
   }
   // Another shape's measured efficiency at the same token count, applied to this shape.
@@ -259,8 +277,8 @@ double DatabaseOperatorTimer::experts(const std::vector<uint64_t>& tokens, doubl
   const auto source = [&](const std::array<double, 3>& p, const GpuSpec& gpu) {
     return moe_roofline(*moe_source_, p[0], gpu);
   };
-  const double source_us =
-      measured(tables_->moe(*moe_source_, "balanced", group_tokens), {group_tokens, 0, 0}, source);
+  const double source_us = measured(moe_tables_->moe(*moe_source_, "balanced", group_tokens),
+                                    {group_tokens, 0, 0}, source);
   const double source_roofline = moe_roofline(*moe_source_, group_tokens, config_.gpu);
   return active_ratio(moe_shape_, group_tokens) * source_us *
          moe_roofline(moe_shape_, group_tokens, config_.gpu) / source_roofline;
@@ -301,9 +319,9 @@ double DatabaseOperatorTimer::overhead(std::span<const RankLoad> loads) const {
 std::string DatabaseOperatorTimer::summary() const {
   std::string line = fmt::format(
       "operator tables {}: {} lookups, {} beyond a table's range (roofline x edge efficiency), "
-      "{} without a table (roofline)",
+      "{} without a table (roofline), {} faster than the roofline (raised to it)",
       (tables_->dir().parent_path().filename() / tables_->dir().filename()).string(),
-      counts_.lookups, counts_.beyond, counts_.no_table);
+      counts_.lookups, counts_.beyond, counts_.no_table, counts_.below_roofline);
   if (moe_source_) {
     line += fmt::format(
         "; MoE shape {}x{} top-{} of {} experts transferred from the measured "
@@ -311,6 +329,13 @@ std::string DatabaseOperatorTimer::summary() const {
         moe_shape_.hidden, moe_shape_.intermediate, moe_shape_.top_k, moe_shape_.experts,
         moe_source_->hidden, moe_source_->intermediate, moe_source_->top_k, moe_source_->experts,
         counts_.transferred);
+  }
+  if (moe_tables_ != tables_) {
+    line += fmt::format("; MoE {} kernels from {}'s tables (this backend's have none)",
+                        moe_shape_.dtype, config_.format_tables_name);
+  }
+  if (config_.overhead.request_us > 0) {
+    line += fmt::format("; front end {:.1f} ms per request", config_.overhead.request_us * 1e-3);
   }
   if (!same_gpu_) {
     line += fmt::format("; measured on {}, moved to {} by the roofline ratio of each operator",

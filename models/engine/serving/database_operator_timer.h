@@ -15,9 +15,11 @@
 ///   LM head: a bf16 GEMM over the sequences' last tokens.
 /// A lookup beyond a table's range takes the roofline scaled by the efficiency measured at the
 /// table's edge; a MoE shape the table lacks takes the efficiency of the nearest measured shape
-/// of the same precision; an operator with no table at all (MLA attention) takes the roofline
-/// at efficiency 1. On a GPU other than the tables' one, every time is scaled by the ratio of
-/// the two GPUs' roofline times for that operator (compute-bound work by the peak FLOP/s ratio,
+/// of the same precision (for MXFP4 experts, from another backend's MXFP4 kernel on the same GPU
+/// before this backend's INT4 one); an operator with no table at all (MLA attention) takes the
+/// roofline at efficiency 1. A time below the operator's roofline (a cache-warm benchmark) is
+/// raised to it. On a GPU other than the tables' one, every time is scaled by the ratio of the two
+/// GPUs' roofline times for that operator (compute-bound work by the peak FLOP/s ratio,
 /// memory-bound work by the bandwidth ratio). summary() counts all of these.
 
 #include <string>
@@ -42,6 +44,11 @@ struct DatabaseTimerConfig {
   ParallelLayout layout;
   Dtype kv_cache = Dtype::kBf16;  ///< of the cached keys and values (bf16 or fp8)
   FrameworkOverhead overhead;
+  /// Another backend's tables on the same GPU, named, for a 4-bit MoE format that `tables` has no
+  /// kernel of (MXFP4: both vLLM and TRT-LLM run OpenAI's Triton MXFP4 MoE kernels on Hopper);
+  /// null: none.
+  const OperatorTables* format_tables = nullptr;
+  std::string format_tables_name;
 };
 
 class DatabaseOperatorTimer final : public ServingOperatorTimer {
@@ -55,12 +62,13 @@ class DatabaseOperatorTimer final : public ServingOperatorTimer {
   double head(const RankLoad& load) const override;
   double tensor_all_reduce(double tokens) const override;
   double overhead(std::span<const RankLoad> loads) const override;
+  double request_latency_us() const override { return config_.overhead.request_us; }
   std::string summary() const override;
 
   /// Lookups so far: all, beyond a table's range, of a MoE shape transferred from another,
-  /// and with no table (roofline).
+  /// with no table (roofline), and measured faster than the roofline (raised to it).
   struct Counts {
-    uint64_t lookups = 0, beyond = 0, transferred = 0, no_table = 0;
+    uint64_t lookups = 0, beyond = 0, transferred = 0, no_table = 0, below_roofline = 0;
   };
   const Counts& counts() const { return counts_; }
 
@@ -82,6 +90,7 @@ class DatabaseOperatorTimer final : public ServingOperatorTimer {
 
   DatabaseTimerConfig config_;
   const OperatorTables* tables_;
+  const OperatorTables* moe_tables_;               // tables_, or config_.format_tables for the MoE
   RooflineOperatorTimer roofline_;                 // MLA layers (no tables shipped)
   std::string kv_dtype_, gemm_dtype_, moe_dtype_;  // the tables' names
   double gemm_weight_bytes_ = 0, expert_weight_bytes_ = 0;

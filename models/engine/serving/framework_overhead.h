@@ -8,6 +8,9 @@
 /// Under asynchronous scheduling (vLLM's async_scheduling, TRT-LLM's overlap scheduler) the CPU
 /// prepares the next batch while the GPU runs this one: what remains is the part the overlap
 /// does not hide, which is what a fit to measured iteration times gives.
+/// `request_us` is per request, not per iteration: the time a request spends in the serving
+/// front end, outside the iteration loop (HTTP, tokenisation, the hand-off to the engine and the
+/// first token's way back; ServingSimulation::set_request_latency).
 
 #include <span>
 
@@ -20,6 +23,7 @@ struct FrameworkOverhead {
   double eager_us = 0;         ///< an iteration with prompt tokens, fixed
   double per_sequence_us = 0;  ///< per scheduled sequence
   double per_token_us = 0;     ///< per token of an eager iteration
+  double request_us = 0;       ///< per request, in the front end
 
   /// The overhead of an iteration whose ranks run `loads` (the busiest rank's batch counts).
   double us(std::span<const RankLoad> loads) const {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/engine/serving/batch_scheduler.h"
+#include "models/engine/serving/framework_overhead.h"
 #include "models/engine/serving/two_batch_schedule.h"
 #include "sim/time.h"
 
@@ -63,6 +64,9 @@ class ServingCostModel {
   virtual IterationCost iteration(std::span<const ScheduledBatch> batches) = 0;
   /// One line for the run's summary about how times were found, "" when there is nothing to say.
   virtual std::string summary() const { return ""; }
+  /// A request's time in the serving front end, before the engine sees it and on its first
+  /// token's way back, microseconds (ServingSimulation::set_request_latency); 0: none.
+  virtual double request_latency_us() const { return 0.0; }
 };
 
 }  // namespace moesim

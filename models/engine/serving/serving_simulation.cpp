@@ -1,6 +1,7 @@
 #include "models/engine/serving/serving_simulation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -47,13 +48,29 @@ uint64_t ServingSimulation::preemptions() const {
   return n;
 }
 
+void ServingSimulation::set_request_latency(double us) {
+  if (!(us >= 0) || !std::isfinite(us)) {
+    throw std::invalid_argument(fmt::format("request latency {} us must be >= 0", us));
+  }
+  request_latency_ = Time::from_seconds_ceil(us * 1e-6);
+}
+
+void ServingSimulation::set_client_ramp(ClientRamp ramp) {
+  client_ramp_ = ramp;
+}
+
+void ServingSimulation::schedule_arrival(ServingRequest& request) {
+  request.queued = request.arrival + request_latency_;
+  sim_.schedule_at(request.queued, Phase::kArrival, [this, &request] { arrive(request); });
+}
+
 void ServingSimulation::run() {
   if (closed_loop_concurrency_ == 0) {
-    for (ServingRequest& r : requests_) {
-      sim_.schedule_at(r.arrival, Phase::kArrival, [this, &r] { arrive(r); });
-    }
+    for (ServingRequest& r : requests_) schedule_arrival(r);
   } else {
-    while (sent_ < std::min<size_t>(closed_loop_concurrency_, requests_.size())) send_next();
+    const size_t first = client_ramp_ == ClientRamp::kAtOnce ? closed_loop_concurrency_ : 1;
+    while (sent_ < std::min<size_t>(first, requests_.size())) send_next();
+    clients_ = static_cast<uint32_t>(sent_);
   }
   if (!requests_.empty()) sim_.schedule_at(tick_, Phase::kDefault, [this] { tick(); });
   sim_.run();
@@ -71,7 +88,7 @@ void ServingSimulation::send_next() {
   // the last token travels to the client and the client's next request travels back.
   ServingRequest& r = requests_[sent_++];
   r.arrival = sim_.now();
-  sim_.schedule_at(r.arrival, Phase::kArrival, [this, &r] { arrive(r); });
+  schedule_arrival(r);
 }
 
 void ServingSimulation::arrive(ServingRequest& request) {
@@ -116,7 +133,7 @@ void ServingSimulation::start_iteration() {
   // Async: this batch was decided when the previous iteration started, so only requests that
   // had arrived by then are in it; the others are seen from the next decision on.
   std::erase_if(not_yet_seen_, [this](ServingRequest* r) {
-    if (r->arrival > previous_start_) return false;
+    if (r->queued > previous_start_) return false;
     admit(*r);
     return true;
   });
@@ -200,6 +217,14 @@ void ServingSimulation::finish_iteration(std::vector<ScheduledBatch> batches) {
     const size_t done = schedulers_[r]->complete(batches[r], sim_.now()).size();
     finished_ += done;
     if (closed_loop_concurrency_ == 0) continue;
+    for (const BatchItem& item : batches[r].items) {  // a ramp: the next client joins
+      const ServingRequest& req = *item.request;
+      if (clients_ < closed_loop_concurrency_ && sent_ < requests_.size() &&
+          req.token_times.size() == 1 && req.token_times.front() == sim_.now()) {
+        ++clients_;
+        send_next();
+      }
+    }
     for (size_t i = 0; i < done && sent_ < requests_.size(); ++i) send_next();
   }
   start_iteration();

@@ -20,6 +20,7 @@
 #include "models/engine/serving/serving_request.h"
 #include "sim/signal.h"
 #include "sim/simulator.h"
+#include "traces/workload/closed_loop_spec.h"
 
 namespace moesim {
 
@@ -43,12 +44,23 @@ class ServingSimulation {
   /// `pipeline_stages` (>= 1) must match the cost model's stage times.
   /// `closed_loop_concurrency` 0 is an open loop: every request arrives at its `arrival`. C > 0
   /// is a closed loop of C clients (traces/workload/closed_loop_spec.h): the requests are sent
-  /// in their given order, the first C at time 0 and the next each time a request has its last
-  /// token, and a request's `arrival` becomes the time it is sent.
+  /// in their given order, the first C at time 0 (or one per first token: set_client_ramp) and
+  /// the next each time a request has its last token, and a request's `arrival` becomes the
+  /// time it is sent.
   ServingSimulation(std::vector<ServingRequest> requests,
                     std::vector<std::unique_ptr<BatchScheduler>> schedulers, ServingCostModel& cost,
                     Time tick = Time::s(1), bool async_scheduling = false,
                     uint32_t pipeline_stages = 1, uint32_t closed_loop_concurrency = 0);
+
+  /// Each request reaches the scheduler `us` microseconds after it is sent (0, the default:
+  /// at once): the serving front end (HTTP, tokenisation, the hand-off to the engine, and the
+  /// first token's way back), which counts in TTFT and latency but not in the engine's
+  /// iterations (ServingCostModel::request_latency_us). Call before run();
+  /// std::invalid_argument for a negative or non-finite time.
+  void set_request_latency(double us);
+
+  /// How a closed loop's clients start (ClientRamp); at once by default. Call before run().
+  void set_client_ramp(ClientRamp ramp);
 
   /// Runs until every request has finished.
   void run();
@@ -75,6 +87,8 @@ class ServingSimulation {
  private:
   /// Closed loop: a client sends the next unsent request now.
   void send_next();
+  /// Schedules `request`'s arrival at the scheduler: its send time plus its front-end delay.
+  void schedule_arrival(ServingRequest& request);
   void arrive(ServingRequest& request);
   void admit(ServingRequest& request);
   void request_start();
@@ -99,6 +113,9 @@ class ServingSimulation {
   size_t finished_ = 0;
   uint32_t closed_loop_concurrency_;  ///< clients of a closed loop; 0 for an open loop
   size_t sent_ = 0;                   ///< closed loop: requests sent so far, in order
+  uint32_t clients_ = 0;              ///< closed loop: clients that have sent a request
+  Time request_latency_;              ///< set_request_latency
+  ClientRamp client_ramp_ = ClientRamp::kAtOnce;
   uint64_t prompt_tokens_since_tick_ = 0, generated_since_tick_ = 0;
   std::vector<ServingSample> samples_;
   IterationTotals totals_;

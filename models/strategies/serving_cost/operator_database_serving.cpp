@@ -12,19 +12,22 @@
 namespace moesim {
 namespace {
 
+constexpr const char* kMxfp4Kernel = "w4a16_mxfp4";  // the tables' MXFP4 MoE kernel
+
 /// Holds the shared tables for as long as the cost model that reads them.
 class OwningDatabaseServingCost final : public ServingCostModel {
  public:
-  OwningDatabaseServingCost(std::shared_ptr<const OperatorTables> tables,
+  OwningDatabaseServingCost(std::vector<std::shared_ptr<const OperatorTables>> tables,
                             std::unique_ptr<OperatorServingCost> cost)
       : tables_(std::move(tables)), cost_(std::move(cost)) {}
   IterationCost iteration(std::span<const ScheduledBatch> batches) override {
     return cost_->iteration(batches);
   }
   std::string summary() const override { return cost_->summary(); }
+  double request_latency_us() const override { return cost_->request_latency_us(); }
 
  private:
-  std::shared_ptr<const OperatorTables> tables_;
+  std::vector<std::shared_ptr<const OperatorTables>> tables_;
   std::unique_ptr<OperatorServingCost> cost_;
 };
 
@@ -59,23 +62,45 @@ ServingCostFamily::Entry operator_database_entry() {
                         "operator tables: a shipped folder (topologies/measured/operators/) by "
                         "name, or a folder relative to the scenario, holding tables.yaml"),
             param::choice("framework_overhead", "fitted", {"fitted", "none"},
-                          "the backend's fitted overhead per iteration (tables.yaml), or none "
-                          "(kernels only: what `moesim calibrate --suite silicon` fits against)")},
+                          "the backend's fitted overhead per iteration and per request "
+                          "(tables.yaml), or none (kernels only: what `moesim calibrate --suite "
+                          "silicon` fits against)"),
+            param::optional("request_latency", ParamKind::kTime,
+                            "the backend's request_us in tables.yaml (0 with framework_overhead "
+                            "none)",
+                            "time each request spends in the serving front end before the "
+                            "engine sees it and on its first token's way back")},
            check_database},
           [](const ServingCostContext& c, const Params& p) {
             const OperatorDatabaseSpec spec =
                 read_operator_database(p.text("tables"), p.text("backend"));
             auto tables = shared_operator_tables(spec.backend_dir);
-            const FrameworkOverhead overhead =
+            FrameworkOverhead overhead =
                 p.text("framework_overhead") == "none" ? FrameworkOverhead{} : spec.overhead;
-            DatabaseTimerConfig timer{*c.card,  *c.gpu,           c.hardware->gpu(spec.gpu),
-                                      c.layout, c.kv_cache_dtype, overhead};
+            if (p.has("request_latency")) {
+              overhead.request_us = p.time("request_latency").seconds() * 1e6;
+            }
+            DatabaseTimerConfig timer{
+                *c.card, *c.gpu, c.hardware->gpu(spec.gpu), c.layout, c.kv_cache_dtype, overhead,
+                nullptr, ""};
+            std::vector<std::shared_ptr<const OperatorTables>> held = {tables};
+            if (c.card->weights.experts == WeightFormat::kMxfp4 &&
+                tables->moe_shapes(kMxfp4Kernel, "balanced").empty()) {
+              for (const auto& [name, dir] : spec.other_backend_dirs) {
+                auto other = shared_operator_tables(dir);
+                if (other->moe_shapes(kMxfp4Kernel, "balanced").empty()) continue;
+                timer.format_tables = other.get();
+                timer.format_tables_name = fmt::format("{} ({})", name, dir.filename().string());
+                held.push_back(std::move(other));
+                break;
+              }
+            }
             auto database = std::make_unique<DatabaseOperatorTimer>(timer, *tables);
             OperatorServingConfig config{*c.card,  *c.gpu, c.roofline,
                                          c.layout, 0.0,    c.two_batch_overlap};
             auto cost = std::make_unique<OperatorServingCost>(
                 config, *c.experts, *c.routing, *c.collectives, *c.exchange, std::move(database));
-            return std::make_unique<OwningDatabaseServingCost>(std::move(tables), std::move(cost));
+            return std::make_unique<OwningDatabaseServingCost>(std::move(held), std::move(cost));
           }};
 }
 

@@ -41,11 +41,14 @@ OperatorDatabaseSpec read_operator_database(const std::filesystem::path& dir,
     overhead.eager_us = o.get_double("eager_us", 0, 1e6);
     overhead.per_sequence_us = o.get_double("per_sequence_us", 0, 1e4);
     overhead.per_token_us = o.get_double("per_token_us", 0, 1e4);
+    if (o.has("request_us")) overhead.request_us = o.get_double("request_us", 0, 1e8);
     o.finish();
     b.finish();
     if (name == backend) {
       spec.backend_dir = dir / folder;
       spec.overhead = overhead;
+    } else {
+      spec.other_backend_dirs.emplace_back(name, dir / folder);
     }
   }
   backends.finish();

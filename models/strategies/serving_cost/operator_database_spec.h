@@ -8,11 +8,17 @@
 ///   backends:
 ///     vllm:
 ///       tables: vllm_0.19.0
-///       overhead: {graph_us: 1500, eager_us: 3000, per_sequence_us: 10, per_token_us: 0.5}
+///       overhead: {graph_us: 1500, eager_us: 3000, per_sequence_us: 10, per_token_us: 0.5,
+///                  request_us: 50000}
+///
+/// `request_us` (optional, 0 when absent) is per request: its time in the serving front end
+/// (FrameworkOverhead).
 
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "models/cost_model/operator_tables.h"
 #include "models/engine/serving/framework_overhead.h"
@@ -23,6 +29,8 @@ struct OperatorDatabaseSpec {
   std::string gpu;                    ///< catalogue GPU the tables were measured on
   std::filesystem::path backend_dir;  ///< the backend's tables
   FrameworkOverhead overhead;
+  /// The other backends' tables in the folder, by backend name.
+  std::vector<std::pair<std::string, std::filesystem::path>> other_backend_dirs;
 };
 
 /// The shipped folder of that name (topologies/measured/operators/<name>), else `given` as a
