@@ -8,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "models/engine/serving/serving_metrics.h"
@@ -199,6 +200,13 @@ TEST_CASE("a first-token ramp starts one client per first token, then keeps C in
   int in_flight = 0, most = 0;
   for (const auto& [time, step] : edges) most = std::max(most, in_flight += step);
   CHECK(most == 5);
+  // The requests sent while clients joined are a warm-up, the rest are counted; the warm-up
+  // ones are sent first.
+  const auto warm = std::count_if(r.begin(), r.end(), [](const auto& q) { return q.warmup; });
+  CHECK(warm >= 4);
+  CHECK(std::is_sorted(r.begin(), r.end(),
+                       [](const auto& a, const auto& b) { return a.warmup > b.warmup; }));
+  CHECK(request_metrics(r).size() == r.size() - static_cast<size_t>(warm));
 }
 
 TEST_CASE("a request latency delays the scheduler and counts in TTFT, by hand", "[closed_loop]") {
@@ -313,10 +321,23 @@ TEST_CASE("a closed-loop scenario's first-token ramp sends one request at 0",
       "{concurrency: 4, requests: 12, input_tokens: 200, output_tokens: 8, ramp: first_token}");
   const auto a = run_cli({"run", scenario.string(), "--out", (dir.path() / "a").string()});
   REQUIRE(a.exit_code == 0);
-  const auto rows = request_rows(read_text(dir.path() / "a" / "requests.csv"));
-  REQUIRE(rows.size() == 12);
-  CHECK(std::count_if(rows.begin(), rows.end(),
-                      [](const auto& row) { return std::get<2>(row) == 0.0; }) == 1);
+  // The requests sent before the fourth client started are a warm-up, left out of requests.csv
+  // (the first, sent at 0, among them) and counted on the closed-loop line.
+  const std::string csv = read_text(dir.path() / "a" / "requests.csv");
+  const auto rows = request_rows(csv);
+  REQUIRE(rows.size() >= 1);
+  REQUIRE(rows.size() < 12);
+  CHECK(std::none_of(rows.begin(), rows.end(),
+                     [](const auto& row) { return std::get<2>(row) == 0.0; }));
+  CHECK_THAT(a.out, Contains(fmt::format("the {} requests sent before the last started not "
+                                         "counted (warm-up)",
+                                         12 - rows.size())));
+  // resolved.yaml keeps the ramp and reproduces the run.
+  const auto b = run_cli({"run", (dir.path() / "a" / "resolved.yaml").string(), "--out",
+                          (dir.path() / "b").string(), "--quiet"});
+  REQUIRE(b.exit_code == 0);
+  CHECK_THAT(read_text(dir.path() / "a" / "resolved.yaml"), Contains("ramp: first_token"));
+  CHECK(read_text(dir.path() / "b" / "requests.csv") == csv);
 }
 
 TEST_CASE("closed-loop configuration errors exit 2 naming the key", "[closed_loop][cli]") {

@@ -59,6 +59,8 @@ void emit_closed_loop(YAML::Emitter& y, const ClosedLoopSpec& c) {
   y << YAML::Key << "requests" << YAML::Value << c.requests;
   emit_length(y, "input_tokens", c.input);
   emit_length(y, "output_tokens", c.output);
+  y << YAML::Key << "ramp" << YAML::Value
+    << (c.ramp == ClientRamp::kFirstToken ? "first_token" : "at_once");
   y << YAML::EndMap;
 }
 

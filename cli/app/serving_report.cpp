@@ -78,9 +78,16 @@ std::string format_serving_summary(const ServingRun& run) {
   }
   if (s.closed_loop) {
     fmt::format_to(
-        o, "closed loop: {} clients (vllm bench serve --max-concurrency), {:.3f} requests/s\n",
+        o, "closed loop: {} clients (vllm bench serve --max-concurrency), {:.3f} requests/s",
         s.closed_loop->concurrency,
         sum.duration_s > 0 ? double(sum.requests) / sum.duration_s : 0.0);
+    if (s.closed_loop->ramp == ClientRamp::kFirstToken) {
+      fmt::format_to(o,
+                     "; one client more per first token, the {} requests sent before the last "
+                     "started not counted (warm-up)",
+                     sim.requests().size() - sum.requests);
+    }
+    fmt::format_to(o, "\n");
   }
   fmt::format_to(o, "{} requests, {} iterations, {} preemptions, {:.2f} s, {:.1f} output tok/s\n\n",
                  sum.requests, sum.iterations, sum.preemptions, sum.duration_s,

@@ -174,12 +174,12 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
     simulation_ = std::make_unique<ServingSimulation>(
         std::move(requests), std::move(schedulers), *cost_, s.tick, s.async_scheduling,
         s.layout.pipeline_parallel, s.closed_loop ? s.closed_loop->concurrency : 0);
-    simulation_->set_request_latency(cost_->request_latency_us());
-    if (s.closed_loop) simulation_->set_client_ramp(s.closed_loop->ramp);
   } catch (const std::invalid_argument& e) {
     throw ConfigError(
         fmt::format("{}: {}", s.closed_loop ? "workload.closed_loop" : s.requests, e.what()));
   }
+  simulation_->set_request_latency(cost_->request_latency_us());  // checked by the cost model
+  if (s.closed_loop) simulation_->set_client_ramp(s.closed_loop->ramp);
 }
 
 }  // namespace moesim

@@ -45,10 +45,10 @@ struct SiliconRows {
 /// A row whose id names an expert-parallel size (`_tp<T>[_0]_ep<E>[_0]_<n>`) that its
 /// moe_ep_size contradicts takes the id's layout: one engine of tp_size GPUs with EP E and
 /// batch_size x attention_dp_size requests. The table has 15 such rows (MiniMax-M2.5 on vLLM: id
-/// tp4_ep4, columns attention DP 4 x EP 16), and their measurements are one engine's: they
-/// repeat the tp4_0_ep4_0 rows' within 1.4%, and at 1024/8192 tokens and 64 clients their 20 s
-/// TTFT is the queue of a KV cache that 4 data-parallel ranks (16 requests each) would not fill
-/// (docs/validation.md, "silicon").
+/// tp4_ep4, columns attention DP 4 x EP 16), and their measurements are one engine's: their
+/// TPOT repeats the tp4_0_ep4_0 rows' within 1.4% in 13 of 15 pairs, and at 1024/8192 tokens and
+/// 64 clients their 20 s TTFT is the queue of a KV cache that 4 data-parallel ranks (16 requests
+/// each) would not fill (docs/validation.md, "silicon").
 SiliconRows read_silicon_rows(const std::filesystem::path& file,
                               const std::vector<std::pair<std::string, std::string>>& cards);
 

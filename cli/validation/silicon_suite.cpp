@@ -186,10 +186,44 @@ std::string silicon_calibration_text(const std::filesystem::path& base,
     if (row.fit) fit.push_back(row);
   const ScenarioOverride kernels_only{"serving.cost_model.framework_overhead", "none",
                                       "--set serving.cost_model.framework_overhead=none"};
-  const std::vector<SiliconSimulated> sim =
-      simulate_silicon_rows(base, fit, catalog, {kernels_only});
-  // Per backend: TPOT residual (measured - simulated without overhead) = graph_us +
-  // per_sequence_us x sequences, weighted by 1/measured^2 (relative errors).
+  // Per backend, TTFT residual (measured - simulated) = request_us, least squares on relative
+  // error (weights 1/measured^2), added to the latency the run had.
+  std::map<std::string, double> request_us;
+  const auto refit_latency = [&](const std::vector<SiliconSimulated>& sim) {
+    std::map<std::string, std::pair<double, double>> sums;  // sum of r w, sum of w
+    for (size_t i = 0; i < fit.size(); ++i) {
+      const double m = fit[i].ttft_ms;
+      auto& [rw, sw] = sums[fit[i].backend];
+      rw += (m - sim[i].ttft_ms) * 1e3 / (m * m);
+      sw += 1.0 / (m * m);
+    }
+    for (const auto& [backend, s] : sums) {
+      request_us[backend] = std::max(0.0, request_us[backend] + s.first / s.second);
+    }
+  };
+  // First the kernels alone; then again with each backend's latency, which changes how the
+  // clients' requests meet in the engine: the latency is refitted and the TPOT line fitted on
+  // that second run.
+  refit_latency(simulate_silicon_rows(base, fit, catalog, {kernels_only}));
+  std::vector<SiliconSimulated> sim(fit.size());
+  for (const auto& [backend, us] : request_us) {
+    std::vector<SiliconRow> mine;
+    std::vector<size_t> index;
+    for (size_t i = 0; i < fit.size(); ++i) {
+      if (fit[i].backend != backend) continue;
+      mine.push_back(fit[i]);
+      index.push_back(i);
+    }
+    const std::string value = fmt::format("{:.0f} us", us);
+    const auto out = simulate_silicon_rows(base, mine, catalog,
+                                           {kernels_only,
+                                            {"serving.cost_model.request_latency", value,
+                                             "--set serving.cost_model.request_latency=" + value}});
+    for (size_t k = 0; k < index.size(); ++k) sim[index[k]] = out[k];
+  }
+  refit_latency(sim);
+  // Per backend: TPOT residual = graph_us + per_sequence_us x sequences, weighted by
+  // 1/measured^2 (relative errors).
   std::map<std::string, std::vector<double>> x, y, w;
   std::map<std::string, size_t> rows;
   for (size_t i = 0; i < fit.size(); ++i) {
@@ -199,48 +233,12 @@ std::string silicon_calibration_text(const std::filesystem::path& base,
     w[b].push_back(1.0 / (fit[i].tpot_ms * fit[i].tpot_ms));
     ++rows[b];
   }
-  // Per backend: the request latency outside the engine, TTFT residual = request_us (least
-  // squares on relative error, >= 0); once more from a run with that latency, which changes how
-  // the clients' requests meet in the engine.
-  std::map<std::string, double> request_us;
-  for (int pass = 0; pass < 2; ++pass) {
-    std::vector<SiliconSimulated> with_latency = sim;
-    if (pass == 1) {
-      std::vector<SiliconSimulated> run(fit.size());
-      for (const auto& [backend, us] : request_us) {
-        std::vector<SiliconRow> mine;
-        std::vector<size_t> index;
-        for (size_t i = 0; i < fit.size(); ++i) {
-          if (fit[i].backend != backend) continue;
-          mine.push_back(fit[i]);
-          index.push_back(i);
-        }
-        const std::string value = fmt::format("{:.0f} us", us);
-        const auto out =
-            simulate_silicon_rows(base, mine, catalog,
-                                  {kernels_only,
-                                   {"serving.cost_model.request_latency", value,
-                                    "--set serving.cost_model.request_latency=" + value}});
-        for (size_t k = 0; k < index.size(); ++k) with_latency[index[k]] = out[k];
-      }
-    }
-    std::map<std::string, std::pair<double, double>> sums;  // sum r w, sum w
-    for (size_t i = 0; i < fit.size(); ++i) {
-      const double m = fit[i].ttft_ms;
-      auto& [rw, sw] = sums[fit[i].backend];
-      rw += (m - with_latency[i].ttft_ms) * 1e3 / (m * m);
-      sw += 1.0 / (m * m);
-    }
-    for (const auto& [backend, s] : sums) {
-      request_us[backend] = std::max(0.0, request_us[backend] + s.first / s.second);
-    }
-  }
   std::string out = fmt::format(
-      "# Fitted on the rows of {} with concurrency 8 or 64 (the suite's fit rows), per backend:\n"
-      "# TPOT residual = graph_us + per_sequence_us x decode sequences, and TTFT residual =\n"
-      "# request_us (least squares on relative error, all >= 0; request_us refitted once from a\n"
-      "# run with it), both against the kernels alone (framework_overhead none); eager_us =\n"
-      "# graph_us and per_token_us = 0 (the rows do not separate them).\n",
+      "# Fitted on the rows of {} with concurrency 8 or 64 (the suite's fit rows), per backend,\n"
+      "# against the kernels alone (framework_overhead none): TTFT residual = request_us, then\n"
+      "# from a second run with it, request_us refitted and TPOT residual = graph_us +\n"
+      "# per_sequence_us x decode sequences (least squares on relative error, all >= 0);\n"
+      "# eager_us = graph_us and per_token_us = 0 (the rows do not separate them).\n",
       table.filename().string());
   for (const auto& [backend, xs] : x) {
     const auto [a, b] = nonnegative_line(xs, y[backend], w[backend]);

@@ -20,6 +20,9 @@
 
 namespace moesim {
 
+/// The tables' name of the MXFP4 MoE kernel (weights MXFP4, activations bf16).
+inline constexpr const char* kMxfp4MoeKernel = "w4a16_mxfp4";
+
 /// A measured value and, when the query lay outside the table, the point it was clamped to.
 struct TableLookup {
   double us = 0.0;

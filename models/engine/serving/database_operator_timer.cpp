@@ -74,8 +74,8 @@ DatabaseOperatorTimer::DatabaseOperatorTimer(DatabaseTimerConfig config,
   if (moe_dtype_ == "w4a16") {
     const bool mxfp4 = c.weights.experts == WeightFormat::kMxfp4;
     const std::vector<std::pair<std::string, const OperatorTables*>> candidates = {
-        {"w4a16_mxfp4", &tables},
-        {"w4a16_mxfp4", mxfp4 ? config_.format_tables : nullptr},
+        {kMxfp4MoeKernel, &tables},
+        {kMxfp4MoeKernel, mxfp4 ? config_.format_tables : nullptr},
         {"int4_wo", &tables}};
     for (const auto& [dtype, source] : candidates) {
       if (source != nullptr && !source->moe_shapes(dtype, "balanced").empty()) {

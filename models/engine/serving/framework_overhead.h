@@ -9,8 +9,9 @@
 /// prepares the next batch while the GPU runs this one: what remains is the part the overlap
 /// does not hide, which is what a fit to measured iteration times gives.
 /// `request_us` is per request, not per iteration: the time a request spends in the serving
-/// front end, outside the iteration loop (HTTP, tokenisation, the hand-off to the engine and the
-/// first token's way back; ServingSimulation::set_request_latency).
+/// front end, outside the iteration loop (HTTP, tokenisation, the hand-off to the engine; the
+/// first token's way back is lumped in), applied as one delay before the scheduler sees the
+/// request (ServingSimulation::set_request_latency).
 
 #include <span>
 

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "models/engine/serving/batch_scheduler.h"
-#include "models/engine/serving/framework_overhead.h"
 #include "models/engine/serving/two_batch_schedule.h"
 #include "sim/time.h"
 

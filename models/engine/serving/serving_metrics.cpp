@@ -35,6 +35,7 @@ std::vector<RequestMetrics> request_metrics(const std::vector<ServingRequest>& r
     if (!r.finished() || r.token_times.size() != r.output_tokens) {
       throw std::logic_error(fmt::format("request {} has not finished", r.id));
     }
+    if (r.warmup) continue;
     RequestMetrics m;
     m.id = r.id;
     m.dp_rank = r.dp_rank;
@@ -59,7 +60,8 @@ ServingSummary summarise(const std::vector<ServingRequest>& requests, uint64_t i
   ServingSummary s;
   std::vector<double> ttft, tpot, latency, itl;
   double first_arrival = 1e300, last_token = 0, tokens = 0;
-  for (const RequestMetrics& m : request_metrics(requests)) {
+  const std::vector<RequestMetrics> counted = request_metrics(requests);
+  for (const RequestMetrics& m : counted) {
     ttft.push_back(m.ttft_s);
     latency.push_back(m.latency_s);
     if (m.has_tpot) tpot.push_back(m.tpot_s);
@@ -68,6 +70,7 @@ ServingSummary summarise(const std::vector<ServingRequest>& requests, uint64_t i
     tokens += m.output_tokens;
   }
   for (const ServingRequest& r : requests) {
+    if (r.warmup) continue;
     for (size_t i = 1; i < r.token_times.size(); ++i) {
       itl.push_back((r.token_times[i] - r.token_times[i - 1]).seconds());
     }
@@ -76,10 +79,10 @@ ServingSummary summarise(const std::vector<ServingRequest>& requests, uint64_t i
   s.tpot_s = distribution_of(std::move(tpot));
   s.latency_s = distribution_of(std::move(latency));
   s.itl_s = distribution_of(std::move(itl));
-  s.requests = requests.size();
+  s.requests = counted.size();
   s.iterations = iterations;
   s.preemptions = preemptions;
-  if (!requests.empty()) {
+  if (!counted.empty()) {
     s.duration_s = last_token - first_arrival;
     s.output_tokens_per_s = s.duration_s > 0 ? tokens / s.duration_s : 0.0;
   }

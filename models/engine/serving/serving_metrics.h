@@ -26,7 +26,8 @@ struct Distribution {
 /// compare with figures computed that way from the measured run.
 Distribution distribution_of(std::vector<double> values);
 
-/// Throws std::logic_error if a request has not finished.
+/// The metrics of every request but the warm-up ones (ServingRequest::warmup). Throws
+/// std::logic_error if a request has not finished.
 std::vector<RequestMetrics> request_metrics(const std::vector<ServingRequest>& requests);
 
 struct ServingSummary {

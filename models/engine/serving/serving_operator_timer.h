@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "models/engine/serving/framework_overhead.h"
 #include "models/engine/serving/rank_load.h"
 
 namespace moesim {

@@ -18,6 +18,9 @@ struct ServingRequest {
   uint32_t output_tokens = 0;    ///< tokens to generate, >= 1 (pinned, as with ignore_eos)
   uint32_t dp_rank = 0;          ///< data-parallel rank that schedules it
   uint64_t routing_request = 0;  ///< request id of its records in a routing trace
+  /// Sent while a closed loop's clients were still joining (ClientRamp::kFirstToken): a warm-up
+  /// request, left out of the run's statistics (request_metrics).
+  bool warmup = false;
 
   // Progress. A request needs `input_tokens + generated` tokens in its KV cache to emit its
   // next token; `computed` of them are there. Preemption frees the cache and sets computed to 0,

@@ -68,9 +68,10 @@ void ServingSimulation::run() {
   if (closed_loop_concurrency_ == 0) {
     for (ServingRequest& r : requests_) schedule_arrival(r);
   } else {
-    const size_t first = client_ramp_ == ClientRamp::kAtOnce ? closed_loop_concurrency_ : 1;
-    while (sent_ < std::min<size_t>(first, requests_.size())) send_next();
-    clients_ = static_cast<uint32_t>(sent_);
+    clients_ = static_cast<uint32_t>(client_ramp_ == ClientRamp::kAtOnce
+                                         ? clients_wanted()
+                                         : std::min<size_t>(1, clients_wanted()));
+    while (sent_ < clients_) send_next();
   }
   if (!requests_.empty()) sim_.schedule_at(tick_, Phase::kDefault, [this] { tick(); });
   sim_.run();
@@ -88,6 +89,7 @@ void ServingSimulation::send_next() {
   // the last token travels to the client and the client's next request travels back.
   ServingRequest& r = requests_[sent_++];
   r.arrival = sim_.now();
+  r.warmup = clients_ < clients_wanted();  // sent while a ramp's clients are still joining
   schedule_arrival(r);
 }
 
@@ -219,8 +221,8 @@ void ServingSimulation::finish_iteration(std::vector<ScheduledBatch> batches) {
     if (closed_loop_concurrency_ == 0) continue;
     for (const BatchItem& item : batches[r].items) {  // a ramp: the next client joins
       const ServingRequest& req = *item.request;
-      if (clients_ < closed_loop_concurrency_ && sent_ < requests_.size() &&
-          req.token_times.size() == 1 && req.token_times.front() == sim_.now()) {
+      if (clients_ < clients_wanted() && sent_ < requests_.size() && req.token_times.size() == 1 &&
+          req.token_times.front() == sim_.now()) {
         ++clients_;
         send_next();
       }

@@ -10,6 +10,7 @@
 /// stage is free, of the requests that are not in flight, and each batch passes the stages in
 /// turn (a stage waits for the batch ahead of it to leave).
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -53,13 +54,15 @@ class ServingSimulation {
                     uint32_t pipeline_stages = 1, uint32_t closed_loop_concurrency = 0);
 
   /// Each request reaches the scheduler `us` microseconds after it is sent (0, the default:
-  /// at once): the serving front end (HTTP, tokenisation, the hand-off to the engine, and the
-  /// first token's way back), which counts in TTFT and latency but not in the engine's
-  /// iterations (ServingCostModel::request_latency_us). Call before run();
-  /// std::invalid_argument for a negative or non-finite time.
+  /// at once): the serving front end (HTTP, tokenisation, the hand-off to the engine; the first
+  /// token's way back lumped in as one delay before the scheduler), which counts in TTFT and
+  /// latency but not in the engine's iterations (ServingCostModel::request_latency_us). Call before
+  /// run(); std::invalid_argument for a negative or non-finite time.
   void set_request_latency(double us);
 
-  /// How a closed loop's clients start (ClientRamp); at once by default. Call before run().
+  /// How a closed loop's clients start (ClientRamp); at once by default. With the first-token
+  /// ramp, requests sent before the last client has started are a warm-up
+  /// (ServingRequest::warmup), not counted in the run's statistics. Call before run().
   void set_client_ramp(ClientRamp ramp);
 
   /// Runs until every request has finished.
@@ -87,6 +90,10 @@ class ServingSimulation {
  private:
   /// Closed loop: a client sends the next unsent request now.
   void send_next();
+  /// Closed loop: the clients that start, C or fewer when there are fewer requests.
+  size_t clients_wanted() const {
+    return std::min<size_t>(closed_loop_concurrency_, requests_.size());
+  }
   /// Schedules `request`'s arrival at the scheduler: its send time plus its front-end delay.
   void schedule_arrival(ServingRequest& request);
   void arrive(ServingRequest& request);

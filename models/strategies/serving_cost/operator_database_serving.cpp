@@ -12,8 +12,6 @@
 namespace moesim {
 namespace {
 
-constexpr const char* kMxfp4Kernel = "w4a16_mxfp4";  // the tables' MXFP4 MoE kernel
-
 /// Holds the shared tables for as long as the cost model that reads them.
 class OwningDatabaseServingCost final : public ServingCostModel {
  public:
@@ -68,8 +66,8 @@ ServingCostFamily::Entry operator_database_entry() {
             param::optional("request_latency", ParamKind::kTime,
                             "the backend's request_us in tables.yaml (0 with framework_overhead "
                             "none)",
-                            "time each request spends in the serving front end before the "
-                            "engine sees it and on its first token's way back")},
+                            "time each request spends in the serving front end, both ways, "
+                            "applied as one delay before the engine sees it")},
            check_database},
           [](const ServingCostContext& c, const Params& p) {
             const OperatorDatabaseSpec spec =
@@ -85,10 +83,10 @@ ServingCostFamily::Entry operator_database_entry() {
                 nullptr, ""};
             std::vector<std::shared_ptr<const OperatorTables>> held = {tables};
             if (c.card->weights.experts == WeightFormat::kMxfp4 &&
-                tables->moe_shapes(kMxfp4Kernel, "balanced").empty()) {
+                tables->moe_shapes(kMxfp4MoeKernel, "balanced").empty()) {
               for (const auto& [name, dir] : spec.other_backend_dirs) {
                 auto other = shared_operator_tables(dir);
-                if (other->moe_shapes(kMxfp4Kernel, "balanced").empty()) continue;
+                if (other->moe_shapes(kMxfp4MoeKernel, "balanced").empty()) continue;
                 timer.format_tables = other.get();
                 timer.format_tables_name = fmt::format("{} ({})", name, dir.filename().string());
                 held.push_back(std::move(other));
