@@ -153,6 +153,7 @@ TEST_CASE("a closed loop keeps at most C requests in flight and sends each at a 
         ServingSimulation sim(requests, std::move(s), cost, Time::ms(100), async, 1,
                               static_cast<uint32_t>(clients));
         sim.run();
+        REQUIRE(sim.finished() == requests.size());
         check_closed_loop(sim, clients);
       }
     }
@@ -165,6 +166,8 @@ TEST_CASE("a closed loop keeps its rules with pipeline stages", "[closed_loop]")
   ServingSimulation sim(requests, schedulers<VllmV1Scheduler>(1, {16, 256}, 200), cost,
                         Time::ms(100), false, 2, 6);
   sim.run();
+  REQUIRE(sim.finished() == requests.size());
+  CHECK(sim.pipeline_stages() == 2);
   check_closed_loop(sim, 6);
 }
 

@@ -219,9 +219,10 @@ void ServingSimulation::finish_iteration(std::vector<ScheduledBatch> batches) {
     const size_t done = schedulers_[r]->complete(batches[r], sim_.now()).size();
     finished_ += done;
     if (closed_loop_concurrency_ == 0) continue;
-    for (const BatchItem& item : batches[r].items) {  // a ramp: the next client joins
-      const ServingRequest& req = *item.request;
-      if (clients_ < clients_wanted() && sent_ < requests_.size() && req.token_times.size() == 1 &&
+    // A ramp: one more client per first token, until all have joined (then nothing to scan).
+    for (size_t i = 0; i < batches[r].items.size() && clients_ < clients_wanted(); ++i) {
+      const ServingRequest& req = *batches[r].items[i].request;
+      if (sent_ < requests_.size() && req.token_times.size() == 1 &&
           req.token_times.front() == sim_.now()) {
         ++clients_;
         send_next();
