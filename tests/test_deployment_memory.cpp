@@ -73,7 +73,7 @@ TEST_CASE("the quantised releases fit the GPUs they are deployed on", "[memory_p
   CHECK(minimax_fp8.kv_blocks <= 2 * minimax.kv_blocks + 1);
 }
 
-TEST_CASE("each compute dtype has its own peak; fp4 falls back to bf16 on Hopper",
+TEST_CASE("each compute dtype has its own peak, fp4 falls back to bf16 on Hopper",
           "[memory_plan][roofline]") {
   const GpuSpec& h100 = gpu("H100-SXM");
   CHECK(at_compute_dtype(h100, "fp8").peak_flops == Approx(1979e12));
@@ -87,7 +87,7 @@ TEST_CASE("each compute dtype has its own peak; fp4 falls back to bf16 on Hopper
   CHECK(at_compute_dtype(overridden, "fp8").peak_flops == 500e12);
 }
 
-TEST_CASE("serving.kv_cache_dtype fp8 doubles the KV blocks; other values are refused",
+TEST_CASE("serving.kv_cache_dtype fp8 doubles the KV blocks, other values are refused",
           "[memory_plan][cli]") {
   TempDir dir("kv-cache-dtype");
   const std::string scenario = source_path("tests/scenarios/serving_tp_roofline.yaml").string();

@@ -39,7 +39,7 @@ moesim::ScenarioConfig small(const std::vector<std::string>& sets) {
 
 }  // namespace
 
-TEST_CASE("every dispatch strategy's combine reproduces the layer; a lost shard is caught",
+TEST_CASE("every dispatch strategy's combine reproduces the layer, a lost shard is caught",
           "[dispatch][partition_check]") {
   for (const char* name : kDispatch) {
     INFO(name);

@@ -59,7 +59,7 @@ TEST_CASE("the memory plan replicates KV heads and the mla latent across TP", "[
   CHECK(plan(qwen, ParallelLayout{1, 1, 4, 1}, Dtype::kBf16).kv_bytes_per_token == 48'128.0);
 }
 
-TEST_CASE("window layers reserve size x max_num_seqs tokens; full layers size the blocks",
+TEST_CASE("window layers reserve size x max_num_seqs tokens, full layers size the blocks",
           "[kv_cache]") {
   const auto oss = card("gpt-oss-120b");
   // 36 layers, the even ones sliding (128 tokens), the odd ones full: 18 of each. One layer
@@ -89,7 +89,7 @@ TEST_CASE("gpt-oss weights: MXFP4 experts and bf16 for the rest", "[kv_cache]") 
         Approx(65'190'340'224.0 / 2));
 }
 
-TEST_CASE("window layers read at most their window; the KV dtype sets the cache bytes",
+TEST_CASE("window layers read at most their window, the KV dtype sets the cache bytes",
           "[kv_cache][layer_operators]") {
   const auto oss = card("gpt-oss-120b");
   // 10 prompt tokens attending to 500 keys, 4 decode tokens to 1,000.
