@@ -105,7 +105,7 @@ TEST_CASE("operator tables name the file and column they lack", "[operator_datab
 }
 
 TEST_CASE(
-    "beyond a table the roofline scales by the edge's efficiency; another GPU by the "
+    "beyond a table the roofline scales by the edge's efficiency, another GPU by the "
     "roofline ratio",
     "[operator_database]") {
   TempDir dir("optimer");
@@ -185,7 +185,7 @@ TEST_CASE("the operator database names a bad tables folder or backend and moves 
 }
 
 TEST_CASE(
-    "MXFP4 experts on vLLM take TRT-LLM's measured MXFP4 kernel; the front end counts in TTFT",
+    "MXFP4 experts on vLLM take TRT-LLM's measured MXFP4 kernel, the front end counts in TTFT",
     "[operator_database][cli]") {
   TempDir dir("opdb_mxfp4");
   const std::string base = source_path("scenarios/validation/silicon_h100.yaml").string();
@@ -194,10 +194,13 @@ TEST_CASE(
       "--set", "serving.tensor_parallel=2",       "--set", "serving.moe_expert_parallel=1",
       "--set", "serving.moe_tensor_parallel=2",   "--set", "workload.closed_loop.concurrency=1",
       "--set", "workload.closed_loop.requests=1", "--set", "workload.closed_loop.output_tokens=4"};
-  const auto run = [&](const std::string& name, const std::string& latency) {
-    std::vector<std::string> args = {"run",   base,
-                                     "--out", (dir / name).string(),
-                                     "--set", "serving.cost_model.request_latency=" + latency};
+  const auto run = [&](const std::string& name, const std::string& latency,
+                       const std::string& per_token = "0 us") {
+    std::vector<std::string> args = {
+        "run",   base,
+        "--out", (dir / name).string(),
+        "--set", "serving.cost_model.request_latency=" + latency,
+        "--set", "serving.cost_model.prompt_token_latency=" + per_token};
     args.insert(args.end(), gpt_oss.begin(), gpt_oss.end());
     return moesim::test::run_cli(args);
   };
@@ -208,7 +211,13 @@ TEST_CASE(
   CHECK(none.out.find("front end") == std::string::npos);
   const auto fifty = run("fifty", "50 ms");
   REQUIRE(fifty.exit_code == 0);
-  CHECK(fifty.out.find("front end 50.0 ms per request") != std::string::npos);
+  CHECK(fifty.out.find("front end 50.0 ms per request + 0.0 us per prompt token") !=
+        std::string::npos);
+  // 10 us for each of the 1024 prompt tokens (the base scenario's input_tokens).
+  const auto per_token = run("per_token", "0 ms", "10 us");
+  REQUIRE(per_token.exit_code == 0);
+  CHECK(per_token.out.find("front end 0.0 ms per request + 10.0 us per prompt token") !=
+        std::string::npos);
   // One request alone: the same iterations, 50 ms later.
   const auto ttft = [&](const std::string& name) {
     const std::string csv = moesim::test::read_text(dir / name / "requests.csv");
@@ -218,7 +227,11 @@ TEST_CASE(
     return std::stod(csv.substr(field, csv.find(',', field) - field));
   };
   CHECK(ttft("fifty") - ttft("none") == Approx(0.050).margin(1e-9));
+  CHECK(ttft("per_token") - ttft("none") == Approx(0.01024).margin(1e-9));
   const auto bad = run("bad", "-1 ms");
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("serving.cost_model.request_latency") != std::string::npos);
+  const auto bad_token = run("bad_token", "0 ms", "-1 us");
+  CHECK(bad_token.exit_code == 2);
+  CHECK(bad_token.err.find("serving.cost_model.prompt_token_latency") != std::string::npos);
 }

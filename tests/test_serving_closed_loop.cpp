@@ -212,22 +212,24 @@ TEST_CASE("a first-token ramp starts one client per first token, then keeps C in
   CHECK(request_metrics(r).size() == r.size() - static_cast<size_t>(warm));
 }
 
-TEST_CASE("a request latency delays the scheduler and counts in TTFT, by hand", "[closed_loop]") {
-  // One request of 10 prompt tokens and 2 outputs, 4 ms in the front end: it reaches the
-  // scheduler at 4 ms, its prompt runs [4, 5.010) ms and its decode [5.010, 6.011) ms.
+TEST_CASE("a front-end latency delays the scheduler and counts in TTFT, by hand", "[closed_loop]") {
+  // One request of 10 prompt tokens and 2 outputs, 3 ms + 100 us per prompt token = 4 ms in the
+  // front end: it reaches the scheduler at 4 ms, its prompt runs [4, 5.010) ms and its decode
+  // [5.010, 6.011) ms.
   std::vector<ServingRequest> one(1);
   one[0].input_tokens = 10;
   one[0].output_tokens = 2;
   FixedCost cost;
   ServingSimulation sim(one, schedulers<VllmV1Scheduler>(1, {8, 64}, 100), cost);
-  sim.set_request_latency(4000);
+  sim.set_front_end({3000, 100});
   sim.run();
   const ServingRequest& r = sim.requests().front();
   CHECK(r.arrival == Time::zero());
   CHECK(r.queued == Time::ms(4));
   CHECK(r.token_times == std::vector<Time>{Time::us(5010), Time::us(6011)});
   CHECK(request_metrics(sim.requests()).front().ttft_s == Approx(5.010e-3));
-  CHECK_THROWS_AS(sim.set_request_latency(-1), std::invalid_argument);
+  CHECK_THROWS_AS(sim.set_front_end({-1, 0}), std::invalid_argument);
+  CHECK_THROWS_AS(sim.set_front_end({0, -1}), std::invalid_argument);
 }
 
 TEST_CASE("more clients than requests send every request at 0", "[closed_loop]") {

@@ -178,7 +178,7 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
     throw ConfigError(
         fmt::format("{}: {}", s.closed_loop ? "workload.closed_loop" : s.requests, e.what()));
   }
-  simulation_->set_request_latency(cost_->request_latency_us());  // checked by the cost model
+  simulation_->set_front_end(cost_->front_end());  // checked by the cost model
   if (s.closed_loop) simulation_->set_client_ramp(s.closed_loop->ramp);
 }
 

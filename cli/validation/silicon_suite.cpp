@@ -186,19 +186,22 @@ std::string silicon_calibration_text(const std::filesystem::path& base,
     if (row.fit) fit.push_back(row);
   const ScenarioOverride kernels_only{"serving.cost_model.framework_overhead", "none",
                                       "--set serving.cost_model.framework_overhead=none"};
-  // Per backend, TTFT residual (measured - simulated) = request_us, least squares on relative
-  // error (weights 1/measured^2), added to the latency the run had.
-  std::map<std::string, double> request_us;
+  // Per backend, the front end: TTFT residual (measured - simulated, plus the front end the run
+  // had) = request_us + prompt_token_us x prompt tokens, least squares on relative error
+  // (weights 1/measured^2).
+  std::map<std::string, FrontEndLatency> front_end;
   const auto refit_latency = [&](const std::vector<SiliconSimulated>& sim) {
-    std::map<std::string, std::pair<double, double>> sums;  // sum of r w, sum of w
+    std::map<std::string, std::vector<double>> x, y, w;
     for (size_t i = 0; i < fit.size(); ++i) {
       const double m = fit[i].ttft_ms;
-      auto& [rw, sw] = sums[fit[i].backend];
-      rw += (m - sim[i].ttft_ms) * 1e3 / (m * m);
-      sw += 1.0 / (m * m);
+      const std::string& b = fit[i].backend;
+      x[b].push_back(fit[i].isl);
+      y[b].push_back((m - sim[i].ttft_ms) * 1e3 + front_end[b].us(fit[i].isl));
+      w[b].push_back(1.0 / (m * m));
     }
-    for (const auto& [backend, s] : sums) {
-      request_us[backend] = std::max(0.0, request_us[backend] + s.first / s.second);
+    for (const auto& [backend, xs] : x) {
+      const auto [a, k] = nonnegative_line(xs, y[backend], w[backend]);
+      front_end[backend] = {a, k};
     }
   };
   // First the kernels alone; then again with each backend's latency, which changes how the
@@ -206,7 +209,7 @@ std::string silicon_calibration_text(const std::filesystem::path& base,
   // that second run.
   refit_latency(simulate_silicon_rows(base, fit, catalog, {kernels_only}));
   std::vector<SiliconSimulated> sim(fit.size());
-  for (const auto& [backend, us] : request_us) {
+  for (const auto& [backend, front] : front_end) {
     std::vector<SiliconRow> mine;
     std::vector<size_t> index;
     for (size_t i = 0; i < fit.size(); ++i) {
@@ -214,11 +217,15 @@ std::string silicon_calibration_text(const std::filesystem::path& base,
       mine.push_back(fit[i]);
       index.push_back(i);
     }
-    const std::string value = fmt::format("{:.0f} us", us);
-    const auto out = simulate_silicon_rows(base, mine, catalog,
-                                           {kernels_only,
-                                            {"serving.cost_model.request_latency", value,
-                                             "--set serving.cost_model.request_latency=" + value}});
+    const std::string request = fmt::format("{:.0f} us", front.request_us);
+    const std::string per_token = fmt::format("{:.3f} us", front.per_prompt_token_us);
+    const auto out =
+        simulate_silicon_rows(base, mine, catalog,
+                              {kernels_only,
+                               {"serving.cost_model.request_latency", request,
+                                "--set serving.cost_model.request_latency=" + request},
+                               {"serving.cost_model.prompt_token_latency", per_token,
+                                "--set serving.cost_model.prompt_token_latency=" + per_token}});
     for (size_t k = 0; k < index.size(); ++k) sim[index[k]] = out[k];
   }
   refit_latency(sim);
@@ -235,17 +242,20 @@ std::string silicon_calibration_text(const std::filesystem::path& base,
   }
   std::string out = fmt::format(
       "# Fitted on the rows of {} with concurrency 8 or 64 (the suite's fit rows), per backend,\n"
-      "# against the kernels alone (framework_overhead none): TTFT residual = request_us, then\n"
-      "# from a second run with it, request_us refitted and TPOT residual = graph_us +\n"
-      "# per_sequence_us x decode sequences (least squares on relative error, all >= 0);\n"
+      "# against the kernels alone (framework_overhead none): TTFT residual = request_us +\n"
+      "# prompt_token_us x prompt tokens, then from a second run with them, both refitted and\n"
+      "# TPOT residual = graph_us + per_sequence_us x decode sequences (least squares on relative\n"
+      "# error, all >= 0);\n"
       "# eager_us = graph_us and per_token_us = 0 (the rows do not separate them).\n",
       table.filename().string());
   for (const auto& [backend, xs] : x) {
     const auto [a, b] = nonnegative_line(xs, y[backend], w[backend]);
     out += fmt::format(
         "  {}:  # {} fit rows\n    overhead: {{graph_us: {:.0f}, eager_us: {:.0f}, "
-        "per_sequence_us: {:.1f}, per_token_us: 0, request_us: {:.0f}}}\n",
-        backend, rows[backend], a, a, b, request_us[backend]);
+        "per_sequence_us: {:.1f}, per_token_us: 0,\n               request_us: {:.0f}, "
+        "prompt_token_us: {:.2f}}}\n",
+        backend, rows[backend], a, a, b, front_end[backend].request_us,
+        front_end[backend].per_prompt_token_us);
   }
   return out;
 }

@@ -334,8 +334,10 @@ std::string DatabaseOperatorTimer::summary() const {
     line += fmt::format("; MoE {} kernels from {}'s tables (this backend's have none)",
                         moe_shape_.dtype, config_.format_tables_name);
   }
-  if (config_.overhead.request_us > 0) {
-    line += fmt::format("; front end {:.1f} ms per request", config_.overhead.request_us * 1e-3);
+  const FrontEndLatency& front = config_.overhead.front_end;
+  if (!front.none()) {
+    line += fmt::format("; front end {:.1f} ms per request + {:.1f} us per prompt token",
+                        front.request_us * 1e-3, front.per_prompt_token_us);
   }
   if (!same_gpu_) {
     line += fmt::format("; measured on {}, moved to {} by the roofline ratio of each operator",

@@ -62,7 +62,7 @@ class DatabaseOperatorTimer final : public ServingOperatorTimer {
   double head(const RankLoad& load) const override;
   double tensor_all_reduce(double tokens) const override;
   double overhead(std::span<const RankLoad> loads) const override;
-  double request_latency_us() const override { return config_.overhead.request_us; }
+  FrontEndLatency front_end() const override { return config_.overhead.front_end; }
   std::string summary() const override;
 
   /// Lookups so far: all, beyond a table's range, of a MoE shape transferred from another,

@@ -8,13 +8,13 @@
 /// Under asynchronous scheduling (vLLM's async_scheduling, TRT-LLM's overlap scheduler) the CPU
 /// prepares the next batch while the GPU runs this one: what remains is the part the overlap
 /// does not hide, which is what a fit to measured iteration times gives.
-/// `request_us` is per request, not per iteration: the time a request spends in the serving
-/// front end, outside the iteration loop (HTTP, tokenisation, the hand-off to the engine; the
-/// first token's way back is lumped in), applied as one delay before the scheduler sees the
-/// request (ServingSimulation::set_request_latency).
+/// `front_end` is per request, not per iteration: the time a request spends in the serving
+/// front end, outside the iteration loop (FrontEndLatency), applied as one delay before the
+/// scheduler sees the request (ServingSimulation::set_front_end).
 
 #include <span>
 
+#include "models/engine/serving/front_end_latency.h"
 #include "models/engine/serving/rank_load.h"
 
 namespace moesim {
@@ -24,7 +24,7 @@ struct FrameworkOverhead {
   double eager_us = 0;         ///< an iteration with prompt tokens, fixed
   double per_sequence_us = 0;  ///< per scheduled sequence
   double per_token_us = 0;     ///< per token of an eager iteration
-  double request_us = 0;       ///< per request, in the front end
+  FrontEndLatency front_end;   ///< per request, outside the iterations
 
   /// The overhead of an iteration whose ranks run `loads` (the busiest rank's batch counts).
   double us(std::span<const RankLoad> loads) const {

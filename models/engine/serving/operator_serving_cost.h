@@ -80,7 +80,7 @@ class OperatorServingCost final : public ServingCostModel {
 
   IterationCost iteration(std::span<const ScheduledBatch> batches) override;
   std::string summary() const override { return timer_->summary(); }
-  double request_latency_us() const override { return timer_->request_latency_us(); }
+  FrontEndLatency front_end() const override { return timer_->front_end(); }
 
  private:
   double experts_us(const std::vector<uint64_t>& load, double split) const {

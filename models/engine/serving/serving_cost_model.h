@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/engine/serving/batch_scheduler.h"
+#include "models/engine/serving/front_end_latency.h"
 #include "models/engine/serving/two_batch_schedule.h"
 #include "sim/time.h"
 
@@ -64,8 +65,8 @@ class ServingCostModel {
   /// One line for the run's summary about how times were found, "" when there is nothing to say.
   virtual std::string summary() const { return ""; }
   /// A request's time in the serving front end, before the engine sees it and on its first
-  /// token's way back, microseconds (ServingSimulation::set_request_latency); 0: none.
-  virtual double request_latency_us() const { return 0.0; }
+  /// token's way back (ServingSimulation::set_front_end); none by default.
+  virtual FrontEndLatency front_end() const { return {}; }
 };
 
 }  // namespace moesim

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "models/engine/serving/front_end_latency.h"
 #include "models/engine/serving/rank_load.h"
 
 namespace moesim {
@@ -38,8 +39,8 @@ class ServingOperatorTimer {
   virtual double tensor_all_reduce(double /*tokens*/) const { return -1.0; }
   /// Framework time outside the kernels in an iteration of these batches, microseconds.
   virtual double overhead(std::span<const RankLoad> loads) const = 0;
-  /// A request's time in the serving front end, outside the engine, microseconds.
-  virtual double request_latency_us() const { return 0.0; }
+  /// A request's time in the serving front end, outside the engine.
+  virtual FrontEndLatency front_end() const { return {}; }
   /// One line for the run's summary (how lookups went), "" when there is nothing to say.
   virtual std::string summary() const { return ""; }
 };

@@ -48,11 +48,13 @@ uint64_t ServingSimulation::preemptions() const {
   return n;
 }
 
-void ServingSimulation::set_request_latency(double us) {
-  if (!(us >= 0) || !std::isfinite(us)) {
-    throw std::invalid_argument(fmt::format("request latency {} us must be >= 0", us));
+void ServingSimulation::set_front_end(FrontEndLatency front_end) {
+  for (const double us : {front_end.request_us, front_end.per_prompt_token_us}) {
+    if (!(us >= 0) || !std::isfinite(us)) {
+      throw std::invalid_argument(fmt::format("front-end latency {} us must be >= 0", us));
+    }
   }
-  request_latency_ = Time::from_seconds_ceil(us * 1e-6);
+  front_end_ = front_end;
 }
 
 void ServingSimulation::set_client_ramp(ClientRamp ramp) {
@@ -60,7 +62,8 @@ void ServingSimulation::set_client_ramp(ClientRamp ramp) {
 }
 
 void ServingSimulation::schedule_arrival(ServingRequest& request) {
-  request.queued = request.arrival + request_latency_;
+  request.queued =
+      request.arrival + Time::from_seconds_ceil(front_end_.us(request.input_tokens) * 1e-6);
   sim_.schedule_at(request.queued, Phase::kArrival, [this, &request] { arrive(request); });
 }
 

@@ -53,12 +53,11 @@ class ServingSimulation {
                     Time tick = Time::s(1), bool async_scheduling = false,
                     uint32_t pipeline_stages = 1, uint32_t closed_loop_concurrency = 0);
 
-  /// Each request reaches the scheduler `us` microseconds after it is sent (0, the default:
-  /// at once): the serving front end (HTTP, tokenisation, the hand-off to the engine; the first
-  /// token's way back lumped in as one delay before the scheduler), which counts in TTFT and
-  /// latency but not in the engine's iterations (ServingCostModel::request_latency_us). Call before
-  /// run(); std::invalid_argument for a negative or non-finite time.
-  void set_request_latency(double us);
+  /// Each request reaches the scheduler `front_end.us(its prompt tokens)` microseconds after it
+  /// is sent (none by default: at once): the serving front end (FrontEndLatency), which counts in
+  /// TTFT and latency but not in the engine's iterations (ServingCostModel::front_end). Call
+  /// before run(); std::invalid_argument for a negative or non-finite part.
+  void set_front_end(FrontEndLatency front_end);
 
   /// How a closed loop's clients start (ClientRamp); at once by default. With the first-token
   /// ramp, requests sent before the last client has started are a warm-up
@@ -121,7 +120,7 @@ class ServingSimulation {
   uint32_t closed_loop_concurrency_;  ///< clients of a closed loop; 0 for an open loop
   size_t sent_ = 0;                   ///< closed loop: requests sent so far, in order
   uint32_t clients_ = 0;              ///< closed loop: clients that have sent a request
-  Time request_latency_;              ///< set_request_latency
+  FrontEndLatency front_end_;         ///< set_front_end
   ClientRamp client_ramp_ = ClientRamp::kAtOnce;
   uint64_t prompt_tokens_since_tick_ = 0, generated_since_tick_ = 0;
   std::vector<ServingSample> samples_;

@@ -22,7 +22,7 @@ class OwningDatabaseServingCost final : public ServingCostModel {
     return cost_->iteration(batches);
   }
   std::string summary() const override { return cost_->summary(); }
-  double request_latency_us() const override { return cost_->request_latency_us(); }
+  FrontEndLatency front_end() const override { return cost_->front_end(); }
 
  private:
   std::vector<std::shared_ptr<const OperatorTables>> tables_;
@@ -67,7 +67,11 @@ ServingCostFamily::Entry operator_database_entry() {
                             "the backend's request_us in tables.yaml (0 with framework_overhead "
                             "none)",
                             "time each request spends in the serving front end, both ways, "
-                            "applied as one delay before the engine sees it")},
+                            "applied as one delay before the engine sees it"),
+            param::optional("prompt_token_latency", ParamKind::kTime,
+                            "the backend's prompt_token_us in tables.yaml (0 with "
+                            "framework_overhead none)",
+                            "front-end time per prompt token, added to request_latency")},
            check_database},
           [](const ServingCostContext& c, const Params& p) {
             const OperatorDatabaseSpec spec =
@@ -76,7 +80,11 @@ ServingCostFamily::Entry operator_database_entry() {
             FrameworkOverhead overhead =
                 p.text("framework_overhead") == "none" ? FrameworkOverhead{} : spec.overhead;
             if (p.has("request_latency")) {
-              overhead.request_us = p.time("request_latency").seconds() * 1e6;
+              overhead.front_end.request_us = p.time("request_latency").seconds() * 1e6;
+            }
+            if (p.has("prompt_token_latency")) {
+              overhead.front_end.per_prompt_token_us =
+                  p.time("prompt_token_latency").seconds() * 1e6;
             }
             DatabaseTimerConfig timer{
                 *c.card, *c.gpu, c.hardware->gpu(spec.gpu), c.layout, c.kv_cache_dtype, overhead,

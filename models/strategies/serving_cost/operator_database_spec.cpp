@@ -41,7 +41,10 @@ OperatorDatabaseSpec read_operator_database(const std::filesystem::path& dir,
     overhead.eager_us = o.get_double("eager_us", 0, 1e6);
     overhead.per_sequence_us = o.get_double("per_sequence_us", 0, 1e4);
     overhead.per_token_us = o.get_double("per_token_us", 0, 1e4);
-    if (o.has("request_us")) overhead.request_us = o.get_double("request_us", 0, 1e8);
+    if (o.has("request_us")) overhead.front_end.request_us = o.get_double("request_us", 0, 1e8);
+    if (o.has("prompt_token_us")) {
+      overhead.front_end.per_prompt_token_us = o.get_double("prompt_token_us", 0, 1e4);
+    }
     o.finish();
     b.finish();
     if (name == backend) {

@@ -9,10 +9,10 @@
 ///     vllm:
 ///       tables: vllm_0.19.0
 ///       overhead: {graph_us: 1500, eager_us: 3000, per_sequence_us: 10, per_token_us: 0.5,
-///                  request_us: 50000}
+///                  request_us: 50000, prompt_token_us: 5}
 ///
-/// `request_us` (optional, 0 when absent) is per request: its time in the serving front end
-/// (FrameworkOverhead).
+/// `request_us` and `prompt_token_us` (optional, 0 when absent) are per request and per prompt
+/// token: a request's time in the serving front end (FrontEndLatency).
 
 #include <filesystem>
 #include <memory>
