@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <stdexcept>
 #include <thread>
@@ -42,16 +43,26 @@ sigset_t interrupt_signals() {
   return set;
 }
 
+/// Removes `dir` and everything in it, trying again while it is still there: a removal fails
+/// if an entry appears in the folder meanwhile (a file another thread opened just before).
+/// Gives up after about a second rather than keep the process from ending.
+void remove_tree(const fs::path& dir) {
+  constexpr int kTries = 100;
+  for (int attempt = 0; attempt < kTries; ++attempt) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    if (fs::symlink_status(dir, ec).type() == fs::file_type::not_found) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 [[noreturn]] void clean_up_and_die(int sig) {
   // Waits for a commit in progress to finish, then holds the lock until the process ends, so no
   // new output can be staged or committed behind the cleanup.
   auto held = InterruptCleanup::lock();
   for (const pid_t child : registry().children) kill(child, sig);
   for (const pid_t child : registry().children) waitpid(child, nullptr, 0);
-  for (const fs::path& dir : registry().dirs) {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
+  for (const fs::path& dir : registry().dirs) remove_tree(dir);
   // End the way the signal would have ended the process, so a parent (a shell, a script that
   // was itself interrupted) sees death by that signal: default action, then deliver it again.
   std::signal(sig, SIG_DFL);

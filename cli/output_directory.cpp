@@ -173,6 +173,9 @@ void OutputDirectory::write(const std::string& name, std::string_view content) {
 
 std::ofstream OutputDirectory::open(const std::string& name) {
   const fs::path file = staging_ / name;
+  // Created under the lock: once an interrupt's cleanup holds it, nothing new appears in the
+  // staging it is removing. Writing to a file already open needs no lock.
+  const auto held = InterruptCleanup::lock();
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
   return out;

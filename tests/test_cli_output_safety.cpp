@@ -41,6 +41,15 @@ std::map<std::string, std::string> snapshot(const fs::path& dir) {
   return files;
 }
 
+/// The paths under `dir` that `before` did not hold, one per line: a failure names what was left.
+std::string added_since(const std::map<std::string, std::string>& before, const fs::path& dir) {
+  std::string added;
+  for (const auto& [path, content] : snapshot(dir)) {
+    if (!before.contains(path)) added += path + "\n";
+  }
+  return added;
+}
+
 /// Exit code 2 and one line on stderr that starts as given.
 void check_refused(const moesim::test::CliResult& r, const std::string& start) {
   CHECK(r.exit_code == 2);
@@ -216,8 +225,10 @@ TEST_CASE("SIGTERM or SIGINT during a run removes its staging", "[output_safety]
     REQUIRE(::kill(pid, sig) == 0);
     int status = 0;
     REQUIRE(::waitpid(pid, &status, 0) == pid);
+    INFO("moesim's output: " << read_text(logs / "log"));
     CHECK(WIFSIGNALED(status));
     CHECK(WTERMSIG(status) == sig);
+    CHECK(added_since(before, dir.path()) == std::string());
     CHECK(snapshot(dir.path()) == before);
   }
 }
