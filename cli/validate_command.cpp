@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -221,18 +220,12 @@ int calibrate_command(const CalibrateOptions& options) {
   const std::string& suite = options.suite;
   require_comm_options(suite, options.table, options.system);
   if (suite == "cpu") {
-    const std::string path = options.out.empty() ? kDefaultHostProfile : options.out;
+    // Before the measurement: a path holding a file moesim did not write fails at once.
+    const OwnedFile out(options.out.empty() ? kDefaultHostProfile : options.out,
+                        kHostProfileMarker);
     const std::string text = format_host_profile(measure_host_profile());
-    const std::filesystem::path target(path);
-    if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
-    const std::string staging = path + ".partial";
-    {
-      std::ofstream out(staging, std::ios::trunc);
-      out << text;
-      if (!out) throw std::runtime_error("cannot write " + staging);
-    }
-    std::filesystem::rename(staging, target);
-    std::cout << text << fmt::format("wrote {}\n", path);
+    out.write(text);
+    std::cout << text << fmt::format("wrote {}\n", out.path().string());
     return 0;
   }
   if (suite == "silicon") {

@@ -56,3 +56,18 @@ TEST_CASE("host profiles round-trip through their file and bad files are ConfigE
   CHECK(missing.exit_code == 2);
   CHECK_THAT(missing.err, Catch::Matchers::Contains("run `moesim calibrate --suite cpu` first"));
 }
+
+TEST_CASE("calibrate --suite cpu replaces only a host profile it wrote", "[host_profile][cli]") {
+  moesim::test::TempDir dir("host-calibrate");
+  moesim::test::write_text(dir / "notes.yaml", "my notes\n");
+  const auto refused = moesim::test::run_cli(
+      {"calibrate", "--suite", "cpu", "--out", (dir / "notes.yaml").string()});
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Matchers::Contains("notes.yaml: exists and is not a file moesim "
+                                                    "wrote"));
+  CHECK(moesim::test::read_text(dir / "notes.yaml") == "my notes\n");
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()),
+                      std::filesystem::directory_iterator()) == 1);
+  // A profile moesim wrote begins with the marker, so a later calibration may replace it.
+  CHECK(moesim::format_host_profile(example()).starts_with(moesim::kHostProfileMarker));
+}

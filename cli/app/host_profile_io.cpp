@@ -7,8 +7,7 @@
 namespace moesim {
 
 std::string format_host_profile(const HostProfile& p) {
-  std::string s =
-      "# Host profile measured by `moesim calibrate --suite cpu` (single thread, fp32, Eigen).\n";
+  std::string s = std::string(kHostProfileMarker) + " (single thread, fp32, Eigen).\n";
   s += fmt::format("memory_bandwidth: \"{} B/s\"\n", p.memory_bandwidth);
   s += "gemm:  # [rows x 1024] x [1024 x 1024]\n";
   for (const auto& [rows, flops] : p.gemm_flops_by_rows) {

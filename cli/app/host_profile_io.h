@@ -8,6 +8,11 @@
 
 namespace moesim {
 
+/// The first line of every host profile moesim writes: `calibrate --suite cpu` replaces only a
+/// file that begins with it.
+inline constexpr const char* kHostProfileMarker =
+    "# Host profile measured by `moesim calibrate --suite cpu`";
+
 std::string format_host_profile(const HostProfile& profile);
 
 /// Throws ConfigError (file, line, key) for a missing file or bad content.
