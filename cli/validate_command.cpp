@@ -206,12 +206,13 @@ int validate_command(const ValidateOptions& options) {
     goals_met = report.goals_met;
   }
 
+  if (goals.empty()) goals.push_back({"", goals_met});  // stated in the suite's summary
+  // The verdict goes into summary.txt too: the result folder holds what was printed.
+  summary += "\n" + format_goal_summary(goals, rows, report_only_rows);
   out.write("validation.csv", format_validation_csv(rows));
   out.write("summary.txt", summary);
   out.commit();
   std::cout << summary;
-  if (goals.empty()) goals.push_back({"", goals_met});  // stated in the suite's summary
-  std::cout << "\n" << format_goal_summary(goals, rows, report_only_rows);
   std::cout << fmt::format("wrote {}/{{validation.csv, summary.txt}}\n", out.final_path().string());
   return 0;
 }
