@@ -195,12 +195,14 @@ TEST_CASE(
       "--set", "serving.moe_tensor_parallel=2",   "--set", "workload.closed_loop.concurrency=1",
       "--set", "workload.closed_loop.requests=1", "--set", "workload.closed_loop.output_tokens=4"};
   const auto run = [&](const std::string& name, const std::string& latency,
-                       const std::string& per_token = "0 us") {
+                       const std::string& per_token = "0 us",
+                       const std::string& in_flight = "0 us") {
     std::vector<std::string> args = {
         "run",   base,
         "--out", (dir / name).string(),
         "--set", "serving.cost_model.request_latency=" + latency,
-        "--set", "serving.cost_model.prompt_token_latency=" + per_token};
+        "--set", "serving.cost_model.prompt_token_latency=" + per_token,
+        "--set", "serving.cost_model.in_flight_latency=" + in_flight};
     args.insert(args.end(), gpt_oss.begin(), gpt_oss.end());
     return moesim::test::run_cli(args);
   };
@@ -211,8 +213,8 @@ TEST_CASE(
   CHECK(none.out.find("front end") == std::string::npos);
   const auto fifty = run("fifty", "50 ms");
   REQUIRE(fifty.exit_code == 0);
-  CHECK(fifty.out.find("front end 50.0 ms per request + 0.0 us per prompt token") !=
-        std::string::npos);
+  CHECK(fifty.out.find("front end 50.0 ms per request + 0.0 us per prompt token + 0.00 ms per "
+                       "request in flight") != std::string::npos);
   // 10 us for each of the 1024 prompt tokens (the base scenario's input_tokens).
   const auto per_token = run("per_token", "0 ms", "10 us");
   REQUIRE(per_token.exit_code == 0);
@@ -228,6 +230,14 @@ TEST_CASE(
   };
   CHECK(ttft("fifty") - ttft("none") == Approx(0.050).margin(1e-9));
   CHECK(ttft("per_token") - ttft("none") == Approx(0.01024).margin(1e-9));
+  // Alone, a request has no other in flight: the in-flight part adds nothing.
+  const auto in_flight_alone = run("in_flight_alone", "0 ms", "0 us", "7 ms");
+  REQUIRE(in_flight_alone.exit_code == 0);
+  CHECK(in_flight_alone.out.find("+ 7.00 ms per request in flight") != std::string::npos);
+  CHECK(ttft("in_flight_alone") == Approx(ttft("none")).margin(1e-9));
+  const auto bad_in_flight = run("bad_in_flight", "0 ms", "0 us", "-1 ms");
+  CHECK(bad_in_flight.exit_code == 2);
+  CHECK(bad_in_flight.err.find("serving.cost_model.in_flight_latency") != std::string::npos);
   const auto bad = run("bad", "-1 ms");
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("serving.cost_model.request_latency") != std::string::npos);

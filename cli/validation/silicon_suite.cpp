@@ -8,6 +8,7 @@
 
 #include "cli/app/scenario_loader.h"
 #include "cli/app/serving_run.h"
+#include "cli/validation/nonnegative_fit.h"
 #include "cli/validation/parallel_runs.h"
 #include "models/engine/serving/serving_metrics.h"
 #include "models/model_card_loader.h"
@@ -22,31 +23,9 @@ std::string group_of(const SiliconRow& row) {
   return row.card + " / " + row.backend;
 }
 
-/// The weighted least-squares fit of y ~ a + b x with a, b >= 0 (a bound met is refitted with
-/// that parameter at 0).
-std::pair<double, double> nonnegative_line(const std::vector<double>& x,
-                                           const std::vector<double>& y,
-                                           const std::vector<double>& w) {
-  double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    sw += w[i];
-    sx += w[i] * x[i];
-    sy += w[i] * y[i];
-    sxx += w[i] * x[i] * x[i];
-    sxy += w[i] * x[i] * y[i];
-  }
-  const double det = sw * sxx - sx * sx;
-  double a = det != 0 ? (sxx * sy - sx * sxy) / det : 0;
-  double b = det != 0 ? (sw * sxy - sx * sy) / det : 0;
-  if (b < 0) {
-    b = 0;
-    a = sw > 0 ? sy / sw : 0;
-  }
-  if (a < 0) {
-    a = 0;
-    b = sxx > 0 ? std::max(0.0, sxy / sxx) : 0;
-  }
-  return {a, b};
+/// Other requests in flight when one of `row`'s requests is sent, once every client runs.
+uint64_t others_in_flight(const SiliconRow& row) {
+  return row.concurrency - 1;
 }
 
 /// Sequences in a decode iteration of `row` (per data-parallel rank): its clients, up to the
@@ -187,21 +166,22 @@ std::string silicon_calibration_text(const std::filesystem::path& base,
   const ScenarioOverride kernels_only{"serving.cost_model.framework_overhead", "none",
                                       "--set serving.cost_model.framework_overhead=none"};
   // Per backend, the front end: TTFT residual (measured - simulated, plus the front end the run
-  // had) = request_us + prompt_token_us x prompt tokens, least squares on relative error
-  // (weights 1/measured^2).
+  // had) = request_us + prompt_token_us x prompt tokens + in_flight_us x other requests in
+  // flight, least squares on relative error (weights 1/measured^2).
   std::map<std::string, FrontEndLatency> front_end;
   const auto refit_latency = [&](const std::vector<SiliconSimulated>& sim) {
-    std::map<std::string, std::vector<double>> x, y, w;
+    std::map<std::string, std::vector<FitEquation>> equations;
     for (size_t i = 0; i < fit.size(); ++i) {
       const double m = fit[i].ttft_ms;
       const std::string& b = fit[i].backend;
-      x[b].push_back(fit[i].isl);
-      y[b].push_back((m - sim[i].ttft_ms) * 1e3 + front_end[b].us(fit[i].isl));
-      w[b].push_back(1.0 / (m * m));
+      const uint64_t others = others_in_flight(fit[i]);
+      equations[b].push_back({{1.0, double(fit[i].isl), double(others)},
+                              (m - sim[i].ttft_ms) * 1e3 + front_end[b].us(fit[i].isl, others),
+                              1.0 / (m * m)});
     }
-    for (const auto& [backend, xs] : x) {
-      const auto [a, k] = nonnegative_line(xs, y[backend], w[backend]);
-      front_end[backend] = {a, k};
+    for (const auto& [backend, eqs] : equations) {
+      const std::vector<double> x = nonnegative_least_squares(eqs);
+      front_end[backend] = {x[0], x[1], x[2]};
     }
   };
   // First the kernels alone; then again with each backend's latency, which changes how the
@@ -219,43 +199,44 @@ std::string silicon_calibration_text(const std::filesystem::path& base,
     }
     const std::string request = fmt::format("{:.0f} us", front.request_us);
     const std::string per_token = fmt::format("{:.3f} us", front.per_prompt_token_us);
+    const std::string in_flight = fmt::format("{:.1f} us", front.per_in_flight_us);
     const auto out =
         simulate_silicon_rows(base, mine, catalog,
                               {kernels_only,
                                {"serving.cost_model.request_latency", request,
                                 "--set serving.cost_model.request_latency=" + request},
                                {"serving.cost_model.prompt_token_latency", per_token,
-                                "--set serving.cost_model.prompt_token_latency=" + per_token}});
+                                "--set serving.cost_model.prompt_token_latency=" + per_token},
+                               {"serving.cost_model.in_flight_latency", in_flight,
+                                "--set serving.cost_model.in_flight_latency=" + in_flight}});
     for (size_t k = 0; k < index.size(); ++k) sim[index[k]] = out[k];
   }
   refit_latency(sim);
   // Per backend: TPOT residual = graph_us + per_sequence_us x sequences, weighted by
   // 1/measured^2 (relative errors).
-  std::map<std::string, std::vector<double>> x, y, w;
-  std::map<std::string, size_t> rows;
+  std::map<std::string, std::vector<FitEquation>> tpot;
   for (size_t i = 0; i < fit.size(); ++i) {
-    const std::string& b = fit[i].backend;
-    x[b].push_back(decode_sequences(fit[i]));
-    y[b].push_back((fit[i].tpot_ms - sim[i].tpot_ms) * 1e3);
-    w[b].push_back(1.0 / (fit[i].tpot_ms * fit[i].tpot_ms));
-    ++rows[b];
+    const double m = fit[i].tpot_ms;
+    tpot[fit[i].backend].push_back(
+        {{1.0, decode_sequences(fit[i])}, (m - sim[i].tpot_ms) * 1e3, 1.0 / (m * m)});
   }
   std::string out = fmt::format(
       "# Fitted on the rows of {} with concurrency 8 or 64 (the suite's fit rows), per backend,\n"
       "# against the kernels alone (framework_overhead none): TTFT residual = request_us +\n"
-      "# prompt_token_us x prompt tokens, then from a second run with them, both refitted and\n"
-      "# TPOT residual = graph_us + per_sequence_us x decode sequences (least squares on relative\n"
-      "# error, all >= 0);\n"
+      "# prompt_token_us x prompt tokens + in_flight_us x (concurrency - 1), then from a second\n"
+      "# run with them, all three refitted and TPOT residual = graph_us + per_sequence_us x\n"
+      "# decode sequences (least squares on relative error, all >= 0);\n"
       "# eager_us = graph_us and per_token_us = 0 (the rows do not separate them).\n",
       table.filename().string());
-  for (const auto& [backend, xs] : x) {
-    const auto [a, b] = nonnegative_line(xs, y[backend], w[backend]);
+  for (const auto& [backend, eqs] : tpot) {
+    const std::vector<double> x = nonnegative_least_squares(eqs);
+    const FrontEndLatency& front = front_end[backend];
     out += fmt::format(
         "  {}:  # {} fit rows\n    overhead: {{graph_us: {:.0f}, eager_us: {:.0f}, "
         "per_sequence_us: {:.1f}, per_token_us: 0,\n               request_us: {:.0f}, "
-        "prompt_token_us: {:.2f}}}\n",
-        backend, rows[backend], a, a, b, front_end[backend].request_us,
-        front_end[backend].per_prompt_token_us);
+        "prompt_token_us: {:.2f}, in_flight_us: {:.0f}}}\n",
+        backend, eqs.size(), x[0], x[0], x[1], front.request_us, front.per_prompt_token_us,
+        front.per_in_flight_us);
   }
   return out;
 }

@@ -336,8 +336,10 @@ std::string DatabaseOperatorTimer::summary() const {
   }
   const FrontEndLatency& front = config_.overhead.front_end;
   if (!front.none()) {
-    line += fmt::format("; front end {:.1f} ms per request + {:.1f} us per prompt token",
-                        front.request_us * 1e-3, front.per_prompt_token_us);
+    line += fmt::format(
+        "; front end {:.1f} ms per request + {:.1f} us per prompt token + {:.2f} ms per request "
+        "in flight",
+        front.request_us * 1e-3, front.per_prompt_token_us, front.per_in_flight_us * 1e-3);
   }
   if (!same_gpu_) {
     line += fmt::format("; measured on {}, moved to {} by the roofline ratio of each operator",

@@ -49,7 +49,8 @@ uint64_t ServingSimulation::preemptions() const {
 }
 
 void ServingSimulation::set_front_end(FrontEndLatency front_end) {
-  for (const double us : {front_end.request_us, front_end.per_prompt_token_us}) {
+  for (const double us :
+       {front_end.request_us, front_end.per_prompt_token_us, front_end.per_in_flight_us}) {
     if (!(us >= 0) || !std::isfinite(us)) {
       throw std::invalid_argument(fmt::format("front-end latency {} us must be >= 0", us));
     }
@@ -62,14 +63,21 @@ void ServingSimulation::set_client_ramp(ClientRamp ramp) {
 }
 
 void ServingSimulation::schedule_arrival(ServingRequest& request) {
-  request.queued =
-      request.arrival + Time::from_seconds_ceil(front_end_.us(request.input_tokens) * 1e-6);
+  const uint64_t others_in_flight = sent_ - finished_;  // sent before it, not finished
+  ++sent_;
+  const double front_end_us = front_end_.us(request.input_tokens, others_in_flight);
+  request.queued = request.arrival + Time::from_seconds_ceil(front_end_us * 1e-6);
   sim_.schedule_at(request.queued, Phase::kArrival, [this, &request] { arrive(request); });
 }
 
 void ServingSimulation::run() {
-  if (closed_loop_concurrency_ == 0) {
+  if (closed_loop_concurrency_ == 0 && front_end_.per_in_flight_us == 0) {
     for (ServingRequest& r : requests_) schedule_arrival(r);
+  } else if (closed_loop_concurrency_ == 0) {
+    // The in-flight part needs the requests in flight when each is sent: send at its arrival.
+    for (ServingRequest& r : requests_) {
+      sim_.schedule_at(r.arrival, Phase::kArrival, [this, &r] { schedule_arrival(r); });
+    }
   } else {
     clients_ = static_cast<uint32_t>(client_ramp_ == ClientRamp::kAtOnce
                                          ? clients_wanted()
@@ -90,7 +98,7 @@ void ServingSimulation::send_next() {
   // event at the same instant, after that completion has decided the next batch: the request
   // joins the batch decided after it, as in vLLM, whose engine schedules its next step while
   // the last token travels to the client and the client's next request travels back.
-  ServingRequest& r = requests_[sent_++];
+  ServingRequest& r = requests_[sent_];
   r.arrival = sim_.now();
   r.warmup = clients_ < clients_wanted();  // sent while a ramp's clients are still joining
   schedule_arrival(r);

@@ -118,7 +118,7 @@ class ServingSimulation {
   std::vector<ServingRequest*> not_yet_seen_;  ///< async: arrived after the last decision
   size_t finished_ = 0;
   uint32_t closed_loop_concurrency_;  ///< clients of a closed loop; 0 for an open loop
-  size_t sent_ = 0;                   ///< closed loop: requests sent so far, in order
+  size_t sent_ = 0;                   ///< requests sent so far (a closed loop sends in order)
   uint32_t clients_ = 0;              ///< closed loop: clients that have sent a request
   FrontEndLatency front_end_;         ///< set_front_end
   ClientRamp client_ramp_ = ClientRamp::kAtOnce;

@@ -71,7 +71,12 @@ ServingCostFamily::Entry operator_database_entry() {
             param::optional("prompt_token_latency", ParamKind::kTime,
                             "the backend's prompt_token_us in tables.yaml (0 with "
                             "framework_overhead none)",
-                            "front-end time per prompt token, added to request_latency")},
+                            "front-end time per prompt token, added to request_latency"),
+            param::optional("in_flight_latency", ParamKind::kTime,
+                            "the backend's in_flight_us in tables.yaml (0 with "
+                            "framework_overhead none)",
+                            "front-end time per other request in flight (sent, not finished) "
+                            "when a request is sent, added to request_latency")},
            check_database},
           [](const ServingCostContext& c, const Params& p) {
             const OperatorDatabaseSpec spec =
@@ -85,6 +90,9 @@ ServingCostFamily::Entry operator_database_entry() {
             if (p.has("prompt_token_latency")) {
               overhead.front_end.per_prompt_token_us =
                   p.time("prompt_token_latency").seconds() * 1e6;
+            }
+            if (p.has("in_flight_latency")) {
+              overhead.front_end.per_in_flight_us = p.time("in_flight_latency").seconds() * 1e6;
             }
             DatabaseTimerConfig timer{
                 *c.card, *c.gpu, c.hardware->gpu(spec.gpu), c.layout, c.kv_cache_dtype, overhead,

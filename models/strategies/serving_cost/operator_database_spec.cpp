@@ -45,6 +45,9 @@ OperatorDatabaseSpec read_operator_database(const std::filesystem::path& dir,
     if (o.has("prompt_token_us")) {
       overhead.front_end.per_prompt_token_us = o.get_double("prompt_token_us", 0, 1e4);
     }
+    if (o.has("in_flight_us")) {
+      overhead.front_end.per_in_flight_us = o.get_double("in_flight_us", 0, 1e6);
+    }
     o.finish();
     b.finish();
     if (name == backend) {

@@ -9,10 +9,11 @@
 ///     vllm:
 ///       tables: vllm_0.19.0
 ///       overhead: {graph_us: 1500, eager_us: 3000, per_sequence_us: 10, per_token_us: 0.5,
-///                  request_us: 50000, prompt_token_us: 5}
+///                  request_us: 50000, prompt_token_us: 5, in_flight_us: 1000}
 ///
-/// `request_us` and `prompt_token_us` (optional, 0 when absent) are per request and per prompt
-/// token: a request's time in the serving front end (FrontEndLatency).
+/// `request_us`, `prompt_token_us` and `in_flight_us` (optional, 0 when absent) are per request,
+/// per prompt token and per other request in flight when it is sent: a request's time in the
+/// serving front end (FrontEndLatency).
 
 #include <filesystem>
 #include <memory>
