@@ -23,8 +23,8 @@
 
 namespace moesim {
 
-/// Requests of a row's closed loop per client: the first wave of C requests arrives together,
-/// later ones as clients finish; 5 per client keeps the first wave a fifth of the requests.
+/// Requests of a row's closed loop per client. The clients join one per first token (the base
+/// scenario's ramp) and the requests sent while they join are a warm-up, not counted.
 inline constexpr uint32_t kSiliconRequestsPerClient = 5;
 
 /// The overrides that turn the base scenario into `row`'s deployment.
