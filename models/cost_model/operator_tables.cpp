@@ -171,6 +171,16 @@ std::vector<OperatorTables::MoeShape> OperatorTables::moe_shapes(
   return shapes;
 }
 
+std::optional<double> OperatorTables::moe_floor_us(uint32_t moe_tp, uint32_t moe_ep) const {
+  std::optional<double> floor;
+  for (const auto& [key, shape] : moe_shapes_) {
+    if (shape.moe_tp != moe_tp || shape.moe_ep != moe_ep || key != shape.key("balanced")) continue;
+    const auto first = moe(shape, "balanced", 0.0);  // below the first point: the first value
+    if (first && (!floor || first->us < *floor)) floor = first->us;
+  }
+  return floor;
+}
+
 std::optional<TableLookup> OperatorTables::all_reduce(double gpus, double elements) const {
   const std::array<double, 2> point{gpus, elements};
   return find(all_reduce_, "graph", point);

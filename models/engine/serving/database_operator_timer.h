@@ -16,11 +16,13 @@
 /// A lookup beyond a table's range takes the roofline scaled by the efficiency measured at the
 /// table's edge; a MoE shape the table lacks takes the efficiency of the nearest measured shape
 /// of the same precision (for MXFP4 experts, from another backend's MXFP4 kernel on the same GPU
-/// before this backend's INT4 one); an operator with no table at all (MLA attention) takes the
-/// roofline at efficiency 1. A time below the operator's roofline (a cache-warm benchmark) is
-/// raised to it. On a GPU other than the tables' one, every time is scaled by the ratio of the two
-/// GPUs' roofline times for that operator (compute-bound work by the peak FLOP/s ratio,
-/// memory-bound work by the bandwidth ratio). summary() counts all of these.
+/// before this backend's INT4 one), but on the tables' GPU no less than the fastest time this
+/// backend's own MoE kernels measure at the same MoE TP x EP split (their latency floor, which
+/// the roofline ratio of a narrow slice would undercut); an operator with no table at all (MLA
+/// attention) takes the roofline at efficiency 1. A time below the operator's roofline (a
+/// cache-warm benchmark) is raised to it. On a GPU other than the tables' one, every time is scaled
+/// by the ratio of the two GPUs' roofline times for that operator (compute-bound work by the peak
+/// FLOP/s ratio, memory-bound work by the bandwidth ratio). summary() counts all of these.
 
 #include <string>
 #include <vector>
@@ -65,10 +67,12 @@ class DatabaseOperatorTimer final : public ServingOperatorTimer {
   FrontEndLatency front_end() const override { return config_.overhead.front_end; }
   std::string summary() const override;
 
-  /// Lookups so far: all, beyond a table's range, of a MoE shape transferred from another,
-  /// with no table (roofline), and measured faster than the roofline (raised to it).
+  /// Lookups so far: all, beyond a table's range, of a MoE shape transferred from another
+  /// (and of those, raised to the backend's MoE floor), with no table (roofline), and measured
+  /// faster than the roofline (raised to it).
   struct Counts {
-    uint64_t lookups = 0, beyond = 0, transferred = 0, no_table = 0, below_roofline = 0;
+    uint64_t lookups = 0, beyond = 0, transferred = 0, at_moe_floor = 0, no_table = 0,
+             below_roofline = 0;
   };
   const Counts& counts() const { return counts_; }
 
@@ -96,6 +100,7 @@ class DatabaseOperatorTimer final : public ServingOperatorTimer {
   double gemm_weight_bytes_ = 0, expert_weight_bytes_ = 0;
   OperatorTables::MoeShape moe_shape_;                  // the model's own
   std::optional<OperatorTables::MoeShape> moe_source_;  // the measured shape used
+  double moe_floor_us_ = 0;  // a transferred MoE time's least: the backend's own MoE floor
   bool same_gpu_ = true;
   mutable Counts counts_;
 };

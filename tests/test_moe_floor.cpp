@@ -1,0 +1,118 @@
+// The MoE latency floor of a backend's own tables (OperatorTables::moe_floor_us) and its use as
+// the least time of a transferred MoE shape (DatabaseOperatorTimer::experts).
+#include <catch2/catch.hpp>
+
+#include "models/cost_model/operator_tables.h"
+#include "models/engine/serving/database_operator_timer.h"
+#include "models/model_card_loader.h"
+#include "support/scenario_files.h"
+#include "topologies/catalogue_loader.h"
+
+using moesim::test::source_path;
+using moesim::test::TempDir;
+using moesim::test::write_text;
+
+namespace {
+
+/// A backend folder whose MoE table holds `moe_rows` (the other four tables one row each).
+void write_tables(const std::filesystem::path& dir, const std::string& moe_rows) {
+  write_text(dir / "gemm_perf.csv", "gemm_dtype,m,n,k,latency\nbfloat16,1,1000,1000,0.01\n");
+  write_text(dir / "context_attention_perf.csv",
+             "attn_dtype,kv_cache_dtype,num_heads,num_key_value_heads,head_dim,window_size,"
+             "batch_size,isl,latency\nbfloat16,bfloat16,8,1,128,0,1,1024,0.1\n");
+  write_text(dir / "generation_attention_perf.csv",
+             "kv_cache_dtype,num_heads,num_key_value_heads,head_dim,window_size,batch_size,isl,"
+             "step,latency\nbfloat16,8,1,128,0,1,1,1023,0.01\n");
+  write_text(dir / "moe_perf.csv",
+             "moe_dtype,distribution,topk,num_experts,hidden_size,inter_size,moe_tp_size,"
+             "moe_ep_size,num_tokens,latency\n" +
+                 moe_rows);
+  write_text(dir / "custom_allreduce_perf.csv",
+             "kernel_source,num_gpus,message_size,latency\nx_graph,2,1024,0.005\n");
+}
+
+const moesim::OperatorTables& shipped(const std::string& backend) {
+  static const auto vllm = moesim::OperatorTables::load(
+      source_path("topologies/measured/operators/h100_sxm/vllm_0.19.0"));
+  static const auto trtllm = moesim::OperatorTables::load(
+      source_path("topologies/measured/operators/h100_sxm/trtllm_1.3.0rc10"));
+  return backend == "vllm" ? vllm : trtllm;
+}
+
+/// gpt-oss-120b (MXFP4 experts) on vLLM at MoE TP `tp`, its MoE kernel borrowed from TRT-LLM's
+/// tables, on `gpu` (the tables were measured on H100-SXM).
+moesim::DatabaseOperatorTimer gpt_oss_on_vllm(uint32_t tp, const std::string& gpu) {
+  const auto catalogue = moesim::load_hardware_catalogue(moesim::default_catalogue_dir());
+  const moesim::ModelCard card =
+      moesim::load_model_card(source_path("models/catalogue/gpt-oss-120b.yaml"));
+  moesim::ParallelLayout layout;
+  layout.tensor_parallel = tp;
+  return moesim::DatabaseOperatorTimer({card,
+                                        catalogue.gpu(gpu),
+                                        catalogue.gpu("H100-SXM"),
+                                        layout,
+                                        moesim::Dtype::kBf16,
+                                        {},
+                                        &shipped("trtllm"),
+                                        "trtllm"},
+                                       shipped("vllm"));
+}
+
+/// `tokens` tokens of top-4 routing spread one pair per expert over gpt-oss's 128 experts.
+std::vector<uint64_t> spread_pairs(uint64_t tokens) {
+  std::vector<uint64_t> per_expert(128, 0);
+  for (uint64_t pair = 0; pair < 4 * tokens; ++pair) ++per_expert[pair % 128];
+  return per_expert;
+}
+
+}  // namespace
+
+TEST_CASE("the MoE floor is the fastest first point of any balanced shape at that split",
+          "[operator_database]") {
+  TempDir dir("moe_floor");
+  write_tables(dir.path(),
+               // Split TP2 x EP1: two shapes whose first points take 30 and 25 us; a power-law row
+               // and a later point are faster but are not a balanced first point.
+               "bfloat16,balanced,2,8,1024,512,2,1,1,0.030\n"
+               "bfloat16,balanced,2,8,1024,512,2,1,64,0.080\n"
+               "fp8,balanced,4,16,2048,512,2,1,4,0.025\n"
+               "fp8,balanced,4,16,2048,512,2,1,64,0.020\n"
+               "fp8,power_law_1.2,4,16,2048,512,2,1,1,0.001\n"
+               // Split TP1 x EP1: one shape.
+               "bfloat16,balanced,2,8,1024,512,1,1,1,0.040\n");
+  const auto tables = moesim::OperatorTables::load(dir.path());
+  REQUIRE(tables.moe_floor_us(2, 1));
+  CHECK(*tables.moe_floor_us(2, 1) == Approx(25));
+  CHECK(*tables.moe_floor_us(1, 1) == Approx(40));
+  CHECK_FALSE(tables.moe_floor_us(4, 1));
+  CHECK_FALSE(tables.moe_floor_us(1, 2));
+}
+
+TEST_CASE("a transferred MoE time is no less than the backend's own floor on the tables' GPU",
+          "[operator_database]") {
+  const double floor_tp8 = shipped("vllm").moe_floor_us(8, 1).value();
+  // vLLM's own MoE kernels never measure under about 20 us at MoE TP8 on H100.
+  CHECK(floor_tp8 > 20);
+  CHECK(floor_tp8 < 40);
+
+  // TP8, 4 tokens: the 32-expert kernel's time scaled to an eighth of each expert falls below
+  // the floor, which it takes; the summary counts it.
+  const auto tp8 = gpt_oss_on_vllm(8, "H100-SXM");
+  CHECK(tp8.experts(spread_pairs(4), 8) == Approx(floor_tp8));
+  CHECK(tp8.counts().transferred == 1);
+  CHECK(tp8.counts().at_moe_floor == 1);
+  CHECK_THAT(tp8.summary(), Catch::Matchers::Contains(
+                                "1 raised to this backend's fastest measured MoE time at MoE "
+                                "TP8 x EP1"));
+
+  // TP2, 64 tokens: the whole experts' weights, well above the floor: untouched.
+  const auto tp2 = gpt_oss_on_vllm(2, "H100-SXM");
+  CHECK(tp2.experts(spread_pairs(64), 2) > 3 * shipped("vllm").moe_floor_us(2, 1).value());
+  CHECK(tp2.counts().at_moe_floor == 0);
+
+  // On another GPU the floor is not known (it was measured on H100): no floor.
+  const auto h200 = gpt_oss_on_vllm(8, "H200");
+  CHECK(h200.experts(spread_pairs(4), 8) < floor_tp8);
+  CHECK(h200.counts().at_moe_floor == 0);
+  CHECK_THAT(h200.summary(), !Catch::Matchers::Contains("raised to this backend's fastest"));
+}
