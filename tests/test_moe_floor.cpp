@@ -5,31 +5,14 @@
 #include "models/cost_model/operator_tables.h"
 #include "models/engine/serving/database_operator_timer.h"
 #include "models/model_card_loader.h"
+#include "support/operator_table_files.h"
 #include "support/scenario_files.h"
 #include "topologies/catalogue_loader.h"
 
 using moesim::test::source_path;
 using moesim::test::TempDir;
-using moesim::test::write_text;
 
 namespace {
-
-/// A backend folder whose MoE table holds `moe_rows` (the other four tables one row each).
-void write_tables(const std::filesystem::path& dir, const std::string& moe_rows) {
-  write_text(dir / "gemm_perf.csv", "gemm_dtype,m,n,k,latency\nbfloat16,1,1000,1000,0.01\n");
-  write_text(dir / "context_attention_perf.csv",
-             "attn_dtype,kv_cache_dtype,num_heads,num_key_value_heads,head_dim,window_size,"
-             "batch_size,isl,latency\nbfloat16,bfloat16,8,1,128,0,1,1024,0.1\n");
-  write_text(dir / "generation_attention_perf.csv",
-             "kv_cache_dtype,num_heads,num_key_value_heads,head_dim,window_size,batch_size,isl,"
-             "step,latency\nbfloat16,8,1,128,0,1,1,1023,0.01\n");
-  write_text(dir / "moe_perf.csv",
-             "moe_dtype,distribution,topk,num_experts,hidden_size,inter_size,moe_tp_size,"
-             "moe_ep_size,num_tokens,latency\n" +
-                 moe_rows);
-  write_text(dir / "custom_allreduce_perf.csv",
-             "kernel_source,num_gpus,message_size,latency\nx_graph,2,1024,0.005\n");
-}
 
 const moesim::OperatorTables& shipped(const std::string& backend) {
   static const auto vllm = moesim::OperatorTables::load(
@@ -70,16 +53,17 @@ std::vector<uint64_t> spread_pairs(uint64_t tokens) {
 TEST_CASE("the MoE floor is the fastest first point of any balanced shape at that split",
           "[operator_database]") {
   TempDir dir("moe_floor");
-  write_tables(dir.path(),
-               // Split TP2 x EP1: two shapes whose first points take 30 and 25 us; a power-law row
-               // and a later point are faster but are not a balanced first point.
-               "bfloat16,balanced,2,8,1024,512,2,1,1,0.030\n"
-               "bfloat16,balanced,2,8,1024,512,2,1,64,0.080\n"
-               "fp8,balanced,4,16,2048,512,2,1,4,0.025\n"
-               "fp8,balanced,4,16,2048,512,2,1,64,0.020\n"
-               "fp8,power_law_1.2,4,16,2048,512,2,1,1,0.001\n"
-               // Split TP1 x EP1: one shape.
-               "bfloat16,balanced,2,8,1024,512,1,1,1,0.040\n");
+  moesim::test::write_operator_tables(
+      dir.path(), "bfloat16,1,1000,1000,0.01\n",
+      // Split TP2 x EP1: two shapes whose first points take 30 and 25 us; a power-law row
+      // and a later point are faster but are not a balanced first point.
+      "bfloat16,balanced,2,8,1024,512,2,1,1,0.030\n"
+      "bfloat16,balanced,2,8,1024,512,2,1,64,0.080\n"
+      "fp8,balanced,4,16,2048,512,2,1,4,0.025\n"
+      "fp8,balanced,4,16,2048,512,2,1,64,0.020\n"
+      "fp8,power_law_1.2,4,16,2048,512,2,1,1,0.001\n"
+      // Split TP1 x EP1: one shape.
+      "bfloat16,balanced,2,8,1024,512,1,1,1,0.040\n");
   const auto tables = moesim::OperatorTables::load(dir.path());
   REQUIRE(tables.moe_floor_us(2, 1));
   CHECK(*tables.moe_floor_us(2, 1) == Approx(25));

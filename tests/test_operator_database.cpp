@@ -7,6 +7,7 @@
 #include "models/engine/serving/database_operator_timer.h"
 #include "models/model_card_loader.h"
 #include "sim/config_error.h"
+#include "support/operator_table_files.h"
 #include "support/scenario_files.h"
 #include "topologies/catalogue_loader.h"
 
@@ -16,24 +17,13 @@ using moesim::test::write_text;
 
 namespace {
 
-/// Five tables of a backend folder, each with a few rows.
+/// Five tables of a backend folder, each with a few rows; the MoE table one shape.
 void write_tables(const std::filesystem::path& dir, const std::string& gemm_rows) {
-  write_text(dir / "gemm_perf.csv", "gemm_dtype,m,n,k,latency\n" + gemm_rows);
-  write_text(dir / "context_attention_perf.csv",
-             "attn_dtype,kv_cache_dtype,num_heads,num_key_value_heads,head_dim,window_size,"
-             "batch_size,isl,latency\nbfloat16,bfloat16,8,1,128,0,1,1024,0.1\n");
-  write_text(dir / "generation_attention_perf.csv",
-             "kv_cache_dtype,num_heads,num_key_value_heads,head_dim,window_size,batch_size,isl,"
-             "step,latency\nbfloat16,8,1,128,0,1,1,1023,0.01\n");
-  write_text(dir / "moe_perf.csv",
-             "moe_dtype,distribution,topk,num_experts,hidden_size,inter_size,moe_tp_size,"
-             "moe_ep_size,num_tokens,latency\n"
-             "bfloat16,balanced,2,8,1024,512,1,1,1,0.02\n"
-             "bfloat16,balanced,2,8,1024,512,1,1,1,0.9\n"  // a repeat: the first row wins
-             "bfloat16,balanced,2,8,1024,512,1,1,64,0.08\n");
-  write_text(dir / "custom_allreduce_perf.csv",
-             "kernel_source,num_gpus,message_size,latency\n"
-             "x_graph,2,1024,0.005\nx_eager,2,1024,0.5\nx_graph,2,2048,0.007\n");
+  moesim::test::write_operator_tables(
+      dir, gemm_rows,
+      "bfloat16,balanced,2,8,1024,512,1,1,1,0.02\n"
+      "bfloat16,balanced,2,8,1024,512,1,1,1,0.9\n"  // a repeat: the first row wins
+      "bfloat16,balanced,2,8,1024,512,1,1,64,0.08\n");
 }
 
 moesim::GpuSpec test_gpu(const std::string& name, double bandwidth) {
