@@ -60,8 +60,8 @@ class OperatorTables {
   /// The measured MoE shapes of `dtype` under `distribution` (to transfer from when the model's
   /// own is missing).
   std::vector<MoeShape> moe_shapes(const std::string& dtype, const std::string& distribution) const;
-  /// The fastest balanced MoE time measured at a shape's smallest token count, over every dtype
-  /// and shape split `moe_tp` x `moe_ep`: how fast this backend's MoE kernels have run at that
+  /// The fastest balanced MoE time measured at a shape's fewest tokens, over every dtype and
+  /// shape at split `moe_tp` x `moe_ep`: how fast this backend's MoE kernels have run at that
   /// split at all (launch and small-GEMM latency). nullopt when no shape has that split.
   std::optional<double> moe_floor_us(uint32_t moe_tp, uint32_t moe_ep) const;
   /// A CUDA-graph custom all-reduce of `elements` bf16 values over `gpus` GPUs of one node.

@@ -341,7 +341,8 @@ std::string DatabaseOperatorTimer::summary() const {
         counts_.transferred);
     if (moe_floor_us_ > 0) {
       line += fmt::format(
-          ", {} raised to this backend's fastest measured MoE time at MoE TP{} x EP{} ({:.1f} us)",
+          ", {} raised to this backend's MoE floor at MoE TP{} x EP{} ({:.1f} us, its fastest "
+          "time at the fewest tokens measured)",
           counts_.at_moe_floor, moe_shape_.moe_tp, moe_shape_.moe_ep, moe_floor_us_);
     }
   }

@@ -17,12 +17,13 @@
 /// table's edge; a MoE shape the table lacks takes the efficiency of the nearest measured shape
 /// of the same precision (for MXFP4 experts, from another backend's MXFP4 kernel on the same GPU
 /// before this backend's INT4 one), but on the tables' GPU no less than the fastest time this
-/// backend's own MoE kernels measure at the same MoE TP x EP split (their latency floor, which
-/// the roofline ratio of a narrow slice would undercut); an operator with no table at all (MLA
-/// attention) takes the roofline at efficiency 1. A time below the operator's roofline (a
-/// cache-warm benchmark) is raised to it. On a GPU other than the tables' one, every time is scaled
-/// by the ratio of the two GPUs' roofline times for that operator (compute-bound work by the peak
-/// FLOP/s ratio, memory-bound work by the bandwidth ratio). summary() counts all of these.
+/// backend's own MoE kernels measure at their fewest tokens at the same MoE TP x EP split (their
+/// latency floor, which the roofline ratio of a narrow slice would undercut); an operator with no
+/// table at all (MLA attention) takes the roofline at efficiency 1. A time below the operator's
+/// roofline (a cache-warm benchmark) is raised to it. On a GPU other than the tables' one, every
+/// time is scaled by the ratio of the two GPUs' roofline times for that operator (compute-bound
+/// work by the peak FLOP/s ratio, memory-bound work by the bandwidth ratio). summary() counts all
+/// of these.
 
 #include <string>
 #include <vector>
