@@ -61,6 +61,9 @@ void emit_closed_loop(YAML::Emitter& y, const ClosedLoopSpec& c) {
   emit_length(y, "output_tokens", c.output);
   y << YAML::Key << "ramp" << YAML::Value
     << (c.ramp == ClientRamp::kFirstToken ? "first_token" : "at_once");
+  if (c.connection_limit != 0) {
+    y << YAML::Key << "connection_limit" << YAML::Value << c.connection_limit;
+  }
   y << YAML::EndMap;
 }
 

@@ -79,7 +79,13 @@ BatchLimits batch_limits(const ServingRun& run) {
   const uint64_t replicas = s.layout.data_parallel;
   uint64_t sequences = uint64_t{std::min(s.limits.max_num_seqs, s.limits.max_num_batched_tokens)} *
                        replicas * s.layout.pipeline_parallel;
-  if (s.closed_loop) sequences = std::min<uint64_t>(sequences, s.closed_loop->concurrency);
+  if (s.closed_loop) {
+    sequences = std::min<uint64_t>(sequences, s.closed_loop->concurrency);
+    // A connection pool lets no more than its limit reach the engine.
+    if (const uint32_t pool = s.closed_loop->connection_limit; pool != 0) {
+      sequences = std::min<uint64_t>(sequences, pool);
+    }
+  }
   BatchLimits limits;
   limits.max_sequences = sequences;
   limits.kv_tokens = run.memory().kv_blocks * s.block_size * replicas;

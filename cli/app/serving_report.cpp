@@ -87,6 +87,12 @@ std::string format_serving_summary(const ServingRun& run) {
                      "started not counted (warm-up)",
                      sim.requests().size() - sum.requests);
     }
+    if (s.closed_loop->connection_limit != 0) {
+      fmt::format_to(o,
+                     "; at most {} requests past the clients at once (connection pool), a "
+                     "request's wait for a connection counted in its TTFT",
+                     s.closed_loop->connection_limit);
+    }
     fmt::format_to(o, "\n");
   }
   fmt::format_to(o, "{} requests, {} iterations, {} preemptions, {:.2f} s, {:.1f} output tok/s\n\n",

@@ -179,7 +179,10 @@ ServingRun::ServingRun(const ScenarioConfig& config, const StrategyCatalog& cata
         fmt::format("{}: {}", s.closed_loop ? "workload.closed_loop" : s.requests, e.what()));
   }
   simulation_->set_front_end(cost_->front_end());  // checked by the cost model
-  if (s.closed_loop) simulation_->set_client_ramp(s.closed_loop->ramp);
+  if (s.closed_loop) {
+    simulation_->set_client_ramp(s.closed_loop->ramp);
+    simulation_->set_connection_limit(s.closed_loop->connection_limit);
+  }
 }
 
 }  // namespace moesim

@@ -74,6 +74,10 @@ ClosedLoopSpec read_closed_loop(YamlMap m) {
       m.fail("ramp", fmt::format("expected at_once or first_token, got \"{}\"", ramp));
     }
   }
+  if (m.has("connection_limit")) {
+    spec.connection_limit =
+        static_cast<uint32_t>(m.get_uint("connection_limit", 1, kMaxConcurrency));
+  }
   m.finish();
   return spec;
 }

@@ -28,6 +28,11 @@ struct ClosedLoopSpec {
   LengthSpec input;          ///< prompt lengths (tokens)
   LengthSpec output;         ///< generated lengths (tokens)
   ClientRamp ramp = ClientRamp::kAtOnce;
+  /// Requests the clients let reach the server at once, 0 for no limit: an HTTP connection
+  /// pool (aiohttp's ClientSession holds at most 100 connections unless told otherwise). A
+  /// request sent while every connection is busy waits in the client for one, in the order
+  /// sent, and that wait counts in its TTFT, as the clients time it from the send.
+  uint32_t connection_limit = 0;
 };
 
 }  // namespace moesim

@@ -81,6 +81,12 @@ std::vector<ScenarioKey> workload_keys() {
                   "do), or one at time 0 and one more each time a request has its first token "
                   "(clients spread as in a loop that has run for a while; fixed lengths started "
                   "at once stay in lockstep)."),
+      key::value("workload.closed_loop.connection_limit", K::kWholeNumber, "no limit",
+                 "Requests the clients let reach the server at once, 1 to 2^20: an HTTP "
+                 "connection pool, such as aiohttp's ClientSession with its default of 100 "
+                 "connections. The others wait in the client in the order sent, and the wait "
+                 "counts in their TTFT, as benchmark clients time it from the send.",
+                 "requests"),
   };
   for (auto& k : length_keys("input_tokens", "prompt length")) keys.push_back(std::move(k));
   for (auto& k : length_keys("output_tokens", "output length")) keys.push_back(std::move(k));

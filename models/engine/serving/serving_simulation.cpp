@@ -62,21 +62,27 @@ void ServingSimulation::set_client_ramp(ClientRamp ramp) {
   client_ramp_ = ramp;
 }
 
-void ServingSimulation::schedule_arrival(ServingRequest& request) {
-  const uint64_t others_in_flight = sent_ - finished_;  // sent before it, not finished
-  ++sent_;
+void ServingSimulation::set_connection_limit(uint32_t limit) {
+  connection_limit_ = limit;
+}
+
+void ServingSimulation::schedule_arrival(ServingRequest& request, Time leaves_client) {
+  // The requests past the client and not finished, before this one: a request still waiting
+  // for a connection does not load the server's front end.
+  const uint64_t others_in_flight = delivered_ - finished_;
+  ++delivered_;
   const double front_end_us = front_end_.us(request.input_tokens, others_in_flight);
-  request.queued = request.arrival + Time::from_seconds_ceil(front_end_us * 1e-6);
+  request.queued = leaves_client + Time::from_seconds_ceil(front_end_us * 1e-6);
   sim_.schedule_at(request.queued, Phase::kArrival, [this, &request] { arrive(request); });
 }
 
 void ServingSimulation::run() {
   if (closed_loop_concurrency_ == 0 && front_end_.per_in_flight_us == 0) {
-    for (ServingRequest& r : requests_) schedule_arrival(r);
+    for (ServingRequest& r : requests_) schedule_arrival(r, r.arrival);
   } else if (closed_loop_concurrency_ == 0) {
     // The in-flight part needs the requests in flight when each is sent: send at its arrival.
     for (ServingRequest& r : requests_) {
-      sim_.schedule_at(r.arrival, Phase::kArrival, [this, &r] { schedule_arrival(r); });
+      sim_.schedule_at(r.arrival, Phase::kArrival, [this, &r] { schedule_arrival(r, r.arrival); });
     }
   } else {
     clients_ = static_cast<uint32_t>(client_ramp_ == ClientRamp::kAtOnce
@@ -98,10 +104,28 @@ void ServingSimulation::send_next() {
   // event at the same instant, after that completion has decided the next batch: the request
   // joins the batch decided after it, as in vLLM, whose engine schedules its next step while
   // the last token travels to the client and the client's next request travels back.
-  ServingRequest& r = requests_[sent_];
+  ServingRequest& r = requests_[sent_++];
   r.arrival = sim_.now();
   r.warmup = clients_ < clients_wanted();  // sent while a ramp's clients are still joining
-  schedule_arrival(r);
+  connect_or_wait(r);
+}
+
+void ServingSimulation::connect_or_wait(ServingRequest& request) {
+  if (connection_limit_ != 0 && connections_busy_ == connection_limit_) {
+    waiting_for_connection_.push_back(&request);
+    return;
+  }
+  ++connections_busy_;
+  schedule_arrival(request, sim_.now());
+}
+
+void ServingSimulation::release_connection() {
+  --connections_busy_;
+  if (waiting_for_connection_.empty()) return;
+  ServingRequest* next = waiting_for_connection_.front();
+  waiting_for_connection_.pop_front();
+  ++connections_busy_;
+  schedule_arrival(*next, sim_.now());
 }
 
 void ServingSimulation::arrive(ServingRequest& request) {
@@ -239,7 +263,13 @@ void ServingSimulation::finish_iteration(std::vector<ScheduledBatch> batches) {
         send_next();
       }
     }
-    for (size_t i = 0; i < done && sent_ < requests_.size(); ++i) send_next();
+    // A finished request's connection goes to the longest-waiting request first; its client's
+    // next request then queues behind the others (aiohttp hands a freed connection to its
+    // waiters in order).
+    for (size_t i = 0; i < done; ++i) {
+      release_connection();
+      if (sent_ < requests_.size()) send_next();
+    }
   }
   start_iteration();
 }

@@ -11,6 +11,7 @@
 /// turn (a stage waits for the batch ahead of it to leave).
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -63,6 +64,9 @@ class ServingSimulation {
   /// ramp, requests sent before the last client has started are a warm-up
   /// (ServingRequest::warmup), not counted in the run's statistics. Call before run().
   void set_client_ramp(ClientRamp ramp);
+  /// A closed loop's connection pool (ClosedLoopSpec::connection_limit): at most `limit`
+  /// requests between the clients and the server at once, 0 for no limit. Call before run().
+  void set_connection_limit(uint32_t limit);
 
   /// Runs until every request has finished.
   void run();
@@ -93,8 +97,13 @@ class ServingSimulation {
   size_t clients_wanted() const {
     return std::min<size_t>(closed_loop_concurrency_, requests_.size());
   }
-  /// Schedules `request`'s arrival at the scheduler: its send time plus its front-end delay.
-  void schedule_arrival(ServingRequest& request);
+  /// Closed loop: `request` leaves the client now, or waits for a free connection.
+  void connect_or_wait(ServingRequest& request);
+  /// Closed loop: a finished request frees its connection for the longest-waiting request.
+  void release_connection();
+  /// Schedules `request`'s arrival at the scheduler: the time it leaves the client plus its
+  /// front-end delay.
+  void schedule_arrival(ServingRequest& request, Time leaves_client);
   void arrive(ServingRequest& request);
   void admit(ServingRequest& request);
   void request_start();
@@ -120,6 +129,10 @@ class ServingSimulation {
   uint32_t closed_loop_concurrency_;  ///< clients of a closed loop; 0 for an open loop
   size_t sent_ = 0;                   ///< requests sent so far (a closed loop sends in order)
   uint32_t clients_ = 0;              ///< closed loop: clients that have sent a request
+  uint32_t connection_limit_ = 0;     ///< set_connection_limit; 0 for none
+  uint32_t connections_busy_ = 0;     ///< closed loop: requests holding a connection
+  std::deque<ServingRequest*> waiting_for_connection_;  ///< closed loop, in the order sent
+  size_t delivered_ = 0;  ///< requests that have left the client for the front end
   FrontEndLatency front_end_;         ///< set_front_end
   ClientRamp client_ramp_ = ClientRamp::kAtOnce;
   uint64_t prompt_tokens_since_tick_ = 0, generated_since_tick_ = 0;
