@@ -132,8 +132,8 @@ class ServingSimulation {
   uint32_t connection_limit_ = 0;     ///< set_connection_limit; 0 for none
   uint32_t connections_busy_ = 0;     ///< closed loop: requests holding a connection
   std::deque<ServingRequest*> waiting_for_connection_;  ///< closed loop, in the order sent
-  size_t delivered_ = 0;  ///< requests that have left the client for the front end
-  FrontEndLatency front_end_;         ///< set_front_end
+  size_t delivered_ = 0;       ///< requests that have left the client for the front end
+  FrontEndLatency front_end_;  ///< set_front_end
   ClientRamp client_ramp_ = ClientRamp::kAtOnce;
   uint64_t prompt_tokens_since_tick_ = 0, generated_since_tick_ = 0;
   std::vector<ServingSample> samples_;
