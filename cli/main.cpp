@@ -165,7 +165,9 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--tokens", validate.tokens, "scenario check: routed tokens (64)")
       ->check(kWholeNumber);
   validate_cmd->add_option("--table", validate.table,
-                           "comm suite: a measured nccl-tests table to check (needs --system)");
+                           "comm suite: a measured nccl-tests table to check (needs --system); "
+                           "silicon suite: a measured serving table in aiconfigurator's "
+                           "silicon-sample columns (default the shipped H100 one)");
   validate_cmd->add_option("--system", validate.system,
                            "comm suite: only this machine (systems.yaml name or system file)");
   validate_cmd->add_option("--tables", validate.tables,
@@ -182,7 +184,8 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--suite", calibrate.suite, "suite to fit: comm, cpu, ep or silicon")
       ->required();
   calibrate_cmd->add_option("--table", calibrate.table,
-                            "comm: a measured nccl-tests table to fit (needs --system)");
+                            "comm: a measured nccl-tests table to fit (needs --system); "
+                            "silicon: a measured serving table to fit on its fit rows");
   calibrate_cmd->add_option("--system", calibrate.system,
                             "comm: only this machine (systems.yaml name or system file)");
   calibrate_cmd->add_option("--out", calibrate.out,

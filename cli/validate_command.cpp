@@ -41,12 +41,16 @@ void require_known_suite(const std::string& suite) {
   }
 }
 
-/// --table and --system choose the comm suite's table and machine; no other suite takes them.
-void require_comm_options(const std::string& suite, const std::string& table,
-                          const std::string& system) {
-  if (suite != "comm" && !(table.empty() && system.empty())) {
+/// --table chooses the comm or silicon suite's measured table, --system the comm suite's
+/// machine; no other suite takes them.
+void require_table_options(const std::string& suite, const std::string& table,
+                           const std::string& system) {
+  if (suite != "comm" && !system.empty()) {
+    throw ConfigError(fmt::format("--suite {}: --system applies to --suite comm only", suite));
+  }
+  if (suite != "comm" && suite != "silicon" && !table.empty()) {
     throw ConfigError(
-        fmt::format("--suite {}: --table and --system apply to --suite comm only", suite));
+        fmt::format("--suite {}: --table applies to --suite comm and silicon only", suite));
   }
 }
 
@@ -56,7 +60,9 @@ constexpr const char* kDefaultHostProfile = "out/host_profile.yaml";
 std::filesystem::path silicon_base() {
   return std::filesystem::path(MOESIM_VALIDATION_SCENARIOS_DIR) / "silicon_h100.yaml";
 }
-std::filesystem::path silicon_table() {
+/// --table names another table in the same columns.
+std::filesystem::path silicon_table(const std::string& table) {
+  if (!table.empty()) return table;
   return std::filesystem::path(MOESIM_VALIDATION_SCENARIOS_DIR) / "measured" / "silicon" /
          "silicon_h100.csv";
 }
@@ -120,7 +126,7 @@ int validate_command(const ValidateOptions& options) {
   if (!options.scenario.empty()) return validate_scenario(options);
   if (!options.sets.empty()) throw ConfigError("validate: --set applies to a scenario check");
   require_known_suite(options.suite);
-  require_comm_options(options.suite, options.table, options.system);
+  require_table_options(options.suite, options.table, options.system);
   if (!options.tables.empty() && options.suite != "kernels") {
     throw ConfigError(
         fmt::format("--suite {}: --tables applies to --suite kernels only", options.suite));
@@ -184,7 +190,7 @@ int validate_command(const ValidateOptions& options) {
         "the gap async scheduling leaves, vLLM pull request #11133; docs/validation.md", measured);
   } else if (options.suite == "silicon") {
     SiliconSuiteReport report =
-        run_silicon_suite(silicon_base(), silicon_table(), builtin_strategies());
+        run_silicon_suite(silicon_base(), silicon_table(options.table), builtin_strategies());
     rows = std::move(report.rows);
     summary = std::move(report.summary);
     goals_met = report.goals_met;
@@ -219,7 +225,7 @@ int validate_command(const ValidateOptions& options) {
 
 int calibrate_command(const CalibrateOptions& options) {
   const std::string& suite = options.suite;
-  require_comm_options(suite, options.table, options.system);
+  require_table_options(suite, options.table, options.system);
   if (suite == "cpu") {
     // Before the measurement: a path holding a file moesim did not write fails at once.
     const OwnedFile out(options.out.empty() ? kDefaultHostProfile : options.out,
@@ -230,7 +236,8 @@ int calibrate_command(const CalibrateOptions& options) {
     return 0;
   }
   if (suite == "silicon") {
-    std::cout << silicon_calibration_text(silicon_base(), silicon_table(), builtin_strategies());
+    std::cout << silicon_calibration_text(silicon_base(), silicon_table(options.table),
+                                          builtin_strategies());
     return 0;
   }
   if (suite == "ep") {

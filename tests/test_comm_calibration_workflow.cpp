@@ -232,5 +232,10 @@ TEST_CASE("bad calibration input exits 2 with one line naming the file and line 
   const auto kernels = run_cli(
       {"validate", "--suite", "kernels", "--system", "h100_hgx", "--out", (dir / "k").string()});
   CHECK(kernels.exit_code == 2);
-  CHECK_THAT(kernels.err, Contains("--table and --system apply to --suite comm only"));
+  CHECK_THAT(kernels.err, Contains("--suite kernels: --system applies to --suite comm only"));
+  const auto ep_table =
+      run_cli({"validate", "--suite", "ep", "--table", "t.csv", "--out", (dir / "e").string()});
+  CHECK(ep_table.exit_code == 2);
+  CHECK_THAT(ep_table.err,
+             Contains("--suite ep: --table applies to --suite comm and silicon only"));
 }

@@ -16,10 +16,11 @@ SiliconRows read_silicon_rows(const std::filesystem::path& file,
   const CsvTable csv = CsvTable::read(file);
   const auto col = [&](const char* name) { return csv.column(name); };
   const size_t id = col("id"), backend = col("backend"), model = col("model_path"),
-               mode = col("mode"), isl = col("isl"), osl = col("osl"), batch = col("batch_size"),
-               tp = col("tp_size"), pp = col("pp_size"), dp = col("attention_dp_size"),
-               moe_tp = col("moe_tp_size"), moe_ep = col("moe_ep_size"),
-               ttft = col("silicon_ttft_ms"), tpot = col("silicon_tpot_ms");
+               mode = col("mode"), system = col("system"), isl = col("isl"), osl = col("osl"),
+               batch = col("batch_size"), tp = col("tp_size"), pp = col("pp_size"),
+               dp = col("attention_dp_size"), moe_tp = col("moe_tp_size"),
+               moe_ep = col("moe_ep_size"), ttft = col("silicon_ttft_ms"),
+               tpot = col("silicon_tpot_ms");
   const std::regex concurrency_in_id("_c(\\d+)_");
   const std::regex layout_in_id("_tp(\\d+)(?:_0)?_ep(\\d+)(?:_0)?_\\d+$");
   std::map<std::string, size_t> skipped;
@@ -33,6 +34,16 @@ SiliconRows read_silicon_rows(const std::filesystem::path& file,
                                    [&](const auto& c) { return c.first == csv.cell(r, model); });
     if (card == cards.end()) {
       ++skipped["no MoE card for the model (dense models are out of scope)"];
+      continue;
+    }
+    const std::string& system_name = csv.cell(r, system);
+    const auto mapped = std::find_if(std::begin(kSiliconSystems), std::end(kSiliconSystems),
+                                     [&](const auto& s) { return s.first == system_name; });
+    if (mapped == std::end(kSiliconSystems)) {
+      ++skipped[fmt::format(
+          "system {}, not an HGX node of a GPU moesim maps (h100_sxm, "
+          "h200_sxm, b200_sxm)",
+          system_name.empty() ? "not recorded" : system_name)];
       continue;
     }
     std::smatch match;
@@ -51,6 +62,7 @@ SiliconRows read_silicon_rows(const std::filesystem::path& file,
     row.backend = csv.cell(r, backend);
     row.model_path = card->first;
     row.card = card->second;
+    row.gpu = mapped->second;
     row.isl = whole(isl);
     row.osl = whole(osl);
     row.concurrency = static_cast<uint32_t>(std::stoul(match[1].str()));

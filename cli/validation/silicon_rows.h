@@ -1,13 +1,15 @@
 #pragma once
-/// The rows of the measured H100 serving table (scenarios/validation/measured/silicon/
-/// silicon_h100.csv, aiconfigurator's silicon sample) that `moesim validate --suite silicon`
-/// simulates: aggregated-mode rows of an MoE model with a catalogue card (matched by Hugging
-/// Face id) and a known client concurrency. Disaggregated rows are out of scope: moesim has no
+/// The rows of a measured serving table in aiconfigurator's silicon-sample columns (the shipped
+/// one is scenarios/validation/measured/silicon/silicon_h100.csv; `--table` names another) that
+/// `moesim validate --suite silicon` simulates: aggregated-mode rows of an MoE model with a
+/// catalogue card (matched by Hugging Face id), on a system of kSiliconSystems, with a known
+/// client concurrency. Disaggregated rows are out of scope: moesim has no
 /// prefill/decode split yet.
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace moesim {
@@ -17,6 +19,7 @@ struct SiliconRow {
   std::string id;       ///< the table's row id
   std::string backend;  ///< vllm, trtllm, sglang
   std::string model_path, card;
+  std::string gpu;  ///< catalogue GPU of the row's system (kSiliconSystems)
   uint32_t isl = 0, osl = 0, concurrency = 0;
   uint32_t batch = 0;  ///< max concurrent requests per engine (per DP rank in the table)
   uint32_t tp = 1, pp = 1, attention_dp = 1, moe_tp = 1, moe_ep = 1;
@@ -29,6 +32,14 @@ struct SiliconRow {
 
   uint32_t gpus() const { return tp * attention_dp * pp; }
 };
+
+/// aiconfigurator's system names (the table's `system` column) that moesim simulates, with
+/// their GPU in topologies/catalogue/gpus.yaml. All three are 8-GPU HGX nodes of NVLink through
+/// NVSwitch (../shared/data/aiconfigurator-perf/PROVENANCE.md, "Hosts"), as the suite's base
+/// scenario builds them; rows of other systems (gb200's NVL trays, PCIe servers, A100 without
+/// fp8) are left out, with the system named.
+inline constexpr std::pair<const char*, const char*> kSiliconSystems[] = {
+    {"h100_sxm", "H100-SXM"}, {"h200_sxm", "H200"}, {"b200_sxm", "B200"}};
 
 /// Concurrencies whose rows fit the overhead model; every other row is a check row.
 inline constexpr uint32_t kSiliconFitConcurrencies[] = {8, 64};

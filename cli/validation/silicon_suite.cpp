@@ -12,6 +12,7 @@
 #include "cli/validation/parallel_runs.h"
 #include "models/engine/serving/serving_metrics.h"
 #include "models/model_card_loader.h"
+#include "sim/config_error.h"
 
 namespace moesim {
 namespace {
@@ -50,6 +51,7 @@ std::vector<ScenarioOverride> silicon_overrides(const SiliconRow& row) {
   };
   const uint32_t nodes = (row.gpus() + 7) / 8;  // HGX nodes of 8 GPUs
   return {set("model.card", row.card),
+          set("hardware.gpu", row.gpu),
           set("hardware.nodes", std::to_string(nodes)),
           set("workload.closed_loop.concurrency", std::to_string(row.concurrency)),
           set("workload.closed_loop.requests",
@@ -163,6 +165,12 @@ std::string silicon_calibration_text(const std::filesystem::path& base,
   std::vector<SiliconRow> fit;
   for (const SiliconRow& row : read.rows)
     if (row.fit) fit.push_back(row);
+  if (fit.empty()) {
+    throw ConfigError(fmt::format(
+        "{}: no fit rows to calibrate on (aggregated rows of an MoE model with a card, on a "
+        "mapped system, at concurrency 8 or 64)",
+        table.string()));
+  }
   const ScenarioOverride kernels_only{"serving.cost_model.framework_overhead", "none",
                                       "--set serving.cost_model.framework_overhead=none"};
   // Per backend, the front end: TTFT residual (measured - simulated, plus the front end the run
