@@ -9,6 +9,18 @@
 namespace moesim {
 namespace {
 
+/// Same bf16 and fp8 tensor-core peaks: the same compute silicon at the same clocks.
+bool same_compute(const GpuSpec& a, const GpuSpec& b) {
+  for (const char* dtype : {"bf16", "fp8"}) {
+    const auto x = a.peak_flops_by_dtype.find(dtype), y = b.peak_flops_by_dtype.find(dtype);
+    if (x == a.peak_flops_by_dtype.end() || y == b.peak_flops_by_dtype.end() ||
+        x->second != y->second) {
+      return false;
+    }
+  }
+  return true;
+}
+
 constexpr double kBf16 = 2.0;  // bytes per activation element
 
 /// The tables' name of a weight format's GEMMs, and of the fused MoE's kernels. MXFP4 and INT4
@@ -107,8 +119,10 @@ DatabaseOperatorTimer::DatabaseOperatorTimer(DatabaseTimerConfig config,
     // A transfer scales the source's time by the roofline ratio, which at a few tokens on a
     // narrow slice (TP8 of a wide expert) falls below the launch and small-GEMM latency every
     // MoE kernel of this backend shows at that split; that latency is the engine's, not the
-    // weight format's. Measured on this GPU only: moved to another, it is not known.
-    if (same_gpu_) {
+    // weight format's. It is compute-side, so it holds on a GPU of the same tensor-core peaks
+    // (H200 is H100's GH100 with more and faster HBM: the same SMs at the same clocks); on
+    // another GPU it is not known.
+    if (same_gpu_ || same_compute(config_.gpu, config_.table_gpu)) {
       moe_floor_us_ = tables.moe_floor_us(moe_shape_.moe_tp, moe_shape_.moe_ep).value_or(0.0);
     }
   }
