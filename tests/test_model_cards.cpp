@@ -44,7 +44,8 @@ TEST_CASE("the catalogue has one card per roadmap model", "[model_cards]") {
   for (const char* name :
        {"Mixtral-8x7B", "Mixtral-8x22B", "DeepSeek-V2-Lite", "DeepSeek-V2", "DeepSeek-V3",
         "Qwen3-30B-A3B", "Qwen3-235B-A22B", "OLMoE-1B-7B", "gpt-oss-120b", "DBRX", "Llama-4-Scout",
-        "Llama-4-Maverick", "Switch-base-128", "Qwen3-235B-A22B-FP8", "MiniMax-M2.5"}) {
+        "Llama-4-Maverick", "Switch-base-128", "Qwen3-235B-A22B-FP8", "MiniMax-M2.5",
+        "DeepSeek-R1"}) {
     INFO(name);
     REQUIRE(shipped().count(name) == 1);
     const ModelCard& card = shipped().at(name);
@@ -53,7 +54,7 @@ TEST_CASE("the catalogue has one card per roadmap model", "[model_cards]") {
     REQUIRE(card.official.has_value());
     CHECK_FALSE(card.official->source.empty());
   }
-  CHECK(shipped().size() == 15);
+  CHECK(shipped().size() == 16);
 }
 
 TEST_CASE("computed parameter counts agree with the published figures", "[model_cards]") {
@@ -70,6 +71,7 @@ TEST_CASE("computed parameter counts agree with the published figures", "[model_
       {"DeepSeek-V2-Lite", 15'706'484'224, 2'661'150'208},
       {"DeepSeek-V2", 235'741'434'880, 21'375'800'320},
       {"DeepSeek-V3", 671'026'419'200, 37'552'297'472},
+      {"DeepSeek-R1", 671'026'419'200, 37'552'297'472},  // DeepSeek-V3's architecture
       {"Qwen3-30B-A3B", 30'532'122'624, 3'353'032'704},
       {"Qwen3-235B-A22B", 235'093'634'560, 22'190'763'520},
       {"OLMoE-1B-7B", 6'919'161'856, 1'282'017'280},
