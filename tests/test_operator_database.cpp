@@ -235,3 +235,27 @@ TEST_CASE(
   CHECK(bad_token.exit_code == 2);
   CHECK(bad_token.err.find("serving.cost_model.prompt_token_latency") != std::string::npos);
 }
+
+TEST_CASE("a backend without a fitted overhead says its iterations are kernel time only",
+          "[operator_database][cli]") {
+  TempDir dir("opdb_no_overhead");
+  const std::string base = source_path("scenarios/validation/silicon_h100.yaml").string();
+  const auto run = [&](const std::string& backend, const std::string& overhead) {
+    return moesim::test::run_cli({"run", base, "--out", (dir / (backend + overhead)).string(),
+                                  "--set", "serving.cost_model.backend=" + backend, "--set",
+                                  "serving.cost_model.framework_overhead=" + overhead, "--set",
+                                  "workload.closed_loop.requests=4", "--set",
+                                  "workload.closed_loop.output_tokens=4"});
+  };
+  const std::string kernels_only = "no framework overhead per iteration (kernel time only";
+  // SGLang's tables.yaml entry is all 0 (no MoE row to fit it on); TRT-LLM's is fitted.
+  const auto sglang = run("sglang", "fitted");
+  REQUIRE(sglang.exit_code == 0);
+  CHECK(sglang.out.find(kernels_only) != std::string::npos);
+  const auto trtllm = run("trtllm", "fitted");
+  REQUIRE(trtllm.exit_code == 0);
+  CHECK(trtllm.out.find(kernels_only) == std::string::npos);
+  const auto none = run("trtllm", "none");
+  REQUIRE(none.exit_code == 0);
+  CHECK(none.out.find(kernels_only) != std::string::npos);
+}

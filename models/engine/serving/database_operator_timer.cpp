@@ -364,7 +364,15 @@ std::string DatabaseOperatorTimer::summary() const {
     line += fmt::format("; MoE {} kernels from {}'s tables (this backend's have none)",
                         moe_shape_.dtype, config_.format_tables_name);
   }
-  const FrontEndLatency& front = config_.overhead.front_end;
+  const FrameworkOverhead& overhead = config_.overhead;
+  if (overhead.graph_us == 0 && overhead.eager_us == 0 && overhead.per_sequence_us == 0 &&
+      overhead.per_token_us == 0) {
+    // SGLang's is 0 in tables.yaml: no MoE row of the silicon table to fit it on.
+    line +=
+        "; no framework overhead per iteration (kernel time only: none fitted for this "
+        "backend, or framework_overhead none)";
+  }
+  const FrontEndLatency& front = overhead.front_end;
   if (!front.none()) {
     line += fmt::format(
         "; front end {:.1f} ms per request + {:.1f} us per prompt token + {:.2f} ms per request "
