@@ -26,12 +26,13 @@ const moesim::OperatorTables& shipped(const std::string& backend) {
   return backend == "vllm" ? vllm : trtllm;
 }
 
-/// gpt-oss-120b (MXFP4 experts) on vLLM at MoE TP `tp`, its MoE kernel borrowed from TRT-LLM's
-/// tables, on `gpu` (the tables were measured on H100-SXM).
-moesim::DatabaseOperatorTimer gpt_oss_on_vllm(uint32_t tp, const std::string& gpu) {
+/// The catalogue card `name` on vLLM at MoE TP `tp` on `gpu` (the tables were measured on
+/// H100-SXM); MXFP4 experts borrow TRT-LLM's kernel.
+moesim::DatabaseOperatorTimer on_vllm(const std::string& name, uint32_t tp,
+                                      const std::string& gpu) {
   const auto catalogue = moesim::load_hardware_catalogue(moesim::default_catalogue_dir());
   const moesim::ModelCard card =
-      moesim::load_model_card(source_path("models/catalogue/gpt-oss-120b.yaml"));
+      moesim::load_model_card(source_path("models/catalogue/" + name + ".yaml"));
   moesim::ParallelLayout layout;
   layout.tensor_parallel = tp;
   return moesim::DatabaseOperatorTimer({card,
@@ -43,6 +44,11 @@ moesim::DatabaseOperatorTimer gpt_oss_on_vllm(uint32_t tp, const std::string& gp
                                         &shipped("trtllm"),
                                         "trtllm"},
                                        shipped("vllm"));
+}
+
+/// gpt-oss-120b (MXFP4 experts) on vLLM: its MoE shape is not in the tables (transferred).
+moesim::DatabaseOperatorTimer gpt_oss_on_vllm(uint32_t tp, const std::string& gpu) {
+  return on_vllm("gpt-oss-120b", tp, gpu);
 }
 
 /// `tokens` tokens of top-4 routing spread one pair per expert over gpt-oss's 128 experts.
@@ -90,7 +96,8 @@ TEST_CASE("a transferred MoE time is no less than the backend's own floor on the
   CHECK(tp8.counts().transferred == 1);
   CHECK(tp8.counts().at_moe_floor == 1);
   CHECK_THAT(tp8.summary(),
-             Catch::Matchers::Contains("1 raised to this backend's MoE floor at MoE TP8 x EP1"));
+             Catch::Matchers::Contains("1 MoE times raised to this backend's MoE floor at MoE "
+                                       "TP8 x EP1"));
 
   // TP2, 64 tokens: the whole experts' weights, well above the floor: untouched.
   const auto tp2 = gpt_oss_on_vllm(2, "H100-SXM");
@@ -109,4 +116,25 @@ TEST_CASE("a transferred MoE time is no less than the backend's own floor on the
   CHECK(b200.experts(spread_pairs(4), 8) < floor_tp8);
   CHECK(b200.counts().at_moe_floor == 0);
   CHECK_THAT(b200.summary(), !Catch::Matchers::Contains("raised to this backend's MoE floor"));
+}
+
+TEST_CASE("a measured MoE shape moved to H200 keeps the floor, on H100 it is as measured",
+          "[operator_database]") {
+  // Qwen3-30B-A3B's own shape (bf16, 128 experts, top-8, 2048 x 768) is in vLLM's tables at MoE
+  // TP4. One token: on H100 the measured time, no floor; on H200 the faster HBM scales it
+  // below the floor, which it takes.
+  const double floor_tp4 = shipped("vllm").moe_floor_us(4, 1).value();
+  std::vector<uint64_t> one_token(128, 0);
+  for (size_t e = 0; e < 8; ++e) one_token[e * 16] = 1;
+  const auto h100 = on_vllm("Qwen3-30B-A3B", 4, "H100-SXM");
+  const double measured = h100.experts(one_token, 4);
+  CHECK(h100.counts().transferred == 0);
+  CHECK(h100.counts().at_moe_floor == 0);
+  CHECK(measured >= floor_tp4);
+  const auto h200 = on_vllm("Qwen3-30B-A3B", 4, "H200");
+  CHECK(h200.experts(one_token, 4) == Approx(floor_tp4));
+  CHECK(h200.counts().transferred == 0);
+  CHECK(h200.counts().at_moe_floor == 1);
+  CHECK_THAT(h200.summary(), Catch::Matchers::Contains("1 MoE times raised to this backend's "
+                                                       "MoE floor at MoE TP4 x EP1"));
 }

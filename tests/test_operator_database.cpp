@@ -258,4 +258,11 @@ TEST_CASE("a backend without a fitted overhead says its iterations are kernel ti
   const auto none = run("trtllm", "none");
   REQUIRE(none.exit_code == 0);
   CHECK(none.out.find(kernels_only) != std::string::npos);
+  // A stated per-iteration time is not silently dropped: it is refused.
+  const auto stated = moesim::test::run_cli({"run", base, "--out", (dir / "stated").string(),
+                                             "--set", "serving.framework_overhead=4 ms"});
+  CHECK(stated.exit_code == 2);
+  CHECK(stated.err.find("serving.framework_overhead: the operator_database cost model takes its "
+                        "backend's fitted overhead") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "stated"));
 }

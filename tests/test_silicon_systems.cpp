@@ -4,7 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "cli/validation/silicon_suite.h"
 #include "models/strategies/strategy_catalog.h"
@@ -80,7 +83,12 @@ TEST_CASE("validate and calibrate --suite silicon take another table", "[silicon
   moesim::test::write_text(table, row_on_systems({"h200_sxm", "gb200"}));
   const auto v = run_cli({"validate", "--suite", "silicon", "--table", table.string(), "--out",
                           (dir.path() / "v").string()});
+  CHECK(v.exit_code == 0);
   CHECK_THAT(v.out, Contains("silicon: 1 aggregated rows of MoE models in h200.csv"));
+  // Rows off the tables' GPU are judged apart; one check row is too few to judge.
+  CHECK_THAT(v.out, Contains("gpt-oss-120b / vllm on H200"));
+  CHECK_THAT(v.out, Contains("goal: judged: a model and backend with at least 10 check rows: "
+                             "NOT met"));
   CHECK_THAT(v.out, Contains("left out: 1 rows, system gb200"));
   CHECK_THAT(v.out, Contains("--set hardware.gpu=H200"));
   const std::string csv = read_text(dir.path() / "v" / "validation.csv");
@@ -95,4 +103,37 @@ TEST_CASE("validate and calibrate --suite silicon take another table", "[silicon
                "--out", (dir.path() / "m").string()});
   CHECK(missing.exit_code == 2);
   CHECK_THAT(missing.err, Contains("none.csv"));
+}
+
+TEST_CASE("a silicon table with no usable row, a bad field or mixed GPUs exits 2 naming it",
+          "[silicon][cli]") {
+  TempDir dir("silicon-bad-table");
+  const auto fails_with = [&](const std::string& command, const std::string& text,
+                              const std::string& message) {
+    CAPTURE(command, message);
+    const auto table = dir.path() / "bad.csv";
+    moesim::test::write_text(table, text);
+    const auto r = command == "validate"
+                       ? run_cli({"validate", "--suite", "silicon", "--table", table.string(),
+                                  "--out", (dir.path() / "o").string()})
+                       : run_cli({"calibrate", "--suite", "silicon", "--table", table.string()});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains(message));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "o"));
+  };
+  fails_with("validate", row_on_systems({"gb200"}), "bad.csv: no row to simulate");
+  // tp_size is the 14th column; 0 GPUs is no layout.
+  std::string zero_tp = row_on_systems({"h200_sxm"});
+  const size_t line = zero_tp.find('\n') + 1;
+  size_t field = line;
+  for (int i = 0; i < 13; ++i) field = zero_tp.find(',', field) + 1;
+  zero_tp.replace(field, zero_tp.find(',', field) - field, "0");
+  fails_with("validate", zero_tp,
+             "bad.csv:2: column tp_size: expected a whole number from 1 to 16777216, got \"0\"");
+  // The same row at 8 clients (a fit row) on two GPUs.
+  std::string mixed = row_on_systems({"h100_sxm", "h200_sxm"});
+  for (size_t at = mixed.find("_c4_"); at != std::string::npos; at = mixed.find("_c4_", at)) {
+    mixed.replace(at, 4, "_c8_");
+  }
+  fails_with("calibrate", mixed, "bad.csv: fit rows on H100-SXM (line 2) and H200 (line 3)");
 }

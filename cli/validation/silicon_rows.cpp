@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <regex>
 
@@ -10,6 +11,12 @@
 #include "traces/csv_table.h"
 
 namespace moesim {
+namespace {
+
+/// The largest layout, length or concurrency field a row may hold (the scenario keys' bound).
+constexpr double kMaxField = 1 << 24;
+
+}  // namespace
 
 SiliconRows read_silicon_rows(const std::filesystem::path& file,
                               const std::vector<std::pair<std::string, std::string>>& cards) {
@@ -52,9 +59,17 @@ SiliconRows read_silicon_rows(const std::filesystem::path& file,
       ++skipped["concurrency not recorded"];
       continue;
     }
-    // A blank layout field is aiconfigurator's default, 1.
+    // A blank layout field is aiconfigurator's default, 1; any other is a whole number >= 1.
     const auto whole = [&](size_t c) -> uint32_t {
-      return csv.cell(r, c).empty() ? 1 : static_cast<uint32_t>(csv.number(r, c));
+      if (csv.cell(r, c).empty()) return 1;
+      const double v = csv.number(r, c);
+      if (!(v >= 1 && v <= kMaxField) || v != std::floor(v)) {
+        throw ConfigError(fmt::format(
+            "{}:{}: column {}: expected a whole number from 1 to {}, "
+            "got \"{}\"",
+            file.string(), csv.line_of(r), csv.header().at(c), kMaxField, csv.cell(r, c)));
+      }
+      return static_cast<uint32_t>(v);
     };
     SiliconRow row;
     row.line = csv.line_of(r);
@@ -65,7 +80,16 @@ SiliconRows read_silicon_rows(const std::filesystem::path& file,
     row.gpu = mapped->second;
     row.isl = whole(isl);
     row.osl = whole(osl);
-    row.concurrency = static_cast<uint32_t>(std::stoul(match[1].str()));
+    // The id's digits: at most 8 of them (the regex takes digits only), so stod is exact.
+    const std::string clients = match[1].str();
+    const double concurrency = clients.size() <= 8 ? std::stod(clients) : 0;
+    if (concurrency < 1) {
+      throw ConfigError(
+          fmt::format("{}:{}: id {}: expected a client concurrency _c<N>_ from 1 "
+                      "to 99999999",
+                      file.string(), row.line, row_id));
+    }
+    row.concurrency = static_cast<uint32_t>(concurrency);
     row.batch = whole(batch);
     row.tp = whole(tp);
     row.pp = whole(pp);
@@ -74,9 +98,18 @@ SiliconRows read_silicon_rows(const std::filesystem::path& file,
     row.moe_ep = whole(moe_ep);
     row.ttft_ms = csv.number(r, ttft);
     row.tpot_ms = csv.number(r, tpot);
+    if (!(row.ttft_ms > 0) || !(row.tpot_ms > 0)) {
+      throw ConfigError(
+          fmt::format("{}:{}: silicon_ttft_ms and silicon_tpot_ms must be > 0 "
+                      "(milliseconds), got {} and {}",
+                      file.string(), row.line, csv.cell(r, ttft), csv.cell(r, tpot)));
+    }
     if (std::smatch layout; std::regex_search(row_id, layout, layout_in_id)) {
-      const auto id_tp = static_cast<uint32_t>(std::stoul(layout[1].str()));
-      const auto id_ep = static_cast<uint32_t>(std::stoul(layout[2].str()));
+      // Digits only; a number too long for a layout cannot match the row's tp_size.
+      const auto digits = [](const std::string& d) {
+        return d.size() <= 8 ? static_cast<uint32_t>(std::stoul(d)) : 0u;
+      };
+      const uint32_t id_tp = digits(layout[1].str()), id_ep = digits(layout[2].str());
       if (id_tp == row.tp && id_ep != row.moe_ep && id_ep > 0 && row.tp % id_ep == 0) {
         row.layout_from_id = true;
         row.batch *= row.attention_dp;

@@ -41,6 +41,10 @@ struct SiliconRow {
 inline constexpr std::pair<const char*, const char*> kSiliconSystems[] = {
     {"h100_sxm", "H100-SXM"}, {"h200_sxm", "H200"}, {"b200_sxm", "B200"}};
 
+/// The GPU the shipped operator tables and overhead fit were measured on: rows on another GPU
+/// are judged in groups of their own ("card / backend on GPU").
+inline constexpr const char* kSiliconTablesGpu = "H100-SXM";
+
 /// Concurrencies whose rows fit the overhead model; every other row is a check row.
 inline constexpr uint32_t kSiliconFitConcurrencies[] = {8, 64};
 

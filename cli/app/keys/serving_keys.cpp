@@ -136,7 +136,8 @@ std::vector<ScenarioKey> serving_keys() {
       key::strategy("serving.moe_cost", "moe_cost", "name", "profiled",
                     "Profiled serving cost model: how one rank's routed-expert block is timed."),
       key::value("serving.framework_overhead", K::kTime, "0 s",
-                 "Fixed time added to every engine iteration."),
+                 "Fixed time added to every engine iteration (roofline and profiled cost "
+                 "models; operator_database has its backend's fitted overhead and refuses it)."),
       key::value("serving.two_batch_overlap", K::kBool, "false",
                  "Roofline cost model, one stage: split each batch in two halves whose "
                  "exchanges run beside the other half's compute."),

@@ -116,15 +116,16 @@ DatabaseOperatorTimer::DatabaseOperatorTimer(DatabaseTimerConfig config,
         moe_source_ = s;
       }
     }
-    // A transfer scales the source's time by the roofline ratio, which at a few tokens on a
-    // narrow slice (TP8 of a wide expert) falls below the launch and small-GEMM latency every
-    // MoE kernel of this backend shows at that split; that latency is the engine's, not the
-    // weight format's. It is compute-side, so it holds on a GPU of the same tensor-core peaks
-    // (H200 is H100's GH100 with more and faster HBM: the same SMs at the same clocks); on
-    // another GPU it is not known.
-    if (same_gpu_ || same_compute(config_.gpu, config_.table_gpu)) {
-      moe_floor_us_ = tables.moe_floor_us(moe_shape_.moe_tp, moe_shape_.moe_ep).value_or(0.0);
-    }
+  }
+  // A time scaled by a roofline ratio (another shape's measured time, or this shape's moved
+  // from the tables' GPU) can fall, at a few tokens on a narrow slice (TP8 of a wide expert),
+  // below the launch and small-GEMM latency every MoE kernel of this backend shows at that
+  // split; that latency is the engine's, not the weight format's. It is compute-side, so it
+  // holds on a GPU of the same tensor-core peaks (H200 and H800 are H100's GH100 with other
+  // memory or links: the same SMs at the same clocks); on another GPU it is not known.
+  const bool scaled = moe_source_.has_value() || !same_gpu_;
+  if (scaled && (same_gpu_ || same_compute(config_.gpu, config_.table_gpu))) {
+    moe_floor_us_ = tables.moe_floor_us(moe_shape_.moe_tp, moe_shape_.moe_ep).value_or(0.0);
   }
 }
 
@@ -285,13 +286,18 @@ double DatabaseOperatorTimer::experts(const std::vector<uint64_t>& tokens, doubl
   };
   // The group's token count at which a balanced routing gives rank 0 these pairs.
   const double group_tokens = pairs * moe_shape_.moe_ep / moe_shape_.top_k;
+  const auto at_least_floor = [&](double us) {
+    if (us >= moe_floor_us_) return us;
+    ++counts_.at_moe_floor;
+    return moe_floor_us_;
+  };
   if (!moe_source_) {
     const auto roofline = [&](const std::array<double, 3>& p, const GpuSpec& gpu) {
       return moe_roofline(moe_shape_, p[0], gpu);
     };
-    return active_ratio(moe_shape_, group_tokens) *
-           measured(moe_tables_->moe(moe_shape_, "balanced", group_tokens), {group_tokens, 0, 0},
-                    roofline);
+    return at_least_floor(active_ratio(moe_shape_, group_tokens) *
+                          measured(moe_tables_->moe(moe_shape_, "balanced", group_tokens),
+                                   {group_tokens, 0, 0}, roofline));
   }
   // Another shape's measured efficiency at the same token count, applied to this shape.
   ++counts_.transferred;
@@ -301,11 +307,8 @@ double DatabaseOperatorTimer::experts(const std::vector<uint64_t>& tokens, doubl
   const double source_us = measured(moe_tables_->moe(*moe_source_, "balanced", group_tokens),
                                     {group_tokens, 0, 0}, source);
   const double source_roofline = moe_roofline(*moe_source_, group_tokens, config_.gpu);
-  const double us = active_ratio(moe_shape_, group_tokens) * source_us *
-                    moe_roofline(moe_shape_, group_tokens, config_.gpu) / source_roofline;
-  if (us >= moe_floor_us_) return us;
-  ++counts_.at_moe_floor;
-  return moe_floor_us_;
+  return at_least_floor(active_ratio(moe_shape_, group_tokens) * source_us *
+                        moe_roofline(moe_shape_, group_tokens, config_.gpu) / source_roofline);
 }
 
 double DatabaseOperatorTimer::embedding(const RankLoad& load) const {
@@ -353,12 +356,12 @@ std::string DatabaseOperatorTimer::summary() const {
         moe_shape_.hidden, moe_shape_.intermediate, moe_shape_.top_k, moe_shape_.experts,
         moe_source_->hidden, moe_source_->intermediate, moe_source_->top_k, moe_source_->experts,
         counts_.transferred);
-    if (moe_floor_us_ > 0) {
-      line += fmt::format(
-          ", {} raised to this backend's MoE floor at MoE TP{} x EP{} ({:.1f} us, its fastest "
-          "time at the fewest tokens measured)",
-          counts_.at_moe_floor, moe_shape_.moe_tp, moe_shape_.moe_ep, moe_floor_us_);
-    }
+  }
+  if (moe_floor_us_ > 0) {
+    line += fmt::format(
+        "; {} MoE times raised to this backend's MoE floor at MoE TP{} x EP{} ({:.1f} us, its "
+        "fastest time at the fewest tokens measured)",
+        counts_.at_moe_floor, moe_shape_.moe_tp, moe_shape_.moe_ep, moe_floor_us_);
   }
   if (moe_tables_ != tables_) {
     line += fmt::format("; MoE {} kernels from {}'s tables (this backend's have none)",

@@ -11,8 +11,10 @@ namespace moesim {
 struct ServingRequest {
   uint64_t id = 0;
   Time arrival;  ///< when the client sent it
-  /// When it reached the engine's scheduler: `arrival` plus its time in the serving front end
-  /// (ServingSimulation::set_front_end); Time::max() before.
+  /// When it reached the engine's scheduler: the time it left the client (`arrival`, or later
+  /// after waiting for a closed loop's connection: ServingSimulation::set_connection_limit)
+  /// plus its time in the serving front end (ServingSimulation::set_front_end); Time::max()
+  /// before.
   Time queued = Time::max();
   uint32_t input_tokens = 0;     ///< prompt length, >= 1
   uint32_t output_tokens = 0;    ///< tokens to generate, >= 1 (pinned, as with ignore_eos)

@@ -63,6 +63,9 @@ void ServingSimulation::set_client_ramp(ClientRamp ramp) {
 }
 
 void ServingSimulation::set_connection_limit(uint32_t limit) {
+  if (limit != 0 && closed_loop_concurrency_ == 0) {
+    throw std::invalid_argument("a connection limit needs a closed loop's clients");
+  }
   connection_limit_ = limit;
 }
 
@@ -246,14 +249,18 @@ void ServingSimulation::finish_iteration(std::vector<ScheduledBatch> batches) {
   for (const ScheduledBatch& b : batches) {
     for (const BatchItem& item : b.items) item.request->in_flight = false;
   }
+  // Every rank's finishes count before any client sends: a request sent now sees in flight
+  // only what is still running on any rank.
+  std::vector<size_t> done(batches.size());
   for (size_t r = 0; r < batches.size(); ++r) {
     for (const BatchItem& item : batches[r].items) {
       const ServingRequest& req = *item.request;
       if (req.computed + item.new_tokens == req.tokens_needed()) ++generated_since_tick_;
     }
-    const size_t done = schedulers_[r]->complete(batches[r], sim_.now()).size();
-    finished_ += done;
-    if (closed_loop_concurrency_ == 0) continue;
+    done[r] = schedulers_[r]->complete(batches[r], sim_.now()).size();
+    finished_ += done[r];
+  }
+  for (size_t r = 0; r < batches.size() && closed_loop_concurrency_ != 0; ++r) {
     // A ramp: one more client per first token, until all have joined (then nothing to scan).
     for (size_t i = 0; i < batches[r].items.size() && clients_ < clients_wanted(); ++i) {
       const ServingRequest& req = *batches[r].items[i].request;
@@ -266,7 +273,7 @@ void ServingSimulation::finish_iteration(std::vector<ScheduledBatch> batches) {
     // A finished request's connection goes to the longest-waiting request first; its client's
     // next request then queues behind the others (aiohttp hands a freed connection to its
     // waiters in order).
-    for (size_t i = 0; i < done; ++i) {
+    for (size_t i = 0; i < done[r]; ++i) {
       release_connection();
       if (sent_ < requests_.size()) send_next();
     }

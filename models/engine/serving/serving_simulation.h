@@ -48,16 +48,17 @@ class ServingSimulation {
   /// is a closed loop of C clients (traces/workload/closed_loop_spec.h): the requests are sent
   /// in their given order, the first C at time 0 (or one per first token: set_client_ramp) and
   /// the next each time a request has its last token, and a request's `arrival` becomes the
-  /// time it is sent.
+  /// time it is sent (it leaves the client then, or when a connection frees:
+  /// set_connection_limit).
   ServingSimulation(std::vector<ServingRequest> requests,
                     std::vector<std::unique_ptr<BatchScheduler>> schedulers, ServingCostModel& cost,
                     Time tick = Time::s(1), bool async_scheduling = false,
                     uint32_t pipeline_stages = 1, uint32_t closed_loop_concurrency = 0);
 
   /// Each request reaches the scheduler `front_end.us(its prompt tokens)` microseconds after it
-  /// is sent (none by default: at once): the serving front end (FrontEndLatency), which counts in
-  /// TTFT and latency but not in the engine's iterations (ServingCostModel::front_end). Call
-  /// before run(); std::invalid_argument for a negative or non-finite part.
+  /// leaves the client (none by default: at once): the serving front end (FrontEndLatency), which
+  /// counts in TTFT and latency but not in the engine's iterations (ServingCostModel::front_end).
+  /// Call before run(); std::invalid_argument for a negative or non-finite part.
   void set_front_end(FrontEndLatency front_end);
 
   /// How a closed loop's clients start (ClientRamp); at once by default. With the first-token
@@ -65,7 +66,8 @@ class ServingSimulation {
   /// (ServingRequest::warmup), not counted in the run's statistics. Call before run().
   void set_client_ramp(ClientRamp ramp);
   /// A closed loop's connection pool (ClosedLoopSpec::connection_limit): at most `limit`
-  /// requests between the clients and the server at once, 0 for no limit. Call before run().
+  /// requests between the clients and the server at once, 0 for no limit. Call before run();
+  /// std::invalid_argument for a limit on an open loop, whose requests have no clients.
   void set_connection_limit(uint32_t limit);
 
   /// Runs until every request has finished.

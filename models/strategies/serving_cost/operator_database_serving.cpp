@@ -75,10 +75,18 @@ ServingCostFamily::Entry operator_database_entry() {
             param::optional("in_flight_latency", ParamKind::kTime,
                             "the backend's in_flight_us in tables.yaml (0 with "
                             "framework_overhead none)",
-                            "front-end time per other request in flight (sent, not finished) "
-                            "when a request is sent, added to request_latency")},
+                            "front-end time per other request in flight (past the client, not "
+                            "finished) when a request leaves the client, added to "
+                            "request_latency")},
            check_database},
           [](const ServingCostContext& c, const Params& p) {
+            if (c.framework_overhead_us != 0) {
+              // The fitted overhead stands for that time; adding a stated one would count twice.
+              throw ConfigError(
+                  "serving.framework_overhead: the operator_database cost model takes its "
+                  "backend's fitted overhead instead (serving.cost_model.framework_overhead: "
+                  "fitted or none); leave serving.framework_overhead out");
+            }
             const OperatorDatabaseSpec spec =
                 read_operator_database(p.text("tables"), p.text("backend"));
             auto tables = shared_operator_tables(spec.backend_dir);
