@@ -4,7 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <memory>
+#include <vector>
+
 #include "models/engine/serving/serving_simulation.h"
+#include "models/engine/serving/vllm_v1_scheduler.h"
 #include "support/millisecond_cost.h"
 #include "support/time_printer.h"
 
@@ -42,4 +46,29 @@ TEST_CASE("an open loop's request waits for the requests in flight when it arriv
   REQUIRE(r[1].token_times.back() < Time::ms(100));
   CHECK(r[2].queued == Time::ms(100));
   CHECK_THROWS_AS(sim.set_front_end({0, 0, -1}), std::invalid_argument);
+}
+
+TEST_CASE("requests finishing together on two ranks all leave the count before clients send",
+          "[closed_loop]") {
+  // Two clients on two data-parallel ranks, 3 ms per other request in flight. Request 1 leaves
+  // the front end 3 ms after request 0 and generates 3 tokens fewer, so both finish at the same
+  // instant, one on each rank. The next request sent then finds nothing in flight.
+  std::vector<std::unique_ptr<BatchScheduler>> two_ranks;
+  for (int r = 0; r < 2; ++r) {
+    two_ranks.push_back(
+        std::make_unique<VllmV1Scheduler>(SchedulerLimits{8, 64}, KvBlockPool(100, 16)));
+  }
+  std::vector<ServingRequest> requests = four_token_requests(4, 2);
+  requests[0].output_tokens = 5;
+  MillisecondCost cost;
+  ServingSimulation sim(requests, std::move(two_ranks), cost, Time::s(1), false, 1, 2);
+  sim.set_front_end({0, 0, 3000});
+  sim.run();
+  const auto& r = sim.requests();
+  REQUIRE(r[0].dp_rank != r[1].dp_rank);
+  REQUIRE(r[0].token_times.back() == r[1].token_times.back());
+  const Time both_done = r[0].token_times.back();
+  CHECK(r[2].arrival == both_done);
+  CHECK(r[2].queued == both_done);
+  CHECK(r[3].queued == both_done + Time::ms(3));
 }

@@ -135,6 +135,18 @@ TEST_CASE("a measured MoE shape moved to H200 keeps the floor, on H100 it is as 
   CHECK(h200.experts(one_token, 4) == Approx(floor_tp4));
   CHECK(h200.counts().transferred == 0);
   CHECK(h200.counts().at_moe_floor == 1);
+
+  // Eight pairs on one expert read one expert's weights: on H100 the routing's ratio takes the
+  // measured time below the floor, which it keeps (measured, not scaled); on H200 the floored
+  // balanced time takes the same ratio, so H200 is never slower than H100.
+  std::vector<uint64_t> piled(128, 0);
+  piled[0] = 8;
+  const auto h100_piled = on_vllm("Qwen3-30B-A3B", 4, "H100-SXM");
+  const double h100_us = h100_piled.experts(piled, 4);
+  CHECK(h100_us < floor_tp4);
+  CHECK(h100_piled.counts().at_moe_floor == 0);
+  const auto h200_piled = on_vllm("Qwen3-30B-A3B", 4, "H200");
+  CHECK(h200_piled.experts(piled, 4) <= h100_us);
   CHECK_THAT(h200.summary(), Catch::Matchers::Contains("1 MoE times raised to this backend's "
                                                        "MoE floor at MoE TP4 x EP1"));
 }

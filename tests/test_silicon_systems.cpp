@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -26,15 +25,16 @@ const char* kBase = "scenarios/validation/silicon_h100.yaml";
 /// gpt-oss-120b on vLLM, TP8, 4 clients, 1,024 / 1,024 tokens.
 const char* kRow = "_vllm_fp4_agg_1024x1024_c4_tp8_ep1_382";
 
-/// The shipped table's header and its row `kRow` once per system in `systems` (its system
-/// field and the system in its id replaced).
-std::string row_on_systems(const std::vector<std::string>& systems) {
+/// The shipped table's header and its row whose id ends with `suffix` once per system in
+/// `systems` (its system field and the system in its id replaced).
+std::string row_on_systems(const std::vector<std::string>& systems,
+                           const std::string& suffix = kRow) {
   std::ifstream in(source_path(kShipped));
   std::string header, line, row;
   std::getline(in, header);
   while (std::getline(in, line)) {
     const std::string id = line.substr(0, line.find(','));
-    if (id.size() > std::strlen(kRow) && id.ends_with(kRow)) row = line;
+    if (id.size() > suffix.size() && id.ends_with(suffix)) row = line;
   }
   REQUIRE_FALSE(row.empty());
   std::string out = header + "\n";
@@ -122,14 +122,29 @@ TEST_CASE("a silicon table with no usable row, a bad field or mixed GPUs exits 2
     CHECK_FALSE(std::filesystem::exists(dir.path() / "o"));
   };
   fails_with("validate", row_on_systems({"gb200"}), "bad.csv: no row to simulate");
-  // tp_size is the 14th column; 0 GPUs is no layout.
-  std::string zero_tp = row_on_systems({"h200_sxm"});
-  const size_t line = zero_tp.find('\n') + 1;
-  size_t field = line;
-  for (int i = 0; i < 13; ++i) field = zero_tp.find(',', field) + 1;
-  zero_tp.replace(field, zero_tp.find(',', field) - field, "0");
-  fails_with("validate", zero_tp,
-             "bad.csv:2: column tp_size: expected a whole number from 1 to 16777216, got \"0\"");
+  // Column `column` (0-based) of the first data row set to `value`.
+  const auto with_field = [](std::string table, int column, const std::string& value) {
+    size_t field = table.find('\n') + 1;
+    for (int i = 0; i < column; ++i) field = table.find(',', field) + 1;
+    return table.replace(field, table.find(',', field) - field, value);
+  };
+  // tp_size (column 13): 0 GPUs is no layout.
+  fails_with("validate", with_field(row_on_systems({"h200_sxm"}), 13, "0"),
+             "bad.csv:2: column 'tp_size': expected a whole number from 1 to 16777216, got "
+             "\"0\"");
+  // silicon_ttft_ms (column 32): a measurement must be positive to take an error against.
+  fails_with("validate", with_field(row_on_systems({"h200_sxm"}), 32, "0"),
+             "bad.csv:2: silicon_ttft_ms and silicon_tpot_ms must be > 0");
+  std::string no_clients = row_on_systems({"h200_sxm"});
+  no_clients.replace(no_clients.find("_c4_"), 4, "_c0_");
+  fails_with("validate", no_clients, "expected a client concurrency _c<N>_ from 1 to");
+  // Qwen3-235B-A22B-FP8 (235 GB of fp8 weights) on one H100: moesim refuses the deployment and
+  // names the row.
+  std::string one_gpu = row_on_systems({"h100_sxm"}, "_trtllm_agg_512x128_c4_tp4_epnone_1");
+  one_gpu = with_field(with_field(one_gpu, 13, "1"), 17, "1");
+  fails_with("validate", one_gpu,
+             "silicon row at line 2 (qwen_qwen3_235b_a22b_fp8_qwen_qwen3_235b_a22b_fp8_h100_sxm_"
+             "trtllm_agg_512x128_c4_tp4_epnone_1): ");
   // The same row at 8 clients (a fit row) on two GPUs.
   std::string mixed = row_on_systems({"h100_sxm", "h200_sxm"});
   for (size_t at = mixed.find("_c4_"); at != std::string::npos; at = mixed.find("_c4_", at)) {

@@ -13,7 +13,8 @@
 namespace moesim {
 namespace {
 
-/// The largest layout, length or concurrency field a row may hold (the scenario keys' bound).
+/// The largest layout, length or concurrency field a row may hold (the scenario keys' bound);
+/// products of two such fields stay within 64 bits.
 constexpr double kMaxField = 1 << 24;
 
 }  // namespace
@@ -65,7 +66,7 @@ SiliconRows read_silicon_rows(const std::filesystem::path& file,
       const double v = csv.number(r, c);
       if (!(v >= 1 && v <= kMaxField) || v != std::floor(v)) {
         throw ConfigError(fmt::format(
-            "{}:{}: column {}: expected a whole number from 1 to {}, "
+            "{}:{}: column '{}': expected a whole number from 1 to {}, "
             "got \"{}\"",
             file.string(), csv.line_of(r), csv.header().at(c), kMaxField, csv.cell(r, c)));
       }
@@ -80,14 +81,13 @@ SiliconRows read_silicon_rows(const std::filesystem::path& file,
     row.gpu = mapped->second;
     row.isl = whole(isl);
     row.osl = whole(osl);
-    // The id's digits: at most 8 of them (the regex takes digits only), so stod is exact.
+    // The id's digits (the regex takes digits only); more than 8 is out of range anyway.
     const std::string clients = match[1].str();
     const double concurrency = clients.size() <= 8 ? std::stod(clients) : 0;
-    if (concurrency < 1) {
+    if (concurrency < 1 || concurrency > kMaxField) {
       throw ConfigError(
-          fmt::format("{}:{}: id {}: expected a client concurrency _c<N>_ from 1 "
-                      "to 99999999",
-                      file.string(), row.line, row_id));
+          fmt::format("{}:{}: id {}: expected a client concurrency _c<N>_ from 1 to {}",
+                      file.string(), row.line, row_id, kMaxField));
     }
     row.concurrency = static_cast<uint32_t>(concurrency);
     row.batch = whole(batch);
@@ -112,7 +112,10 @@ SiliconRows read_silicon_rows(const std::filesystem::path& file,
       const uint32_t id_tp = digits(layout[1].str()), id_ep = digits(layout[2].str());
       if (id_tp == row.tp && id_ep != row.moe_ep && id_ep > 0 && row.tp % id_ep == 0) {
         row.layout_from_id = true;
-        row.batch *= row.attention_dp;
+        // One engine takes every rank's requests: batch_size x attention_dp_size, held to the
+        // fields' bound (2^24) so it fits the scheduler's 32-bit limit.
+        row.batch = static_cast<uint32_t>(
+            std::min<uint64_t>(uint64_t{row.batch} * row.attention_dp, uint64_t{1} << 24));
         row.attention_dp = 1;
         row.moe_ep = id_ep;
         row.moe_tp = row.tp / id_ep;
@@ -120,7 +123,7 @@ SiliconRows read_silicon_rows(const std::filesystem::path& file,
     }
     row.fit = std::find(std::begin(kSiliconFitConcurrencies), std::end(kSiliconFitConcurrencies),
                         row.concurrency) != std::end(kSiliconFitConcurrencies);
-    if (row.moe_tp * row.moe_ep != row.tp * row.attention_dp) {
+    if (uint64_t{row.moe_tp} * row.moe_ep != uint64_t{row.tp} * row.attention_dp) {
       throw ConfigError(
           fmt::format("{}:{}: moe_tp_size x moe_ep_size ({} x {}) is not the "
                       "GPUs of a stage (tp_size {} x attention_dp_size {})",

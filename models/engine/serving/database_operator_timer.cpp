@@ -295,8 +295,10 @@ double DatabaseOperatorTimer::experts(const std::vector<uint64_t>& tokens, doubl
     const auto roofline = [&](const std::array<double, 3>& p, const GpuSpec& gpu) {
       return moe_roofline(moe_shape_, p[0], gpu);
     };
-    return at_least_floor(active_ratio(moe_shape_, group_tokens) *
-                          measured(moe_tables_->moe(moe_shape_, "balanced", group_tokens),
+    // Moved from the tables' GPU, the balanced time keeps the floor before the routing's
+    // active-expert ratio scales it, so this GPU is never slower than the tables' own.
+    return active_ratio(moe_shape_, group_tokens) *
+           at_least_floor(measured(moe_tables_->moe(moe_shape_, "balanced", group_tokens),
                                    {group_tokens, 0, 0}, roofline));
   }
   // Another shape's measured efficiency at the same token count, applied to this shape.

@@ -101,7 +101,7 @@ class DatabaseOperatorTimer final : public ServingOperatorTimer {
   double gemm_weight_bytes_ = 0, expert_weight_bytes_ = 0;
   OperatorTables::MoeShape moe_shape_;                  // the model's own
   std::optional<OperatorTables::MoeShape> moe_source_;  // the measured shape used
-  double moe_floor_us_ = 0;  // a transferred MoE time's least: the backend's own MoE floor
+  double moe_floor_us_ = 0;  // a MoE time scaled by a roofline ratio: the backend's MoE floor
   bool same_gpu_ = true;
   mutable Counts counts_;
 };
